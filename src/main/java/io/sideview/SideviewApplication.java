@@ -1,0 +1,101 @@
+package io.sideview;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dropwizard.assets.AssetsBundle;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.jdbi3.bundles.JdbiExceptionsBundle;
+import io.dropwizard.migrations.MigrationsBundle;
+import io.sideview.api.JsonProblemMapper;
+import io.sideview.api.ProblemExceptionMapper;
+import io.sideview.api.UnexpectedErrorMapper;
+import io.sideview.api.ViolationProblemMapper;
+import io.sideview.api.WebApplicationProblemMapper;
+import io.sideview.auth.AuthWiring;
+import io.sideview.ops.MigrationGuard;
+import io.sideview.registry.DefinitionParser;
+import io.sideview.registry.ViewRegistry;
+import io.sideview.registry.ViewValidator;
+import io.sideview.registry.db.ViewDao;
+import io.sideview.registry.resources.ViewResource;
+import io.sideview.registry.tasks.ViewCreateTask;
+import io.sideview.registry.tasks.ViewDeactivateTask;
+import io.sideview.registry.tasks.ViewListTask;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+
+/** The one wiring place: every object is created here with {@code new}, in dependency order. */
+public class SideviewApplication extends Application<SideviewConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new SideviewApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "sideview";
+    }
+
+    @Override
+    public void initialize(Bootstrap<SideviewConfiguration> bootstrap) {
+        // Strict: a ${VAR} without a default that is not set fails start-up instead of becoming "".
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+        bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        bootstrap.addBundle(new MigrationsBundle<>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(SideviewConfiguration configuration) {
+                return configuration.getDatabase();
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return MigrationGuard.CHANGELOG;
+            }
+        });
+        bootstrap.addBundle(new JdbiExceptionsBundle());
+        // The UI owns "/", so Jersey moves under /api (set in run()).
+        bootstrap.addBundle(new AssetsBundle("/assets/", "/", "index.html", "ui"));
+    }
+
+    @Override
+    public void run(SideviewConfiguration config, Environment environment) throws Exception {
+        if (config.getServerFactory() instanceof AbstractServerFactory server) {
+            server.setJerseyRootPath("/api/*");
+            // Our mappers answer every error as problem+json; Dropwizard's defaults would answer some as plain JSON.
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+        MigrationGuard.run(config.getDatabase(), environment.metrics(), config.getRegistry().migrateOnStartup());
+        registerErrorMappers(environment);
+        AuthWiring.register(config.getAuth(), environment.jersey());
+        wireRegistry(config, environment);
+    }
+
+    private static void registerErrorMappers(Environment environment) {
+        environment.jersey().register(new ProblemExceptionMapper());
+        environment.jersey().register(new WebApplicationProblemMapper());
+        environment.jersey().register(new JsonProblemMapper());
+        environment.jersey().register(new ViolationProblemMapper());
+        environment.jersey().register(new UnexpectedErrorMapper());
+    }
+
+    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment) {
+        Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
+        ViewValidator validator = new ViewValidator(config.getSources().keySet());
+        ViewRegistry registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), validator,
+                environment.getObjectMapper(), Clock.systemUTC());
+        DefinitionParser parser = new DefinitionParser(environment.getObjectMapper(),
+                config.getRegistry().maxDefinitionBytes());
+        environment.jersey().register(new ViewResource(registry, parser));
+        environment.admin().addTask(new ViewCreateTask(registry, parser));
+        environment.admin().addTask(new ViewListTask(registry));
+        environment.admin().addTask(new ViewDeactivateTask(registry));
+        return registry;
+    }
+}

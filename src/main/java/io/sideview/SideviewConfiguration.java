@@ -1,0 +1,39 @@
+package io.sideview;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.sideview.auth.AuthConfig;
+import io.sideview.ingest.SourceGroupConfig;
+import io.sideview.registry.RegistryConfig;
+import io.sideview.storage.StorageConfig;
+import io.sideview.ingest.WalConfig;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.Map;
+
+/** The one configuration class (Dropwizard needs a class); every nested block is a record. */
+public class SideviewConfiguration extends Configuration {
+
+    @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+    @Valid @NotNull private RegistryConfig registry = RegistryConfig.defaults();
+    @Valid @NotNull private AuthConfig auth = AuthConfig.open();
+    @Valid @NotNull private StorageConfig storage = StorageConfig.defaults();
+    @Valid @NotNull private WalConfig wal = WalConfig.defaults();
+    @Valid @NotNull private Map<String, @Valid SourceGroupConfig> sources = Map.of();
+
+    @JsonProperty public DataSourceFactory getDatabase() { return database; }
+    @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
+    @JsonProperty public RegistryConfig getRegistry() { return registry; }
+    @JsonProperty public void setRegistry(RegistryConfig registry) { this.registry = registry; }
+    @JsonProperty public AuthConfig getAuth() { return auth; }
+    @JsonProperty public void setAuth(AuthConfig auth) { this.auth = auth; }
+    @JsonProperty public StorageConfig getStorage() { return storage; }
+    @JsonProperty public void setStorage(StorageConfig storage) { this.storage = storage; }
+    @JsonProperty public WalConfig getWal() { return wal; }
+    @JsonProperty public void setWal(WalConfig wal) { this.wal = wal; }
+    @JsonProperty public Map<String, SourceGroupConfig> getSources() { return sources; }
+    @JsonProperty public void setSources(Map<String, SourceGroupConfig> sources) {
+        this.sources = sources == null ? Map.of() : Map.copyOf(sources);
+    }
+}

@@ -1,0 +1,45 @@
+package io.sideview.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.sideview.api.JsonErrors;
+import io.sideview.api.Problem;
+import io.sideview.api.ProblemException;
+import io.sideview.registry.api.ViewSpec;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a definition document strictly: bounded size, unknown fields refused (a typo such as
+ * {@code "nulable"} must not be silently dropped), and parse errors reported with their field path.
+ */
+public class DefinitionParser {
+    private final ObjectReader reader;
+    private final int maxBytes;
+
+    public DefinitionParser(ObjectMapper mapper, int maxBytes) {
+        this.reader = mapper.readerFor(ViewSpec.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.maxBytes = maxBytes;
+    }
+
+    public ViewSpec parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw ProblemException.badRequest("$", "a view definition JSON document is required");
+        }
+        int size = body.getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxBytes) {
+            throw new ProblemException(new Problem("about:blank", "Definition too large", 413,
+                    "document is " + size + " bytes; the limit is " + maxBytes,
+                    java.util.List.of(new io.sideview.api.FieldError("$", "document is " + size
+                            + " bytes; the limit is " + maxBytes))));
+        }
+        try {
+            return reader.readValue(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(JsonErrors.toProblem(e));
+        }
+    }
+}

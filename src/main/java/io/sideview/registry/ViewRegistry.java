@@ -1,0 +1,166 @@
+package io.sideview.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sideview.api.FieldError;
+import io.sideview.api.ProblemException;
+import io.sideview.registry.api.RevisionDescriptor;
+import io.sideview.registry.api.ViewDescriptor;
+import io.sideview.registry.api.ViewSpec;
+import io.sideview.registry.db.RevisionRow;
+import io.sideview.registry.db.ViewDao;
+import io.sideview.registry.db.ViewRow;
+import io.sideview.registry.model.ViewDefinition;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.statement.StatementException;
+
+/** The schema registry: validates, versions and stores view definitions. */
+public class ViewRegistry {
+    private final ViewDao dao;
+    private final ViewValidator validator;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public ViewRegistry(ViewDao dao, ViewValidator validator, ObjectMapper mapper, Clock clock) {
+        this.dao = dao;
+        this.validator = validator;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    public ViewDescriptor create(ViewSpec spec) {
+        ViewDefinition definition = IdAllocator.assignFresh(validOrThrow(spec));
+        if (dao.findByName(definition.name()).isPresent()) {
+            throw ProblemException.conflict("name", "a view named '" + definition.name() + "' already exists");
+        }
+        ViewRow row;
+        try {
+            row = dao.create(definition.name(), ViewStatus.ACTIVE.name(), write(definition), clock.millis());
+        } catch (StatementException e) {
+            if (isUniqueViolation(e)) {
+                throw ProblemException.conflict("name", "a view named '" + definition.name() + "' already exists");
+            }
+            throw e;
+        }
+        return describe(row, definition);
+    }
+
+    /** A new revision, or the current one unchanged when the definition is the same (PUT is idempotent). */
+    public ViewDescriptor update(String name, ViewSpec spec) {
+        ViewRow row = row(name);
+        if (spec != null && spec.name() != null && !spec.name().equals(name)) {
+            throw ProblemException.invalid(422, "Invalid view definition",
+                    List.of(new FieldError("name", "must equal the view name in the path ('" + name + "'); views cannot be renamed")));
+        }
+        ViewSpec named = spec == null ? null : new ViewSpec(name, spec.description(), spec.sourceType(),
+                spec.targetType(), spec.direction(), spec.properties(), spec.indexes(), spec.binding());
+        ViewDefinition candidate = validOrThrow(named);
+        List<ViewDefinition> history = dao.revisions(row.id()).stream().map(this::read).toList();
+        ViewDefinition current = history.get(history.size() - 1);
+        ViewDefinition next = IdAllocator.assignFrom(candidate, history);
+        if (next.equals(current)) {
+            return describe(row, current);
+        }
+        List<FieldError> errors = new ArrayList<>();
+        CompatibilityChecker.check(current, next, ViewStatus.ACTIVE.name().equals(row.status()), errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(409, "Incompatible change", errors);
+        }
+        long now = clock.millis();
+        if (!dao.addRevision(row.id(), row.currentRevision(), write(next), now)) {
+            throw ProblemException.conflict("revision", "view '" + name + "' was changed concurrently; read it again and retry");
+        }
+        return describe(row(name), next);
+    }
+
+    public List<ViewDescriptor> list() {
+        return dao.list().stream().map(r -> describe(r, currentDefinition(r))).toList();
+    }
+
+    public ViewDescriptor get(String name) {
+        ViewRow row = row(name);
+        return describe(row, currentDefinition(row));
+    }
+
+    public List<RevisionDescriptor> revisions(String name) {
+        ViewRow row = row(name);
+        return dao.revisions(row.id()).stream()
+                .map(r -> new RevisionDescriptor(r.revision(), Instant.ofEpochMilli(r.createdAt()), read(r)))
+                .toList();
+    }
+
+    public ViewDescriptor setStatus(String name, ViewStatus status) {
+        ViewRow row = row(name);
+        if (!row.status().equals(status.name())) {
+            dao.setStatus(row.id(), status.name(), clock.millis());
+            row = row(name);
+        }
+        return describe(row, currentDefinition(row));
+    }
+
+    /** Refuses to delete an active view: deactivate first, so no reader or ingest loses it by surprise. */
+    public void delete(String name) {
+        ViewRow row = row(name);
+        if (!row.status().equals(ViewStatus.INACTIVE.name())) {
+            throw ProblemException.conflict("status", "view '" + name + "' is " + row.status()
+                    + "; deactivate it before deleting");
+        }
+        if (dao.delete(row.id(), ViewStatus.INACTIVE.name()) != 1) {
+            throw ProblemException.conflict("status", "view '" + name + "' changed while deleting; read it again");
+        }
+    }
+
+    private ViewDefinition validOrThrow(ViewSpec spec) {
+        List<FieldError> errors = new ArrayList<>();
+        ViewDefinition definition = validator.validate(spec, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(422, "Invalid view definition", errors);
+        }
+        return definition;
+    }
+
+    private ViewRow row(String name) {
+        return dao.findByName(name).orElseThrow(() -> ProblemException.notFound("no view named '"
+                + ViewValidator.abbreviate(name) + "'"));
+    }
+
+    private ViewDefinition currentDefinition(ViewRow row) {
+        return dao.revision(row.id(), row.currentRevision()).map(this::read)
+                .orElseThrow(() -> new IllegalStateException("view " + row.name() + " lacks revision " + row.currentRevision()));
+    }
+
+    private ViewDescriptor describe(ViewRow row, ViewDefinition definition) {
+        return new ViewDescriptor(row.id(), row.name(), row.status(), row.currentRevision(), definition.isCaptured(),
+                Instant.ofEpochMilli(row.createdAt()), Instant.ofEpochMilli(row.updatedAt()), definition);
+    }
+
+    private String write(ViewDefinition definition) {
+        try {
+            return mapper.writeValueAsString(definition);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ViewDefinition read(RevisionRow row) {
+        try {
+            return mapper.readValue(row.definition(), ViewDefinition.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

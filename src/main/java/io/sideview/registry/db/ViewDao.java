@@ -1,0 +1,84 @@
+package io.sideview.registry.db;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.transaction.Transaction;
+
+/** The registry's tables. Multi-step writes are default {@code @Transaction} methods so they commit whole or not at all. */
+@RegisterConstructorMapper(ViewRow.class)
+@RegisterConstructorMapper(RevisionRow.class)
+public interface ViewDao {
+
+    @SqlUpdate("UPDATE id_allocator SET next_value = next_value + 1 WHERE name = :name")
+    int bumpCounter(String name);
+
+    @SqlQuery("SELECT next_value FROM id_allocator WHERE name = :name")
+    long counter(String name);
+
+    /** The row lock taken by the UPDATE serializes concurrent allocations until commit. */
+    @Transaction
+    default long allocateId(String name) {
+        if (bumpCounter(name) != 1) {
+            throw new IllegalStateException("no id counter named " + name);
+        }
+        return counter(name) - 1;
+    }
+
+    @SqlUpdate("""
+            INSERT INTO views (id, name, status, current_revision, created_at, updated_at)
+            VALUES (:id, :name, :status, :currentRevision, :createdAt, :updatedAt)""")
+    void insertView(long id, String name, String status, int currentRevision, long createdAt, long updatedAt);
+
+    @SqlUpdate("""
+            INSERT INTO view_revisions (view_id, revision, definition, created_at)
+            VALUES (:viewId, :revision, :definition, :createdAt)""")
+    void insertRevision(long viewId, int revision, String definition, long createdAt);
+
+    @Transaction
+    default ViewRow create(String name, String status, String definition, long now) {
+        long id = allocateId("view");
+        insertView(id, name, status, 1, now, now);
+        insertRevision(id, 1, definition, now);
+        return new ViewRow(id, name, status, 1, now, now);
+    }
+
+    /** Optimistic: only moves from the revision the caller read, so two concurrent updates cannot both win. */
+    @SqlUpdate("""
+            UPDATE views SET current_revision = :next, updated_at = :now
+            WHERE id = :id AND current_revision = :expected""")
+    int moveRevision(long id, int expected, int next, long now);
+
+    @Transaction
+    default boolean addRevision(long id, int expected, String definition, long now) {
+        if (moveRevision(id, expected, expected + 1, now) != 1) {
+            return false;
+        }
+        insertRevision(id, expected + 1, definition, now);
+        return true;
+    }
+
+    @SqlUpdate("UPDATE views SET status = :status, updated_at = :now WHERE id = :id")
+    int setStatus(long id, String status, long now);
+
+    @SqlQuery("SELECT * FROM views WHERE name = :name")
+    Optional<ViewRow> findByName(String name);
+
+    @SqlQuery("SELECT * FROM views ORDER BY name")
+    List<ViewRow> list();
+
+    @SqlQuery("SELECT * FROM view_revisions WHERE view_id = :viewId AND revision = :revision")
+    Optional<RevisionRow> revision(long viewId, int revision);
+
+    @SqlQuery("SELECT * FROM view_revisions WHERE view_id = :viewId ORDER BY revision")
+    List<RevisionRow> revisions(long viewId);
+
+    /**
+     * Deletes only a view still in {@code requiredStatus}, so a concurrent re-activation wins over the
+     * delete; its revisions go with it (ON DELETE CASCADE).
+     */
+    @SqlUpdate("DELETE FROM views WHERE id = :id AND status = :requiredStatus")
+    int delete(long id, String requiredStatus);
+}

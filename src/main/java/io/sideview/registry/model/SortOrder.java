@@ -1,0 +1,4 @@
+package io.sideview.registry.model;
+
+/** Order of one index field. */
+public enum SortOrder { ASC, DESC }
