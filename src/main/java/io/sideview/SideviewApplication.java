@@ -45,8 +45,9 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     @Override
     public void initialize(Bootstrap<SideviewConfiguration> bootstrap) {
         // Strict: a ${VAR} without a default that is not set fails start-up instead of becoming "".
+        // Substitution inside defaults lets ${SIDEVIEW_DB_URL:-jdbc:h2:file:${SIDEVIEW_DATA:-./data}/metadata} work.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true, true)));
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override

@@ -20,8 +20,8 @@ public final class JsonErrors {
         if (e instanceof UnrecognizedPropertyException u) {
             reason = "unknown field '" + u.getPropertyName() + "'";
         } else if (e instanceof InvalidFormatException f) {
-            reason = "value " + f.getValue() + " is not a valid " + simpleType(f.getTargetType());
-        } else if (e instanceof MismatchedInputException mi) {
+            reason = "value " + f.getValue() + " is not " + simpleType(f.getTargetType());
+        } else if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
             reason = "expected " + simpleType(mi.getTargetType());
         } else {
             reason = "malformed JSON: " + e.getOriginalMessage();

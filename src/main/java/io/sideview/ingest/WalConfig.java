@@ -10,6 +10,10 @@ import jakarta.validation.constraints.Pattern;
  */
 public record WalConfig(@NotBlank @Pattern(regexp = "none|kafka", message = "must be none or kafka") String mode) {
 
+    public WalConfig {
+        mode = mode == null ? "none" : mode;
+    }
+
     public static WalConfig defaults() {
         return new WalConfig("none");
     }

@@ -145,7 +145,7 @@ public class ViewValidator {
             case STRING -> node.isTextual() ? node.textValue() : null;
         };
         if (value == null) {
-            errors.add(new FieldError(field, "default " + abbreviate(node.toString()) + " is not a " + type.wireName()));
+            errors.add(new FieldError(field, "default " + abbreviate(node.toString()) + " is not of type " + type.wireName()));
         }
         return value;
     }

@@ -13,6 +13,11 @@ public record StorageConfig(
         @NotBlank @Pattern(regexp = "rocksdb|hbase", message = "must be rocksdb or hbase") String type,
         @NotBlank String dataDir) {
 
+    public StorageConfig {
+        type = type == null ? "rocksdb" : type;
+        dataDir = dataDir == null ? "./data" : dataDir;
+    }
+
     public static StorageConfig defaults() {
         return new StorageConfig("rocksdb", "./data");
     }

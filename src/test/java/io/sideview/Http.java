@@ -1,0 +1,76 @@
+package io.sideview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.Invocation;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+
+/**
+ * A tiny HTTP helper for integration tests: every response is read whole and closed, so the
+ * client's connection pool never runs dry, and tests assert on a plain record.
+ */
+public final class Http {
+    private final Client client;
+    private final String base;
+    private final String token;
+
+    public Http(Client client, String base, String token) {
+        this.client = client;
+        this.base = base;
+        this.token = token;
+    }
+
+    public Http withToken(String newToken) {
+        return new Http(client, base, newToken);
+    }
+
+    public record Reply(int status, String mediaType, URI location, String body, String challenge) {
+        public JsonNode json() {
+            try {
+                return Examples.MAPPER.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        public boolean isProblem() {
+            return mediaType != null && mediaType.startsWith("application/problem+json");
+        }
+    }
+
+    public Reply get(String path) {
+        return read(request(path).get());
+    }
+
+    public Reply delete(String path) {
+        return read(request(path).delete());
+    }
+
+    public Reply post(String path, String json) {
+        return read(request(path).post(Entity.entity(json, MediaType.APPLICATION_JSON_TYPE)));
+    }
+
+    public Reply post(String path, Entity<?> entity) {
+        return read(request(path).post(entity));
+    }
+
+    public Reply put(String path, String json) {
+        return read(request(path).put(Entity.entity(json, MediaType.APPLICATION_JSON_TYPE)));
+    }
+
+    private Invocation.Builder request(String path) {
+        Invocation.Builder b = client.target(base + path).request();
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    private static Reply read(Response r) {
+        try (r) {
+            String body = r.hasEntity() ? r.readEntity(String.class) : "";
+            return new Reply(r.getStatus(), r.getMediaType() == null ? null : r.getMediaType().toString(),
+                    r.getLocation(), body, r.getHeaderString("WWW-Authenticate"));
+        }
+    }
+}
