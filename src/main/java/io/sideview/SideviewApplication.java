@@ -45,6 +45,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     @Override
     public void initialize(Bootstrap<SideviewConfiguration> bootstrap) {
         // Strict: a ${VAR} without a default that is not set fails start-up instead of becoming "".
+        // Substitution inside defaults makes ${SIDEVIEW_DB_URL:-jdbc:h2:file:${SIDEVIEW_DATA:-./data}/metadata} work.
         // Substitution inside defaults lets ${SIDEVIEW_DB_URL:-jdbc:h2:file:${SIDEVIEW_DATA:-./data}/metadata} work.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true, true)));

@@ -37,7 +37,11 @@ public class DefinitionParser {
                             + " bytes; the limit is " + maxBytes))));
         }
         try {
-            return reader.readValue(body);
+            ViewSpec spec = reader.readValue(body);
+            if (spec == null) {
+                throw ProblemException.badRequest("$", "a view definition JSON object is required, got null");
+            }
+            return spec;
         } catch (JsonProcessingException e) {
             throw new ProblemException(JsonErrors.toProblem(e));
         }

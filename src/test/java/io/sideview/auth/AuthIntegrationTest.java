@@ -1,0 +1,66 @@
+package io.sideview.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.sideview.Examples;
+import io.sideview.Http;
+import io.sideview.SideviewApplication;
+import io.sideview.SideviewConfiguration;
+import io.sideview.TestApps;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** With tokens configured: no token 401, reader token on a write 403, reads and admin writes allowed. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class AuthIntegrationTest {
+    static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
+            SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-auth-"),
+                    ConfigOverride.config("auth.adminTokens", "admin-secret-1, admin-secret-2"),
+                    ConfigOverride.config("auth.readerTokens", "reader-secret")));
+
+    private Http anonymous;
+
+    @BeforeEach
+    void setUp() {
+        anonymous = new Http(APP.client(), "http://127.0.0.1:" + APP.getLocalPort() + "/api", null);
+    }
+
+    @Test
+    void noTokenIsUnauthorized() {
+        Http.Reply r = anonymous.get("/v1/views");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.isProblem()).isTrue();
+        assertThat(r.challenge()).startsWith("Bearer");
+        assertThat(anonymous.post("/v1/views", Examples.text("follows-view.json")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void wrongTokenIsUnauthorized() {
+        assertThat(anonymous.withToken("reader-secretX").get("/v1/views").status()).isEqualTo(401);
+        assertThat(anonymous.withToken("").get("/v1/views").status()).isEqualTo(401);
+    }
+
+    @Test
+    void readerMayReadButNotWrite() {
+        Http reader = anonymous.withToken("reader-secret");
+        assertThat(reader.get("/v1/views").status()).isEqualTo(200);
+        Http.Reply write = reader.post("/v1/views", Examples.text("follows-view.json"));
+        assertThat(write.status()).isEqualTo(403);
+        assertThat(write.isProblem()).isTrue();
+        assertThat(reader.delete("/v1/views/follows").status()).isEqualTo(403);
+        assertThat(reader.post("/v1/views/follows/deactivate", "").status()).isEqualTo(403);
+    }
+
+    @Test
+    void everyAdminTokenMayWrite() {
+        Http admin = anonymous.withToken("admin-secret-2");
+        Http.Reply created = admin.post("/v1/views", Examples.json("follows-view.json").put("name", "auth_follows").toString());
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(anonymous.withToken("admin-secret-1").get("/v1/views/auth_follows").status()).isEqualTo(200);
+        assertThat(anonymous.withToken("reader-secret").get("/v1/views/auth_follows").status()).isEqualTo(200);
+    }
+}
