@@ -49,6 +49,7 @@ class PackagedJarIT {
 
         Run after = run(data, "db", "status", "config.yml");
         assertThat(after.output()).contains("is up to date");
+        assertThat(data.resolve("metadata.mv.db")).as("H2 file under SIDEVIEW_DATA").exists();
     }
 
     @Test
