@@ -1,0 +1,37 @@
+package io.sideview.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ordered key-value contract every view-storage backend meets (RocksDB embedded, HBase).
+ * Keys compare as unsigned bytes. Each single-row write is atomic; a batch is applied in order and
+ * each of its rows atomically, but a batch as a whole is not promised to be atomic (HBase cannot), so
+ * the edge engine's apply protocol never relies on it.
+ */
+public interface KvStore extends AutoCloseable {
+
+    Optional<byte[]> get(byte[] key);
+
+    /** Values in the order of {@code keys}; {@code null} where a key is absent. */
+    List<byte[]> multiGet(List<byte[]> keys);
+
+    /**
+     * Up to {@code limit} entries with keys in {@code range}: ascending, or descending when
+     * {@code reverse} (then the first entry is the greatest key below {@code range.end()}).
+     */
+    List<KeyValue> scan(KeyRange range, boolean reverse, int limit);
+
+    void put(byte[] key, byte[] value);
+
+    void delete(byte[] key);
+
+    /** Applies the writes in order; each row atomically. */
+    void write(List<Write> batch);
+
+    /** A cheap round trip to the backend, for health checks. */
+    void ping();
+
+    @Override
+    void close();
+}
