@@ -1,0 +1,158 @@
+package io.sideview.edge;
+
+import io.sideview.registry.model.IdType;
+import io.sideview.registry.model.IndexDef;
+import io.sideview.registry.model.IndexField;
+import io.sideview.registry.model.PropertyDef;
+import io.sideview.registry.model.PropertyType;
+import io.sideview.registry.model.SortOrder;
+import io.sideview.registry.model.ViewDefinition;
+import io.sideview.storage.codec.OrderedCodec;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Row keys of one view (design §5):
+ * {@code [salt] | view id (4) | side (1) | record type (1) | node id | suffix}, where the suffix is
+ * the other node's id for state rows, index id (2) + index values + other id for index rows, and
+ * nothing for count rows. One node's rows of one type are contiguous, so every query is one range.
+ * The optional salt byte is a hash of (view, side, node) that spreads nodes over HBase regions.
+ */
+public final class ViewLayout {
+    private final long viewId;
+    private final ViewDefinition definition;
+    private final int saltBuckets;
+
+    public ViewLayout(long viewId, ViewDefinition definition, int saltBuckets) {
+        if (saltBuckets < 0 || saltBuckets > 256) {
+            throw new IllegalArgumentException("salt buckets must be 0..256");
+        }
+        this.viewId = viewId;
+        this.definition = definition;
+        this.saltBuckets = saltBuckets;
+    }
+
+    public ViewDefinition definition() {
+        return definition;
+    }
+
+    public long viewId() {
+        return viewId;
+    }
+
+    IdType nodeType(Side side) {
+        return side == Side.OUT ? definition.sourceType() : definition.targetType();
+    }
+
+    IdType otherType(Side side) {
+        return side == Side.OUT ? definition.targetType() : definition.sourceType();
+    }
+
+    /** Prefix of every record of {@code type} for {@code node} on {@code side}. */
+    public byte[] prefix(Side side, RecordType type, Object node) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+        writePrefix(out, side, type, node);
+        return out.toByteArray();
+    }
+
+    private void writePrefix(ByteArrayOutputStream out, Side side, RecordType type, Object node) {
+        byte[] nodeBytes = id(nodeType(side), node);
+        if (saltBuckets > 0) {
+            int h = (int) (viewId * 0x9E3779B1L) ^ side.code;
+            for (byte b : nodeBytes) {
+                h = 31 * h + b;
+            }
+            h ^= h >>> 16;
+            out.write(Math.floorMod(h, saltBuckets));
+        }
+        out.write((int) (viewId >>> 24));
+        out.write((int) (viewId >>> 16));
+        out.write((int) (viewId >>> 8));
+        out.write((int) viewId);
+        out.write(side.code);
+        out.write(type.code);
+        out.writeBytes(nodeBytes);
+    }
+
+    static byte[] id(IdType type, Object id) {
+        return OrderedCodec.encode(type == IdType.LONG ? PropertyType.LONG : PropertyType.STRING, id, false, false);
+    }
+
+    public byte[] stateKey(Side side, Object node, Object other) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(40);
+        writePrefix(out, side, RecordType.STATE, node);
+        out.writeBytes(id(otherType(side), other));
+        return out.toByteArray();
+    }
+
+    public byte[] countKey(Side side, Object node) {
+        return prefix(side, RecordType.COUNT, node);
+    }
+
+    /** Prefix of one index of one node: what a scan ranges over. */
+    public byte[] indexPrefix(Side side, Object node, IndexDef index) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(40);
+        writePrefix(out, side, RecordType.INDEX, node);
+        out.write(index.id() >>> 8);
+        out.write(index.id());
+        return out.toByteArray();
+    }
+
+    /** The index row of an edge, from its state (values of its properties and system fields). */
+    public byte[] indexKey(Side side, Object source, Object target, EdgeState state, IndexDef index) {
+        Object node = side == Side.OUT ? source : target;
+        Object other = side == Side.OUT ? target : source;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        out.writeBytes(indexPrefix(side, node, index));
+        for (IndexField f : index.fields()) {
+            out.writeBytes(fieldBytes(f, source, target, state));
+        }
+        out.writeBytes(id(otherType(side), other));
+        return out.toByteArray();
+    }
+
+    /** One index field's encoding for a given value (used for keys and for range bounds). */
+    public byte[] encodeField(IndexField f, Object value) {
+        boolean desc = f.order() == SortOrder.DESC;
+        return switch (f.field()) {
+            case "source" -> invertIf(id(definition.sourceType(), value), desc);
+            case "target" -> invertIf(id(definition.targetType(), value), desc);
+            case "version" -> OrderedCodec.encode(PropertyType.LONG, value, false, desc);
+            default -> {
+                PropertyDef p = definition.property(f.field()).orElseThrow();
+                yield OrderedCodec.encode(p.type(), value, p.nullable(), desc);
+            }
+        };
+    }
+
+    /** The type a value for this index field must have. */
+    public PropertyType fieldType(IndexField f) {
+        return switch (f.field()) {
+            case "source" -> PropertyType.of(definition.sourceType());
+            case "target" -> PropertyType.of(definition.targetType());
+            case "version" -> PropertyType.LONG;
+            default -> definition.property(f.field()).orElseThrow().type();
+        };
+    }
+
+    private byte[] fieldBytes(IndexField f, Object source, Object target, EdgeState state) {
+        return switch (f.field()) {
+            case "source" -> encodeField(f, source);
+            case "target" -> encodeField(f, target);
+            case "version" -> encodeField(f, state.version());
+            default -> encodeField(f, valueOf(definition.property(f.field()).orElseThrow(), state));
+        };
+    }
+
+    /** A property's value in a state; a property added after the edge was written reads as its default. */
+    public static Object valueOf(PropertyDef p, EdgeState state) {
+        PropertyValue v = state.properties().get(p.id());
+        return v == null ? p.defaultValue() : v.value();
+    }
+
+    private static byte[] invertIf(byte[] bytes, boolean invert) {
+        if (invert) {
+            OrderedCodec.invert(bytes);
+        }
+        return bytes;
+    }
+}

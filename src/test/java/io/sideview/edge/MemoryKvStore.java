@@ -1,0 +1,116 @@
+package io.sideview.edge;
+
+import io.sideview.storage.KeyRange;
+import io.sideview.storage.KeyValue;
+import io.sideview.storage.KvStore;
+import io.sideview.storage.Write;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A unit-test fake of the storage SPI (the real backends have their own contract suite). Each row of a
+ * batch is a separate step, like HBase, and {@link #crashAt} makes the n-th row write throw before it
+ * happens, so tests can crash an apply at every step boundary.
+ */
+public class MemoryKvStore implements KvStore {
+    private final ConcurrentSkipListMap<byte[], byte[]> data = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private long rowWrites;
+    private long crashAt = -1;
+
+    public static final class Crash extends RuntimeException {
+        Crash(long step) {
+            super("injected crash at row write " + step);
+        }
+    }
+
+    /** Throw before the n-th row write from now (1-based); 0 or less disables. */
+    public void crashAt(long n) {
+        this.crashAt = n <= 0 ? -1 : rowWrites + n;
+    }
+
+    public long rowWrites() {
+        return rowWrites;
+    }
+
+    private void step() {
+        rowWrites++;
+        if (rowWrites == crashAt) {
+            crashAt = -1;
+            throw new Crash(rowWrites);
+        }
+    }
+
+    /** Every record, hex-keyed, for exact comparison of two stores. */
+    public Map<String, String> dump() {
+        Map<String, String> out = new TreeMap<>();
+        HexFormat hex = HexFormat.of();
+        data.forEach((k, v) -> out.put(hex.formatHex(k), hex.formatHex(v)));
+        return out;
+    }
+
+    @Override
+    public Optional<byte[]> get(byte[] key) {
+        return Optional.ofNullable(data.get(key));
+    }
+
+    @Override
+    public List<byte[]> multiGet(List<byte[]> keys) {
+        List<byte[]> out = new ArrayList<>();
+        keys.forEach(k -> out.add(data.get(k)));
+        return out;
+    }
+
+    @Override
+    public List<KeyValue> scan(KeyRange range, boolean reverse, int limit) {
+        NavigableMap<byte[], byte[]> view = range.end() == null ? data.tailMap(range.start(), true)
+                : Arrays.compareUnsigned(range.start(), range.end()) >= 0 ? new TreeMap<>()
+                : data.subMap(range.start(), true, range.end(), false);
+        if (reverse) {
+            view = view.descendingMap();
+        }
+        List<KeyValue> out = new ArrayList<>();
+        for (var e : view.entrySet()) {
+            if (out.size() == limit) {
+                break;
+            }
+            out.add(new KeyValue(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        step();
+        data.put(key, value);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        step();
+        data.remove(key);
+    }
+
+    @Override
+    public void write(List<Write> batch) {
+        for (Write w : batch) {
+            if (w instanceof Write.Put p) {
+                put(p.key(), p.value());
+            } else {
+                delete(w.key());
+            }
+        }
+    }
+
+    @Override
+    public void ping() {}
+
+    @Override
+    public void close() {}
+}
