@@ -27,6 +27,17 @@ import io.sideview.registry.resources.ViewResource;
 import io.sideview.registry.tasks.ViewCreateTask;
 import io.sideview.registry.tasks.ViewDeactivateTask;
 import io.sideview.registry.tasks.ViewListTask;
+import io.sideview.edge.EdgeReader;
+import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.ViewCatalog;
+import io.sideview.edge.resources.MutationResource;
+import io.sideview.query.CursorCodec;
+import io.sideview.query.CursorSecrets;
+import io.sideview.query.resources.QueryResource;
+import io.sideview.storage.ManagedStore;
+import io.sideview.storage.StorageConfig;
+import io.sideview.storage.StorageHealthCheck;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 
@@ -76,7 +87,22 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         MigrationGuard.run(config.getDatabase(), environment.metrics(), config.getRegistry().migrateOnStartup());
         registerErrorMappers(environment);
         AuthWiring.register(config.getAuth(), environment.jersey());
-        wireRegistry(config, environment);
+        ViewRegistry registry = wireRegistry(config, environment);
+        wireEdges(config, environment, registry);
+    }
+
+    private static void wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry) {
+        StorageConfig storage = config.getStorage();
+        ManagedStore store = new ManagedStore(storage);
+        environment.lifecycle().manage(store);
+        environment.healthChecks().register("storage", new StorageHealthCheck(store, storage.type()));
+        // Managed objects stop in reverse order: the lanes drain before the store closes.
+        EdgeWriter writer = new EdgeWriter(store, storage.applyLanes());
+        environment.lifecycle().manage(writer);
+        ViewCatalog catalog = new ViewCatalog(registry, storage.saltBuckets());
+        CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
+        environment.jersey().register(new QueryResource(catalog, new EdgeReader(store), cursors));
+        environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
     }
 
     private static void registerErrorMappers(Environment environment) {

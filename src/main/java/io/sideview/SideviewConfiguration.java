@@ -5,6 +5,7 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.sideview.auth.AuthConfig;
 import io.sideview.ingest.SourceGroupConfig;
+import io.sideview.query.QueryConfig;
 import io.sideview.registry.RegistryConfig;
 import io.sideview.storage.StorageConfig;
 import io.sideview.ingest.WalConfig;
@@ -20,6 +21,7 @@ public class SideviewConfiguration extends Configuration {
     @Valid @NotNull private AuthConfig auth = AuthConfig.open();
     @Valid @NotNull private StorageConfig storage = StorageConfig.defaults();
     @Valid @NotNull private WalConfig wal = WalConfig.defaults();
+    @Valid @NotNull private QueryConfig query = QueryConfig.defaults();
     @Valid @NotNull private Map<String, @Valid SourceGroupConfig> sources = Map.of();
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
@@ -32,6 +34,8 @@ public class SideviewConfiguration extends Configuration {
     @JsonProperty public void setStorage(StorageConfig storage) { this.storage = storage; }
     @JsonProperty public WalConfig getWal() { return wal; }
     @JsonProperty public void setWal(WalConfig wal) { this.wal = wal; }
+    @JsonProperty public QueryConfig getQuery() { return query; }
+    @JsonProperty public void setQuery(QueryConfig query) { this.query = query; }
     @JsonProperty public Map<String, SourceGroupConfig> getSources() { return sources; }
     @JsonProperty public void setSources(Map<String, SourceGroupConfig> sources) {
         this.sources = sources == null ? Map.of() : Map.copyOf(sources);

@@ -25,6 +25,16 @@ public class ViewRegistry {
     private final ViewValidator validator;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Called with a view's name after any change to it (create, revision, status, delete). */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(String name) {
+        listeners.forEach(l -> l.accept(name));
+    }
 
     public ViewRegistry(ViewDao dao, ViewValidator validator, ObjectMapper mapper, Clock clock) {
         this.dao = dao;
@@ -47,6 +57,7 @@ public class ViewRegistry {
             }
             throw e;
         }
+        changed(definition.name());
         return describe(row, definition);
     }
 
@@ -75,6 +86,7 @@ public class ViewRegistry {
         if (!dao.addRevision(row.id(), row.currentRevision(), write(next), now)) {
             throw ProblemException.conflict("revision", "view '" + name + "' was changed concurrently; read it again and retry");
         }
+        changed(name);
         return describe(row(name), next);
     }
 
@@ -98,6 +110,7 @@ public class ViewRegistry {
         ViewRow row = row(name);
         if (!row.status().equals(status.name())) {
             dao.setStatus(row.id(), status.name(), clock.millis());
+            changed(name);
             row = row(name);
         }
         return describe(row, currentDefinition(row));
@@ -113,6 +126,7 @@ public class ViewRegistry {
         if (dao.delete(row.id(), ViewStatus.INACTIVE.name()) != 1) {
             throw ProblemException.conflict("status", "view '" + name + "' changed while deleting; read it again");
         }
+        changed(name);
     }
 
     private ViewDefinition validOrThrow(ViewSpec spec) {

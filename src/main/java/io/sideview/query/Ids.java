@@ -1,0 +1,50 @@
+package io.sideview.query;
+
+import io.sideview.api.ProblemException;
+import io.sideview.registry.model.IdType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Node ids from query parameters or JSON, checked against the view's id type. */
+public final class Ids {
+    /** Longest string id, in UTF-8 bytes: ids are parts of storage keys. */
+    public static final int MAX_STRING_ID_BYTES = 512;
+
+    private Ids() {}
+
+    public static Object parse(String field, String text, IdType type) {
+        if (text == null || text.isEmpty()) {
+            throw ProblemException.badRequest(field, "is required");
+        }
+        if (type == IdType.LONG) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw ProblemException.badRequest(field, "'" + abbreviate(text) + "' is not a long id");
+            }
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_ID_BYTES) {
+            throw ProblemException.badRequest(field, "string ids are at most " + MAX_STRING_ID_BYTES + " bytes");
+        }
+        return text;
+    }
+
+    public static List<Object> parseAll(String field, List<String> texts, IdType type, int max) {
+        if (texts == null || texts.isEmpty()) {
+            throw ProblemException.badRequest(field, "is required");
+        }
+        if (texts.size() > max) {
+            throw ProblemException.badRequest(field, "at most " + max + " values, got " + texts.size());
+        }
+        List<Object> out = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            out.add(parse(field, t, type));
+        }
+        return out;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

@@ -1,0 +1,176 @@
+package io.sideview.query.resources;
+
+import com.codahale.metrics.annotation.ExceptionMetered;
+import com.codahale.metrics.annotation.ResponseMetered;
+import com.codahale.metrics.annotation.Timed;
+import io.sideview.api.ProblemException;
+import io.sideview.auth.Roles;
+import io.sideview.edge.Edge;
+import io.sideview.edge.EdgeReader;
+import io.sideview.edge.Side;
+import io.sideview.edge.ViewCatalog;
+import io.sideview.edge.ViewLayout;
+import io.sideview.query.CursorCodec;
+import io.sideview.query.Ids;
+import io.sideview.query.RangeParser;
+import io.sideview.query.api.CountResponse;
+import io.sideview.query.api.EdgesResponse;
+import io.sideview.query.api.MutualResponse;
+import io.sideview.query.api.ScanResponse;
+import io.sideview.registry.model.IdType;
+import io.sideview.registry.model.IndexDef;
+import io.sideview.storage.KeyRange;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The query API. Ids travel as query parameters so any id is safe in a URL (no path segment
+ * decoding). Errors: 400 bad parameter, range or cursor; 401/403 auth; 404 unknown view or index;
+ * 409 deactivated view or a direction the view does not keep.
+ */
+@Path("/v1/views")
+@Produces(MediaType.APPLICATION_JSON)
+@Timed
+@ResponseMetered
+@ExceptionMetered
+public class QueryResource {
+    public static final int MAX_PAIRS = 100;
+    public static final int MAX_COUNT_STARTS = 100;
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 1000;
+
+    private final ViewCatalog catalog;
+    private final EdgeReader reader;
+    private final CursorCodec cursors;
+
+    public QueryResource(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors) {
+        this.catalog = catalog;
+        this.reader = reader;
+        this.cursors = cursors;
+    }
+
+    @GET
+    @Path("/{view}/edge")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public EdgesResponse edge(@PathParam("view") String view, @QueryParam("source") List<String> sources,
+                              @QueryParam("target") List<String> targets) {
+        ViewLayout layout = catalog.active(view).layout();
+        List<Object> s = Ids.parseAll("source", sources, layout.definition().sourceType(), MAX_PAIRS);
+        List<Object> t = Ids.parseAll("target", targets, layout.definition().targetType(), MAX_PAIRS);
+        if ((long) s.size() * t.size() > MAX_PAIRS) {
+            throw ProblemException.badRequest("target", "at most " + MAX_PAIRS + " source x target pairs, got "
+                    + s.size() * t.size());
+        }
+        return new EdgesResponse(reader.get(layout, s, t));
+    }
+
+    @GET
+    @Path("/{view}/count")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public CountResponse count(@PathParam("view") String view, @QueryParam("start") List<String> starts,
+                               @QueryParam("direction") String direction) {
+        ViewLayout layout = catalog.active(view).layout();
+        Side side = side(layout, direction);
+        List<Object> nodes = Ids.parseAll("start", starts, nodeType(layout, side), MAX_COUNT_STARTS);
+        List<Long> counts = reader.counts(layout, side, nodes);
+        List<CountResponse.NodeCount> out = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            out.add(new CountResponse.NodeCount(nodes.get(i), side.name(), counts.get(i)));
+        }
+        return new CountResponse(out);
+    }
+
+    @GET
+    @Path("/{view}/scan")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public ScanResponse scan(@PathParam("view") String view, @QueryParam("start") String start,
+                             @QueryParam("direction") String direction, @QueryParam("index") String indexName,
+                             @QueryParam("limit") String limitText, @QueryParam("cursor") String cursor,
+                             @QueryParam("range") List<String> ranges) {
+        ViewLayout layout = catalog.active(view).layout();
+        Side side = side(layout, direction);
+        Object node = Ids.parse("start", start, nodeType(layout, side));
+        int limit = limit(limitText);
+        IndexDef index = null;
+        KeyRange range;
+        if (indexName == null || indexName.isEmpty()) {
+            if (ranges != null && !ranges.isEmpty()) {
+                throw ProblemException.badRequest("range", "ranges need an index");
+            }
+            range = reader.stateRange(layout, side, node);
+        } else {
+            index = layout.definition().index(indexName).orElseThrow(() -> ProblemException.notFound(
+                    "view '" + view + "' has no index named '" + abbreviate(indexName) + "'"));
+            range = RangeParser.plan(layout, index, layout.indexPrefix(side, node, index), ranges == null ? List.of() : ranges);
+        }
+        String scope = "scan|" + layout.viewId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());
+        byte[] after = cursor == null || cursor.isEmpty() ? null : cursors.decode(scope, cursor);
+        EdgeReader.Page<Edge> page = reader.scan(layout, side, node, index, range, after, limit);
+        return new ScanResponse(page.items(), page.lastKey() == null ? null : cursors.encode(scope, page.lastKey()));
+    }
+
+    @GET
+    @Path("/{view}/mutual")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public MutualResponse mutual(@PathParam("view") String view, @QueryParam("a") String a, @QueryParam("b") String b,
+                                 @QueryParam("limit") String limitText, @QueryParam("cursor") String cursor) {
+        ViewLayout layout = catalog.active(view).layout();
+        if (!layout.definition().direction().keepsOut()) {
+            throw ProblemException.conflict("direction", "view '" + view + "' keeps only the IN side; mutual needs OUT");
+        }
+        Object na = Ids.parse("a", a, layout.definition().sourceType());
+        Object nb = Ids.parse("b", b, layout.definition().sourceType());
+        int limit = limit(limitText);
+        String scope = "mutual|" + layout.viewId() + "|" + na + "|" + nb;
+        byte[] after = cursor == null || cursor.isEmpty() ? null : cursors.decode(scope, cursor);
+        EdgeReader.Page<Object> page = reader.mutual(layout, na, nb, after, limit);
+        return new MutualResponse(page.items(), page.lastKey() == null ? null : cursors.encode(scope, page.lastKey()));
+    }
+
+    private static Side side(ViewLayout layout, String direction) {
+        Side side;
+        if (direction == null || direction.isEmpty() || direction.equals("OUT")) {
+            side = Side.OUT;
+        } else if (direction.equals("IN")) {
+            side = Side.IN;
+        } else {
+            throw ProblemException.badRequest("direction", "unknown direction '" + abbreviate(direction) + "'; expected OUT or IN");
+        }
+        boolean kept = side == Side.OUT ? layout.definition().direction().keepsOut() : layout.definition().direction().keepsIn();
+        if (!kept) {
+            throw ProblemException.conflict("direction", "view '" + layout.definition().name() + "' keeps only "
+                    + layout.definition().direction() + "; it has no " + side + " records");
+        }
+        return side;
+    }
+
+    private static IdType nodeType(ViewLayout layout, Side side) {
+        return side == Side.OUT ? layout.definition().sourceType() : layout.definition().targetType();
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.badRequest("limit", "must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(text) + "'");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

@@ -1,0 +1,193 @@
+package io.sideview.storage.hbase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.health.HealthCheck;
+import io.dropwizard.jersey.validation.Validators;
+import io.sideview.storage.KeyRange;
+import io.sideview.storage.KeyValue;
+import io.sideview.storage.KvStore;
+import io.sideview.storage.KvStoreContract;
+import io.sideview.storage.StorageException;
+import io.sideview.storage.Write;
+import jakarta.validation.Validator;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.RegionLocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storage contract on a real (mini) HBase, plus what only HBase has: pre-split regions, scans
+ * crossing region boundaries, same-millisecond put-after-delete, table/namespace creation and the
+ * config/health wiring. Every test gets a fresh table over one shared connection.
+ */
+class HBaseKvStoreContractTest extends KvStoreContract {
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static Connection connection;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        var conf = MiniHBase.configuration();
+        conf.setInt("hbase.client.pause", 20); // createTable polls for "table available": ~0.25 s less per test
+        connection = ConnectionFactory.createConnection(conf);
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    private static String freshTable(String prefix) {
+        return prefix + TABLES.incrementAndGet();
+    }
+
+    /** Four regions, so the contract's keys (first bytes 0x01..0xFF) already span region boundaries. */
+    @Override
+    protected KvStore open() {
+        return new HBaseKvStore(connection, freshTable("contract_"), 4);
+    }
+
+    @Test
+    void splitKeysSpreadOverTheFirstByte() {
+        assertThat(HBaseKvStore.splitKeys(1)).isEmpty();
+        assertThat(HBaseKvStore.splitKeys(4)).isDeepEqualTo(new byte[][] {{0x40}, {(byte) 0x80}, {(byte) 0xC0}});
+        byte[][] all = HBaseKvStore.splitKeys(256);
+        assertThat(all.length).isEqualTo(255);
+        for (int i = 0; i < all.length; i++) {
+            assertThat(all[i]).containsExactly((byte) (i + 1));
+        }
+    }
+
+    @Test
+    void preSplitTableScansInOrderAcrossRegionsBothWays() throws Exception {
+        HBaseKvStore split = new HBaseKvStore(connection, freshTable("presplit_"), 16);
+        try (RegionLocator locator = connection.getRegionLocator(split.tableName())) {
+            byte[][] starts = locator.getStartKeys();
+            assertThat(starts.length).isEqualTo(16);
+            for (int i = 0; i < 16; i++) {
+                assertThat(starts[i]).isEqualTo(i == 0 ? new byte[0] : new byte[] {(byte) (i * 16)});
+            }
+        }
+        TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
+        List<Write> writes = new ArrayList<>();
+        for (int first = 0; first < 256; first += 5) {
+            for (byte[] key : List.of(new byte[] {(byte) first}, new byte[] {(byte) first, 0x00},
+                    new byte[] {(byte) first, (byte) 0xFF, 0x01})) {
+                writes.add(new Write.Put(key, key));
+                model.put(key, key);
+            }
+        }
+        split.write(writes);
+        assertThat(split.scan(new KeyRange(null, null), false, 10_000)).extracting(KeyValue::key)
+                .containsExactlyElementsOf(model.keySet());
+        assertThat(split.scan(new KeyRange(null, null), true, 10_000)).extracting(KeyValue::key)
+                .containsExactlyElementsOf(model.descendingKeySet());
+        // Ranges that straddle split points (0x10, 0x20, 0x30, ...) with limits smaller and larger than the hits.
+        byte[][][] ranges = {{{0x0E}, {0x42}}, {{0x0F, (byte) 0xFF}, {0x10, 0x00, 0x01}}, {{(byte) 0xEF}, null}, {{}, {0x21}}};
+        for (byte[][] r : ranges) {
+            KeyRange range = new KeyRange(r[0], r[1]);
+            var view = r[1] == null ? model.tailMap(r[0], true) : model.subMap(r[0], true, r[1], false);
+            for (int limit : new int[] {1, 4, 1000}) {
+                assertThat(split.scan(range, false, limit)).extracting(KeyValue::key)
+                        .containsExactlyElementsOf(view.keySet().stream().limit(limit).toList());
+                assertThat(split.scan(range, true, limit)).extracting(KeyValue::key)
+                        .containsExactlyElementsOf(view.descendingKeySet().stream().limit(limit).toList());
+            }
+        }
+        assertThat(split.scan(new KeyRange(new byte[] {0x42}, new byte[] {0x42}), true, 10)).isEmpty();
+        assertThat(split.scan(new KeyRange(new byte[] {0x43}, new byte[] {0x42}), false, 10)).isEmpty();
+        assertThat(split.scan(new KeyRange(null, null), true, 0)).isEmpty();
+    }
+
+    /** HBase timestamps are server milliseconds; a delete must not mask a put issued after it in the same ms. */
+    @Test
+    void putAfterDeleteInTheSameMillisecondSurvives() {
+        byte[] key = bytes("flip");
+        for (int i = 0; i < 300; i++) {
+            byte[] expected = bytes("b" + i);
+            store.put(key, bytes("a" + i));
+            store.delete(key);
+            store.put(key, expected);
+            assertThat(store.get(key)).as("round %d", i).hasValueSatisfying(v -> assertThat(v).isEqualTo(expected));
+        }
+        for (int i = 0; i < 50; i++) {
+            byte[] expected = bytes("d" + i);
+            store.write(List.of(new Write.Put(key, bytes("c" + i)), new Write.Delete(key), new Write.Put(key, expected)));
+            assertThat(store.get(key)).hasValueSatisfying(v -> assertThat(v).isEqualTo(expected));
+            store.write(List.of(new Write.Put(key, bytes("e" + i)), new Write.Delete(key)));
+            assertThat(store.get(key)).isEmpty();
+        }
+    }
+
+    @Test
+    void reopeningAnExistingTableKeepsItsDataAndNamespacesAreCreated() {
+        String name = "sv_ns" + TABLES.incrementAndGet() + ":records";
+        try (HBaseKvStore first = new HBaseKvStore(connection, name, 2)) {
+            first.put(bytes("k"), bytes("v"));
+        }
+        try (HBaseKvStore again = new HBaseKvStore(connection, name, 8)) {
+            assertThat(again.tableName()).isEqualTo(TableName.valueOf(name));
+            assertThat(again.get(bytes("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("v")));
+        }
+        assertThat(connection.isClosed()).as("a borrowed connection stays open").isFalse();
+    }
+
+    @Test
+    void connectFromConfigAndHealthCheck() {
+        HBaseConfig config = new HBaseConfig(MiniHBase.quorum(), freshTable("configured_"), 2,
+                Map.of("hbase.client.retries.number", "3"));
+        HBaseKvStore own = HBaseKvStore.connect(config);
+        HBaseHealthCheck check = new HBaseHealthCheck(own);
+        try {
+            own.put(bytes("k"), bytes("v"));
+            assertThat(own.multiGet(List.of(bytes("k"), bytes("nope")))).satisfiesExactly(
+                    v -> assertThat(v).isEqualTo(bytes("v")), v -> assertThat(v).isNull());
+            assertThat(check.execute().isHealthy()).isTrue();
+        } finally {
+            own.close();
+        }
+        HealthCheck.Result after = check.execute();
+        assertThat(after.isHealthy()).as("store closed its own connection").isFalse();
+        assertThat(after.getMessage()).startsWith("HBase unreachable");
+        assertThatThrownBy(own::ping).isInstanceOf(StorageException.class);
+    }
+
+    @Test
+    void configDefaultsAndValidation() {
+        HBaseConfig defaults = new HBaseConfig(null, null, null, null);
+        assertThat(defaults).isEqualTo(HBaseConfig.defaults());
+        assertThat(defaults.zookeeperQuorum()).isEqualTo("127.0.0.1:2181");
+        assertThat(defaults.table()).isEqualTo("sideview_records");
+        assertThat(defaults.regions()).isEqualTo(16);
+        assertThat(defaults.properties()).isEmpty();
+        Validator validator = Validators.newValidator();
+        assertThat(validator.validate(defaults)).isEmpty();
+        for (String ok : List.of("t", "ns:t", "a_b.c-d", "NS_1:Tab.le-2")) {
+            assertThat(validator.validate(new HBaseConfig(null, ok, null, null))).as(ok).isEmpty();
+        }
+        for (String bad : List.of("", "a b", "a:b:c", ":t", "ns:", ".t", "-t", "ns-x:t", "t/u")) {
+            assertThat(validator.validate(new HBaseConfig(null, bad, null, null))).as(bad).isNotEmpty();
+        }
+        assertThat(validator.validate(new HBaseConfig(null, null, 0, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, 257, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, 256, null))).isEmpty();
+        assertThat(validator.validate(new HBaseConfig(" ", null, null, null))).isNotEmpty();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
