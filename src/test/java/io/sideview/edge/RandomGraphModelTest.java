@@ -1,0 +1,172 @@
+package io.sideview.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sideview.registry.model.Direction;
+import io.sideview.registry.model.IdType;
+import io.sideview.registry.model.IndexDef;
+import io.sideview.registry.model.IndexField;
+import io.sideview.registry.model.PropertyDef;
+import io.sideview.registry.model.PropertyType;
+import io.sideview.registry.model.SortOrder;
+import io.sideview.registry.model.ViewDefinition;
+import io.sideview.storage.KvStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queries against a brute-force model on a random graph of 1,000 nodes, on a real backend (each
+ * subclass opens one): events are applied shuffled through the lanes, then every node's counts, its
+ * paged scans (by target, and reverse newest-first by index) and mutual for random pairs must equal
+ * what the model computes from the events.
+ */
+abstract class RandomGraphModelTest {
+    static final int NODES = 1000;
+    static final ViewDefinition FOLLOWS = new ViewDefinition("follows", null, IdType.LONG, IdType.LONG, Direction.BOTH,
+            List.of(new PropertyDef(1, "created_at", PropertyType.LONG, false, null)),
+            List.of(new IndexDef(1, "recent", List.of(new IndexField("created_at", SortOrder.DESC)))), null);
+
+    protected abstract KvStore open() throws Exception;
+
+    protected abstract int saltBuckets();
+
+    private KvStore store;
+    private EdgeWriter writer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = open();
+        writer = new EdgeWriter(store, 4);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        writer.stop();
+        store.close();
+    }
+
+    /** Final truth per edge, from the events alone. */
+    static final class ModelEdge {
+        long insert = Long.MIN_VALUE;
+        long delete = Long.MIN_VALUE;
+        long createdVersion = Long.MIN_VALUE;
+        long createdAt;
+
+        boolean active() {
+            return insert != Long.MIN_VALUE && insert > delete;
+        }
+    }
+
+    @Test
+    void queriesMatchTheModel() {
+        Random random = new Random(99);
+        ViewLayout layout = new ViewLayout(3, FOLLOWS, saltBuckets());
+        List<Mutation> events = new ArrayList<>();
+        Map<List<Long>, ModelEdge> model = new HashMap<>();
+        long version = 0;
+        for (int i = 0; i < 6000; i++) {
+            // Power-law-ish: low node ids are far more popular as targets.
+            long source = random.nextInt(NODES);
+            long target = (long) Math.floor(Math.pow(random.nextDouble(), 3) * NODES);
+            int kind = random.nextInt(10);
+            long v = ++version;
+            long createdAt = random.nextInt(500);
+            ModelEdge e = model.computeIfAbsent(List.of(source, target), k -> new ModelEdge());
+            if (kind < 6) {
+                events.add(new Mutation(MutationType.INSERT, source, target, v, Map.of("created_at", createdAt)));
+                e.insert = Math.max(e.insert, v);
+                if (v > e.createdVersion) {
+                    e.createdVersion = v;
+                    e.createdAt = createdAt;
+                }
+            } else if (kind < 8) {
+                events.add(new Mutation(MutationType.UPDATE, source, target, v, Map.of("created_at", createdAt)));
+                if (v > e.createdVersion) {
+                    e.createdVersion = v;
+                    e.createdAt = createdAt;
+                }
+            } else {
+                events.add(new Mutation(MutationType.DELETE, source, target, v, Map.of()));
+                e.delete = Math.max(e.delete, v);
+            }
+        }
+        Collections.shuffle(events, random);
+        List<CompletableFuture<ApplyStatus>> futures = new ArrayList<>();
+        for (Mutation m : events) {
+            futures.add(writer.apply(layout, m));
+        }
+        futures.forEach(CompletableFuture::join);
+
+        Map<Long, List<long[]>> out = new HashMap<>();
+        Map<Long, List<long[]>> in = new HashMap<>();
+        model.forEach((k, e) -> {
+            if (e.active()) {
+                out.computeIfAbsent(k.get(0), x -> new ArrayList<>()).add(new long[] {k.get(1), e.createdAt});
+                in.computeIfAbsent(k.get(1), x -> new ArrayList<>()).add(new long[] {k.get(0), e.createdAt});
+            }
+        });
+        EdgeReader reader = new EdgeReader(store);
+        IndexDef recent = FOLLOWS.indexes().get(0);
+        for (long node = 0; node < NODES; node++) {
+            List<long[]> outs = out.getOrDefault(node, List.of());
+            List<long[]> ins = in.getOrDefault(node, List.of());
+            assertThat(reader.counts(layout, Side.OUT, List.of(node))).as("out count of %d", node).containsExactly((long) outs.size());
+            assertThat(reader.counts(layout, Side.IN, List.of(node))).as("in count of %d", node).containsExactly((long) ins.size());
+
+            List<Long> expectedTargets = outs.stream().map(x -> x[0]).sorted().toList();
+            List<Long> targets = new ArrayList<>();
+            for (Edge e : pages(reader, layout, Side.OUT, node, null, 7)) {
+                targets.add((Long) e.target());
+                assertThat(e.source()).isEqualTo(node);
+            }
+            assertThat(targets).as("scan by target of %d", node).isEqualTo(expectedTargets);
+
+            List<long[]> expectedIn = new ArrayList<>(ins);
+            expectedIn.sort(Comparator.<long[]>comparingLong(x -> -x[1]).thenComparingLong(x -> x[0]));
+            List<Edge> reverse = pages(reader, layout, Side.IN, node, recent, 5);
+            assertThat(reverse).extracting(e -> (Long) e.source()).as("reverse newest-first of %d", node)
+                    .containsExactlyElementsOf(expectedIn.stream().map(x -> x[0]).toList());
+            assertThat(reverse).extracting(e -> (Long) e.properties().get("created_at"))
+                    .containsExactlyElementsOf(expectedIn.stream().map(x -> x[1]).toList());
+        }
+        for (int q = 0; q < 300; q++) {
+            long a = random.nextInt(NODES);
+            long b = random.nextInt(NODES);
+            TreeSet<Long> expected = new TreeSet<>();
+            out.getOrDefault(a, List.of()).forEach(x -> expected.add(x[0]));
+            expected.retainAll(out.getOrDefault(b, List.of()).stream().map(x -> x[0]).toList());
+            List<Object> mutual = new ArrayList<>();
+            byte[] after = null;
+            do {
+                EdgeReader.Page<Object> page = reader.mutual(layout, a, b, after, 3);
+                mutual.addAll(page.items());
+                after = page.lastKey();
+            } while (after != null);
+            assertThat(mutual).as("mutual of %d and %d", a, b).containsExactlyElementsOf(new ArrayList<>(expected));
+        }
+    }
+
+    private static List<Edge> pages(EdgeReader reader, ViewLayout layout, Side side, long node, IndexDef index, int limit) {
+        List<Edge> all = new ArrayList<>();
+        var range = index == null ? reader.stateRange(layout, side, node)
+                : io.sideview.storage.KeyRange.prefix(layout.indexPrefix(side, node, index));
+        byte[] after = null;
+        do {
+            EdgeReader.Page<Edge> page = reader.scan(layout, side, node, index, range, after, limit);
+            assertThat(page.items().size()).isLessThanOrEqualTo(limit);
+            all.addAll(page.items());
+            after = page.lastKey();
+        } while (after != null);
+        return all;
+    }
+}
