@@ -31,6 +31,10 @@ import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.resources.MutationResource;
+import io.sideview.ingest.ChangeApplier;
+import io.sideview.ingest.IngestService;
+import io.sideview.ingest.db.DeadLetterDao;
+import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
 import io.sideview.query.CursorSecrets;
 import io.sideview.query.resources.QueryResource;
@@ -87,11 +91,29 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         MigrationGuard.run(config.getDatabase(), environment.metrics(), config.getRegistry().migrateOnStartup());
         registerErrorMappers(environment);
         AuthWiring.register(config.getAuth(), environment.jersey());
-        ViewRegistry registry = wireRegistry(config, environment);
-        wireEdges(config, environment, registry);
+        Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
+        ViewRegistry registry = wireRegistry(config, environment, jdbi);
+        Edges edges = wireEdges(config, environment, registry);
+        wireIngest(config, environment, registry, edges, jdbi);
     }
 
-    private static void wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry) {
+    /** What the edge engine hands to ingestion. */
+    private record Edges(EdgeWriter writer, ViewCatalog catalog) {}
+
+    private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
+                                   Edges edges, Jdbi jdbi) {
+        DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
+        ChangeApplier applier = new ChangeApplier(edges.writer(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
+        IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
+                Path.of(config.getStorage().dataDir(), "ingest"), applier, deadLetters, config.getWal().mode());
+        ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
+        // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
+        environment.lifecycle().manage(ingest);
+        environment.jersey().register(new IngestResource(ingest, deadLetters, edges.catalog(), edges.writer(),
+                environment.getObjectMapper(), Clock.systemUTC()));
+    }
+
+    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry) {
         StorageConfig storage = config.getStorage();
         ManagedStore store = new ManagedStore(storage);
         environment.lifecycle().manage(store);
@@ -103,6 +125,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
         environment.jersey().register(new QueryResource(catalog, new EdgeReader(store), cursors));
         environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
+        return new Edges(writer, catalog);
     }
 
     private static void registerErrorMappers(Environment environment) {
@@ -113,8 +136,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new UnexpectedErrorMapper());
     }
 
-    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment) {
-        Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
+    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
         ViewValidator validator = new ViewValidator(config.getSources().keySet());
         ViewRegistry registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), validator,
                 environment.getObjectMapper(), Clock.systemUTC());

@@ -1,0 +1,98 @@
+package io.sideview.ingest;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import io.dropwizard.lifecycle.Managed;
+import io.sideview.edge.ViewLayout;
+import io.sideview.ingest.api.IngestStatus;
+import io.sideview.ingest.api.ShardStatus;
+import io.sideview.ingest.db.DeadLetterDao;
+import io.sideview.registry.ViewRegistry;
+import io.sideview.registry.ViewStatus;
+import io.sideview.registry.api.ViewDescriptor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Owns one {@link ShardEngine} per configured shard. Which tables each engine captures follows the
+ * registry: creating, changing or deactivating a bound view reconfigures the engines of its group.
+ * Each shard has a health check ({@code cdc-<group>-<shard>}) and gauges under {@code ingest.<group>.<shard>}.
+ */
+public class IngestService implements Managed {
+    private final Map<String, SourceGroupConfig> sources;
+    private final ViewRegistry registry;
+    private final int saltBuckets;
+    private final DeadLetterDao deadLetters;
+    private final String walMode;
+    private final List<ShardEngine> engines = new ArrayList<>();
+    private volatile List<ViewDescriptor> views = List.of();
+
+    public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
+                         ChangeApplier applier, DeadLetterDao deadLetters, String walMode) {
+        this.sources = sources;
+        this.registry = registry;
+        this.saltBuckets = saltBuckets;
+        this.deadLetters = deadLetters;
+        this.walMode = walMode;
+        sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
+                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), applier))));
+        registry.onChange(name -> refresh());
+    }
+
+    public void registerHealthAndMetrics(HealthCheckRegistry health, MetricRegistry metrics) {
+        for (ShardEngine e : engines) {
+            String[] gs = e.name().split("/");
+            health.register("cdc-" + gs[0] + "-" + gs[1], new HealthCheck() {
+                @Override
+                protected Result check() {
+                    ShardStatus s = e.status();
+                    return e.healthy() ? Result.healthy(s.state() + " at " + s.position())
+                            : Result.unhealthy(s.state() + ": " + s.lastError());
+                }
+            });
+            String prefix = MetricRegistry.name("ingest", gs[0], gs[1]);
+            metrics.register(prefix + ".applied", (Gauge<Long>) () -> e.status().eventsApplied());
+            metrics.register(prefix + ".eventsPerSecond", (Gauge<Double>) () -> e.status().eventsPerSecond());
+            metrics.register(prefix + ".lagMs", (Gauge<Long>) () -> e.status().lagMs());
+            metrics.register(prefix + ".lagEvents", (Gauge<Long>) () -> e.status().lagEvents());
+        }
+    }
+
+    @Override
+    public void start() {
+        refresh();
+        engines.forEach(ShardEngine::start);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        for (ShardEngine e : engines) {
+            e.stop();
+        }
+    }
+
+    public IngestStatus status() {
+        long pending = deadLetters.pending();
+        return new IngestStatus(walMode, engines.stream().map(ShardEngine::status).toList(), pending);
+    }
+
+    private void refresh() {
+        views = registry.list();
+        engines.forEach(ShardEngine::reconfigure);
+    }
+
+    private List<CaptureTarget> targets(String group) {
+        List<CaptureTarget> out = new ArrayList<>();
+        for (ViewDescriptor v : views) {
+            var b = v.definition().binding();
+            if (b != null && b.sourceGroup().equals(group) && ViewStatus.ACTIVE.name().equals(v.status())) {
+                out.add(new CaptureTarget(v.name(), b.database(), b.table(), new ViewLayout(v.id(), v.definition(), saltBuckets)));
+            }
+        }
+        return out;
+    }
+}

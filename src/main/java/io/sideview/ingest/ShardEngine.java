@@ -1,0 +1,282 @@
+package io.sideview.ingest;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.sideview.ingest.api.ShardStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One embedded Debezium engine for one shard, supervised on its own thread: it captures the tables
+ * that active views of its group bind, hands each batch to the {@link ChangeApplier} and marks the
+ * records processed only after the batch is applied, so Debezium commits offsets only for applied
+ * changes (invariant 4). When the engine stops on an error (shard gone, storage failing) it is
+ * restarted with backoff from its last committed offset; when the bound tables change it is
+ * restarted with the new table list. Offsets and schema history are files under the data dir,
+ * never on a captured shard.
+ */
+public class ShardEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardEngine.class);
+
+    private final String group;
+    private final String flavor;
+    private final ShardConfig shard;
+    private final Path stateDir;
+    private final Supplier<List<CaptureTarget>> targets;
+    private final ChangeApplier applier;
+    private final ExecutorService thread;
+    private final ShardStats stats = new ShardStats();
+
+    private volatile boolean running;
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile List<CaptureTarget> current = List.of();
+
+    public ShardEngine(String group, String flavor, ShardConfig shard, Path stateDir,
+                       Supplier<List<CaptureTarget>> targets, ChangeApplier applier) {
+        this.group = group;
+        this.flavor = flavor;
+        this.shard = shard;
+        this.stateDir = stateDir;
+        this.targets = targets;
+        this.applier = applier;
+        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
+    }
+
+    public String name() {
+        return group + "/" + shard.name();
+    }
+
+    public void start() {
+        running = true;
+        thread.submit(this::supervise);
+    }
+
+    /** Picks up a changed set of bound tables: the running engine is closed and restarted with the new list. */
+    public void reconfigure() {
+        List<String> now = tables(targets.get());
+        if (!now.equals(tables(current))) {
+            LOG.info("{}: bound tables changed to {}; restarting the engine", name(), now);
+            closeEngine();
+        }
+    }
+
+    public void stop() throws InterruptedException {
+        running = false;
+        closeEngine();
+        thread.shutdownNow();
+        thread.awaitTermination(30, TimeUnit.SECONDS);
+        stats.state("STOPPED");
+    }
+
+    public ShardStatus status() {
+        return stats.snapshot(group, shard.name(), tables(current));
+    }
+
+    public boolean healthy() {
+        String s = stats.state();
+        return s.equals("STREAMING") || s.equals("SNAPSHOT") || s.equals("IDLE") || s.equals("STARTING");
+    }
+
+    private void supervise() {
+        long backoff = 500;
+        while (running) {
+            current = targets.get();
+            if (current.isEmpty()) {
+                stats.state("IDLE");
+                sleep(500);
+                continue;
+            }
+            stats.state("STARTING");
+            Throwable[] failure = new Throwable[1];
+            try {
+                engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                        .using(properties(current))
+                        .using(new DebeziumEngine.ConnectorCallback() {
+                            @Override
+                            public void pollingStarted() {
+                                stats.state("STREAMING");
+                            }
+                        })
+                        .using((success, message, error) -> {
+                            if (!success) {
+                                failure[0] = error != null ? error : new IllegalStateException(message);
+                            }
+                        })
+                        .notifying(this::handleBatch)
+                        .build();
+                engine.run();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+            if (!running) {
+                return;
+            }
+            if (failure[0] != null) {
+                stats.failed(failure[0]);
+                LOG.warn("{}: engine stopped ({}); retrying in {} ms from the last committed offset",
+                        name(), failure[0].toString(), backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 15_000);
+            } else {
+                backoff = 500;
+            }
+        }
+    }
+
+    private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        List<RowChange> changes = new ArrayList<>(records.size());
+        Long newestSourceMillis = null;
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            RowChange c = SourceRecords.toChange(shard.name(), r.record());
+            if (c != null) {
+                changes.add(c);
+                Long ms = SourceRecords.sourceMillis(r.record());
+                newestSourceMillis = ms == null ? newestSourceMillis : ms;
+            }
+        }
+        stats.received(changes.size());
+        if (!changes.isEmpty()) {
+            stats.state(changes.get(changes.size() - 1).snapshot() ? "SNAPSHOT" : "STREAMING");
+        }
+        Function<String, List<CaptureTarget>> byTable = table -> current.stream()
+                .filter(t -> t.qualifiedTable().equals(table)).toList();
+        // Throws on a storage failure: nothing of this batch is marked, so it is replayed after the restart.
+        int dead = applier.apply(changes, byTable);
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            committer.markProcessed(r);
+        }
+        committer.markBatchFinished();
+        stats.applied(changes, dead, newestSourceMillis);
+    }
+
+    private Properties properties(List<CaptureTarget> captured) {
+        Path dir = stateDir.resolve(group + "-" + shard.name());
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir, e);
+        }
+        Properties p = new Properties();
+        p.setProperty("name", "sideview-" + group + "-" + shard.name());
+        p.setProperty("topic.prefix", ("sideview_" + group + "_" + shard.name()).replace('-', '_'));
+        p.setProperty("connector.class", flavor.equals("mysql") ? "io.debezium.connector.mysql.MySqlConnector"
+                : "io.debezium.connector.mariadb.MariaDbConnector");
+        p.setProperty("database.hostname", shard.host());
+        p.setProperty("database.port", String.valueOf(shard.port()));
+        p.setProperty("database.user", shard.user());
+        p.setProperty("database.password", shard.password() == null ? "" : shard.password());
+        p.setProperty("database.server.id", String.valueOf(shard.serverId()));
+        p.setProperty("database.include.list", String.join(",", captured.stream().map(CaptureTarget::database).distinct().sorted().toList()));
+        p.setProperty("table.include.list", String.join(",", tables(captured)));
+        p.setProperty("snapshot.mode", "initial");
+        p.setProperty("include.schema.changes", "false");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("decimal.handling.mode", "double");
+        p.setProperty("bigint.unsigned.handling.mode", "long");
+        p.setProperty("poll.interval.ms", "50");
+        p.setProperty("connect.keep.alive.interval.ms", "2000");
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        p.setProperty("offset.storage.file.filename", dir.resolve("offsets.dat").toString());
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        p.setProperty("schema.history.internal.file.filename", dir.resolve("schema-history.dat").toString());
+        p.setProperty("converter.schemas.enable", "false");
+        return p;
+    }
+
+    private static List<String> tables(List<CaptureTarget> targets) {
+        return targets.stream().map(t -> t.qualifiedTable().replace(".", "\\.")).distinct().sorted().toList();
+    }
+
+    private void closeEngine() {
+        DebeziumEngine<?> e = engine;
+        if (e != null) {
+            try {
+                e.close();
+            } catch (IOException ex) {
+                LOG.warn("{}: closing the engine failed", name(), ex);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Counters for status and metrics, updated by the engine thread. */
+    static final class ShardStats {
+        private volatile String state = "STARTING";
+        private volatile String position;
+        private volatile Long lastLagMs;
+        private volatile String lastError;
+        private final AtomicLong received = new AtomicLong();
+        private final AtomicLong applied = new AtomicLong();
+        private final AtomicLong dead = new AtomicLong();
+        private volatile double rate;
+        private volatile long rateAppliedMark;
+        private volatile long rateNanosMark = System.nanoTime();
+
+        void state(String s) {
+            state = s;
+        }
+
+        String state() {
+            return state;
+        }
+
+        void failed(Throwable t) {
+            state = "RETRYING";
+            lastError = t.toString();
+        }
+
+        void received(int n) {
+            received.addAndGet(n);
+        }
+
+        void applied(List<RowChange> changes, int deadLetters, Long sourceMillis) {
+            applied.addAndGet(changes.size());
+            dead.addAndGet(deadLetters);
+            if (!changes.isEmpty()) {
+                position = changes.get(changes.size() - 1).position().toString();
+            }
+            if (sourceMillis != null) {
+                // Commit on the shard to applied here; binlog timestamps have 1 s resolution.
+                lastLagMs = Math.max(0, System.currentTimeMillis() - sourceMillis);
+            }
+            long now = System.nanoTime();
+            if (now - rateNanosMark > 1_000_000_000L) {
+                long total = applied.get();
+                rate = (total - rateAppliedMark) / ((now - rateNanosMark) / 1e9);
+                rateAppliedMark = total;
+                rateNanosMark = now;
+            }
+        }
+
+        ShardStatus snapshot(String group, String shard, List<String> tables) {
+            Long lag = lastLagMs;
+            return new ShardStatus(group, shard, state, tables.stream().map(t -> t.replace("\\.", ".")).toList(), position,
+                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.sideview.ingest.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/** A captured row that could not be applied: where it came from, why, and the row itself. */
+public record DeadLetter(long id, String view, String shard, String position, String reason, String status,
+                         int attempts, Instant createdAt, Instant updatedAt, JsonNode change) {}

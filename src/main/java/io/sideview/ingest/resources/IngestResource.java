@@ -1,0 +1,118 @@
+package io.sideview.ingest.resources;
+
+import com.codahale.metrics.annotation.ExceptionMetered;
+import com.codahale.metrics.annotation.ResponseMetered;
+import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sideview.api.ProblemException;
+import io.sideview.auth.Roles;
+import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.Mutation;
+import io.sideview.edge.ViewCatalog;
+import io.sideview.ingest.IngestService;
+import io.sideview.ingest.RowChange;
+import io.sideview.ingest.RowMapper;
+import io.sideview.ingest.api.DeadLetter;
+import io.sideview.ingest.api.IngestStatus;
+import io.sideview.ingest.db.DeadLetterDao;
+import io.sideview.ingest.db.DeadLetterRow;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Ingestion status and dead letters. Errors: 400 bad paging parameters, 404 unknown dead letter,
+ * 409 when the dead letter's view is gone or deactivated.
+ */
+@Path("/v1/ingest")
+@Produces(MediaType.APPLICATION_JSON)
+@Timed
+@ResponseMetered
+@ExceptionMetered
+public class IngestResource {
+    private final IngestService ingest;
+    private final DeadLetterDao deadLetters;
+    private final ViewCatalog catalog;
+    private final EdgeWriter writer;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public IngestResource(IngestService ingest, DeadLetterDao deadLetters, ViewCatalog catalog, EdgeWriter writer,
+                          ObjectMapper mapper, Clock clock) {
+        this.ingest = ingest;
+        this.deadLetters = deadLetters;
+        this.catalog = catalog;
+        this.writer = writer;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    @GET
+    @Path("/status")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public IngestStatus status() {
+        return ingest.status();
+    }
+
+    /** Dead letters in id order; {@code status} PENDING (default) or RESOLVED; page with {@code after} = last id. */
+    @GET
+    @Path("/dead-letters")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public List<DeadLetter> deadLetters(@QueryParam("status") String status, @QueryParam("after") Long after,
+                                        @QueryParam("limit") Integer limit) {
+        String s = status == null ? "PENDING" : status;
+        if (!s.equals("PENDING") && !s.equals("RESOLVED")) {
+            throw ProblemException.badRequest("status", "expected PENDING or RESOLVED");
+        }
+        int n = limit == null ? 100 : limit;
+        if (n < 1 || n > 1000) {
+            throw ProblemException.badRequest("limit", "must be from 1 to 1000");
+        }
+        return deadLetters.list(s, after == null ? 0 : after, n).stream().map(this::describe).toList();
+    }
+
+    /** Maps the row again with the view as it is now; applied and RESOLVED, or left PENDING with the new reason. */
+    @POST
+    @Path("/dead-letters/{id}/retry")
+    @RolesAllowed(Roles.ADMIN)
+    public DeadLetter retry(@PathParam("id") long id) {
+        DeadLetterRow row = deadLetters.find(id).orElseThrow(() -> ProblemException.notFound("no dead letter " + id));
+        if (row.status().equals("RESOLVED")) {
+            return describe(row);
+        }
+        var entry = catalog.active(row.viewName());
+        try {
+            RowChange change = mapper.readValue(row.payload(), RowChange.class);
+            List<Mutation> mutations = RowMapper.map(change, entry.layout().definition());
+            CompletableFuture.allOf(mutations.stream().map(m -> writer.apply(entry.layout(), m))
+                    .toArray(CompletableFuture[]::new)).join();
+            deadLetters.update(id, "RESOLVED", row.reason(), clock.millis());
+        } catch (RowMapper.Unmappable e) {
+            deadLetters.update(id, "PENDING", e.getMessage(), clock.millis());
+        } catch (java.io.IOException e) {
+            deadLetters.update(id, "PENDING", "payload unreadable: " + e.getMessage(), clock.millis());
+        }
+        return describe(deadLetters.find(id).orElseThrow());
+    }
+
+    private DeadLetter describe(DeadLetterRow r) {
+        JsonNode change;
+        try {
+            change = mapper.readTree(r.payload());
+        } catch (java.io.IOException e) {
+            change = mapper.getNodeFactory().textNode(r.payload());
+        }
+        return new DeadLetter(r.id(), r.viewName(), r.shard(), r.position(), r.reason(), r.status(), r.attempts(),
+                Instant.ofEpochMilli(r.createdAt()), Instant.ofEpochMilli(r.updatedAt()), change);
+    }
+}

@@ -1,0 +1,152 @@
+package io.sideview.ingest;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * The seed's application, simulated: a friends table sharded by user id over MariaDB shards, a
+ * random workload of inserts, updates, soft deletes and restores, hard deletes, re-inserts and
+ * primary-key moves, and the truth read back with SQL over every shard.
+ */
+final class FriendsWorkload {
+    static final int USERS = 120;
+    static final int FRIENDS = 150;
+
+    private final List<MariaDbShard> shards;
+    private final Random random;
+    private long clock = 1_700_000_000_000L;
+
+    FriendsWorkload(List<MariaDbShard> shards, long seed) {
+        this.shards = shards;
+        this.random = new Random(seed);
+    }
+
+    MariaDbShard shardOf(long user) {
+        return shards.get((int) (user % shards.size()));
+    }
+
+    void createSchema(String sql) throws SQLException {
+        String code = sql.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b);
+        for (MariaDbShard s : shards) {
+            for (String stmt : code.split(";")) {
+                if (!stmt.isBlank()) {
+                    s.execute(stmt.trim());
+                }
+            }
+        }
+    }
+
+    /** Runs {@code changes} random row changes, in small transactions; returns how many ran. */
+    int run(int changes) throws SQLException {
+        int done = 0;
+        Map<MariaDbShard, Connection> conns = new HashMap<>();
+        try {
+            for (MariaDbShard s : shards) {
+                Connection c = s.root();
+                c.setAutoCommit(false);
+                conns.put(s, c);
+            }
+            while (done < changes) {
+                long user = random.nextInt(USERS);
+                Connection c = conns.get(shardOf(user));
+                done += step(c, user);
+                if (random.nextInt(5) == 0) {
+                    for (Connection x : conns.values()) {
+                        x.commit();
+                    }
+                }
+            }
+            for (Connection x : conns.values()) {
+                x.commit();
+            }
+        } finally {
+            for (Connection c : conns.values()) {
+                c.close();
+            }
+        }
+        return done;
+    }
+
+    private int step(Connection c, long user) throws SQLException {
+        long friend = (long) Math.floor(Math.pow(random.nextDouble(), 2) * FRIENDS);
+        clock += 1 + random.nextInt(1000);
+        int kind = random.nextInt(100);
+        if (kind < 35) {
+            return exec(c, "INSERT INTO social.friends (user_id, friend_id, nickname, favorite, status, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?) ON DUPLICATE KEY UPDATE status = 'ACTIVE', updated_at = VALUES(updated_at)",
+                    user, friend, random.nextBoolean() ? null : "n" + random.nextInt(50), random.nextBoolean(),
+                    clock - random.nextInt(100_000), clock);
+        } else if (kind < 55) {
+            return exec(c, "UPDATE social.friends SET nickname = ?, favorite = NOT favorite, updated_at = ? WHERE user_id = ? AND friend_id = ?",
+                    random.nextBoolean() ? null : "m" + random.nextInt(50), clock, user, friend);
+        } else if (kind < 65) {
+            return exec(c, "UPDATE social.friends SET status = 'DELETED', updated_at = ? WHERE user_id = ? AND friend_id = ?", clock, user, friend);
+        } else if (kind < 72) {
+            return exec(c, "UPDATE social.friends SET status = 'ACTIVE', updated_at = ? WHERE user_id = ? AND friend_id = ? AND status = 'DELETED'",
+                    clock, user, friend);
+        } else if (kind < 82) {
+            return exec(c, "DELETE FROM social.friends WHERE user_id = ? AND friend_id = ?", user, friend);
+        } else if (kind < 92) {
+            long to = random.nextInt(FRIENDS);
+            // A primary-key move: Debezium delivers it as a delete and an insert.
+            return exec(c, "UPDATE IGNORE social.friends SET friend_id = ?, updated_at = ? WHERE user_id = ? AND friend_id = ?",
+                    to, clock, user, friend);
+        } else {
+            // Two changes of one row in one transaction: their versions must still differ and order.
+            int a = exec(c, "UPDATE social.friends SET nickname = 'first', updated_at = ? WHERE user_id = ? AND friend_id = ?", clock, user, friend);
+            int b = exec(c, "UPDATE social.friends SET nickname = 'second', updated_at = ? WHERE user_id = ? AND friend_id = ?", clock + 1, user, friend);
+            return Math.max(1, a + b);
+        }
+    }
+
+    private static int exec(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+            return 1;
+        }
+    }
+
+    /** One active friendship per the source: status not DELETED. */
+    record Row(long user, long friend, String nickname, boolean favorite, long createdAt) {}
+
+    List<Row> activeRows() throws SQLException {
+        List<Row> out = new ArrayList<>();
+        for (MariaDbShard s : shards) {
+            try (Connection c = s.root(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT user_id, friend_id, nickname, favorite, created_at FROM social.friends "
+                            + "WHERE status <> 'DELETED' AND created_at IS NOT NULL AND updated_at IS NOT NULL")) {
+                while (rs.next()) {
+                    out.add(new Row(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Per node, the expected newest-first order: created_at DESC, then the other id ascending. */
+    static Map<Long, List<Long>> newestFirst(List<Row> rows, boolean bySource) {
+        Map<Long, List<Row>> grouped = new TreeMap<>();
+        for (Row r : rows) {
+            grouped.computeIfAbsent(bySource ? r.user() : r.friend(), k -> new ArrayList<>()).add(r);
+        }
+        Map<Long, List<Long>> out = new TreeMap<>();
+        grouped.forEach((k, v) -> {
+            v.sort(Comparator.comparingLong((Row r) -> -r.createdAt()).thenComparingLong(r -> bySource ? r.friend() : r.user()));
+            out.put(k, v.stream().map(r -> bySource ? r.friend() : r.user()).toList());
+        });
+        return out;
+    }
+}
