@@ -13,6 +13,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.jdbi3.bundles.JdbiExceptionsBundle;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.sideview.api.JsonProblemMapper;
+import io.sideview.api.OpenApiResource;
 import io.sideview.api.ProblemExceptionMapper;
 import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.api.ViolationProblemMapper;
@@ -33,6 +34,7 @@ import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.resources.MutationResource;
 import io.sideview.ingest.ChangeApplier;
 import io.sideview.ingest.IngestService;
+import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
@@ -61,7 +63,6 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     public void initialize(Bootstrap<SideviewConfiguration> bootstrap) {
         // Strict: a ${VAR} without a default that is not set fails start-up instead of becoming "".
         // Substitution inside defaults makes ${SIDEVIEW_DB_URL:-jdbc:h2:file:${SIDEVIEW_DATA:-./data}/metadata} work.
-        // Substitution inside defaults lets ${SIDEVIEW_DB_URL:-jdbc:h2:file:${SIDEVIEW_DATA:-./data}/metadata} work.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true, true)));
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -91,6 +92,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         MigrationGuard.run(config.getDatabase(), environment.metrics(), config.getRegistry().migrateOnStartup());
         registerErrorMappers(environment);
         AuthWiring.register(config.getAuth(), environment.jersey());
+        environment.jersey().register(new OpenApiResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
         ViewRegistry registry = wireRegistry(config, environment, jdbi);
         Edges edges = wireEdges(config, environment, registry);
@@ -105,7 +107,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
         ChangeApplier applier = new ChangeApplier(edges.writer(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
-                Path.of(config.getStorage().dataDir(), "ingest"), applier, deadLetters, config.getWal().mode());
+                Path.of(config.getStorage().dataDir(), "ingest"), applier, deadLetters,
+                jdbi.onDemand(BackfillDao.class), config.getWal().mode());
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
         environment.lifecycle().manage(ingest);

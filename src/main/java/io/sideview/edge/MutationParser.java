@@ -44,6 +44,9 @@ public final class MutationParser {
         if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
             throw new BadItem("version: required, an integer (long)");
         }
+        if (v.longValue() == Long.MIN_VALUE) {
+            throw new BadItem("version: " + Long.MIN_VALUE + " is reserved (it means 'no event')");
+        }
         Map<String, Object> props = new HashMap<>();
         JsonNode p = item.get("properties");
         if (p != null && !p.isNull()) {
@@ -106,7 +109,8 @@ public final class MutationParser {
             case BOOLEAN -> n.isBoolean() ? n.booleanValue() : null;
             case INT -> n.isIntegralNumber() && n.canConvertToInt() ? n.intValue() : null;
             case LONG -> n.isIntegralNumber() && n.canConvertToLong() ? n.longValue() : null;
-            case DOUBLE -> n.isNumber() && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
+            // -0.0 is stored as 0.0: the two encode alike, and a tie must not depend on arrival.
+            case DOUBLE -> n.isNumber() && Double.isFinite(n.doubleValue()) ? n.doubleValue() + 0.0 : null;
             case STRING -> n.isTextual() ? n.textValue() : null;
         };
         if (v == null) {

@@ -62,7 +62,8 @@ public final class ViewLayout {
                 h = 31 * h + b;
             }
             h ^= h >>> 16;
-            out.write(Math.floorMod(h, saltBuckets));
+            // Buckets spread evenly over the first byte, where HBase pre-splits the table.
+            out.write(Math.floorMod(h, saltBuckets) * (256 / saltBuckets));
         }
         out.write((int) (viewId >>> 24));
         out.write((int) (viewId >>> 16));

@@ -8,9 +8,9 @@ import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.ViewLayout;
 import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.api.ShardStatus;
+import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.registry.ViewRegistry;
-import io.sideview.registry.ViewStatus;
 import io.sideview.registry.api.ViewDescriptor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,14 +32,14 @@ public class IngestService implements Managed {
     private volatile List<ViewDescriptor> views = List.of();
 
     public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
-                         ChangeApplier applier, DeadLetterDao deadLetters, String walMode) {
+                         ChangeApplier applier, DeadLetterDao deadLetters, BackfillDao backfills, String walMode) {
         this.sources = sources;
         this.registry = registry;
         this.saltBuckets = saltBuckets;
         this.deadLetters = deadLetters;
         this.walMode = walMode;
         sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
-                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), applier))));
+                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), applier, backfills))));
         registry.onChange(name -> refresh());
     }
 
@@ -89,7 +89,9 @@ public class IngestService implements Managed {
         List<CaptureTarget> out = new ArrayList<>();
         for (ViewDescriptor v : views) {
             var b = v.definition().binding();
-            if (b != null && b.sourceGroup().equals(group) && ViewStatus.ACTIVE.name().equals(v.status())) {
+            // Deactivated views keep being captured: a view that stopped following its table would miss
+            // deletes and could never be exact again without a rebuild. Only deletion stops capture.
+            if (b != null && b.sourceGroup().equals(group)) {
                 out.add(new CaptureTarget(v.name(), b.database(), b.table(), new ViewLayout(v.id(), v.definition(), saltBuckets)));
             }
         }

@@ -112,7 +112,7 @@ public final class RowMapper {
             return switch (type) {
                 case LONG -> v instanceof Number n && isIntegral(n) ? (Object) n.longValue() : fail();
                 case INT -> v instanceof Number n && isIntegral(n) && n.longValue() == n.intValue() ? (Object) n.intValue() : fail();
-                case DOUBLE -> v instanceof Number n ? (Object) n.doubleValue() : fail();
+                case DOUBLE -> v instanceof Number n ? (Object) (n.doubleValue() + 0.0) : fail();
                 case BOOLEAN -> v instanceof Boolean ? v : v instanceof Number n && isIntegral(n) ? (Object) (n.longValue() != 0) : fail();
                 case STRING -> text(v);
             };

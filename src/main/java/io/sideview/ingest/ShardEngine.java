@@ -5,6 +5,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sideview.ingest.api.ShardStatus;
+import io.sideview.ingest.db.BackfillDao;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ public class ShardEngine {
     private final Path stateDir;
     private final Supplier<List<CaptureTarget>> targets;
     private final ChangeApplier applier;
+    private final BackfillDao backfillDao;
     private final ExecutorService thread;
+    private final ExecutorService backfillThread;
     private final ShardStats stats = new ShardStats();
 
     private volatile boolean running;
@@ -47,14 +50,16 @@ public class ShardEngine {
     private volatile List<CaptureTarget> current = List.of();
 
     public ShardEngine(String group, String flavor, ShardConfig shard, Path stateDir,
-                       Supplier<List<CaptureTarget>> targets, ChangeApplier applier) {
+                       Supplier<List<CaptureTarget>> targets, ChangeApplier applier, BackfillDao backfillDao) {
         this.group = group;
         this.flavor = flavor;
         this.shard = shard;
         this.stateDir = stateDir;
         this.targets = targets;
         this.applier = applier;
+        this.backfillDao = backfillDao;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
+        this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
     }
 
     public String name() {
@@ -78,17 +83,25 @@ public class ShardEngine {
     public void stop() throws InterruptedException {
         running = false;
         closeEngine();
+        backfillThread.shutdownNow();
         thread.shutdownNow();
         thread.awaitTermination(30, TimeUnit.SECONDS);
+        backfillThread.awaitTermination(30, TimeUnit.SECONDS);
         stats.state("STOPPED");
     }
 
     public ShardStatus status() {
-        return stats.snapshot(group, shard.name(), tables(current));
+        ShardStatus s = stats.snapshot(group, shard.name(), tables(current));
+        // The binlog reader reconnects by itself after a shard outage; while it is away, say so.
+        if (s.state().equals("STREAMING") && Boolean.FALSE.equals(StreamingMetrics.connected(topicPrefix()))) {
+            return new ShardStatus(s.group(), s.shard(), "DISCONNECTED", s.tables(), s.position(), s.lagMs(),
+                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.backfills());
+        }
+        return s;
     }
 
     public boolean healthy() {
-        String s = stats.state();
+        String s = status().state();
         return s.equals("STREAMING") || s.equals("SNAPSHOT") || s.equals("IDLE") || s.equals("STARTING");
     }
 
@@ -110,6 +123,8 @@ public class ShardEngine {
                             @Override
                             public void pollingStarted() {
                                 stats.state("STREAMING");
+                                List<CaptureTarget> captured = current;
+                                backfillThread.submit(() -> backfill(captured));
                             }
                         })
                         .using((success, message, error) -> {
@@ -175,7 +190,7 @@ public class ShardEngine {
         }
         Properties p = new Properties();
         p.setProperty("name", "sideview-" + group + "-" + shard.name());
-        p.setProperty("topic.prefix", ("sideview_" + group + "_" + shard.name()).replace('-', '_'));
+        p.setProperty("topic.prefix", topicPrefix());
         p.setProperty("connector.class", flavor.equals("mysql") ? "io.debezium.connector.mysql.MySqlConnector"
                 : "io.debezium.connector.mariadb.MariaDbConnector");
         p.setProperty("database.hostname", shard.host());
@@ -185,7 +200,9 @@ public class ShardEngine {
         p.setProperty("database.server.id", String.valueOf(shard.serverId()));
         p.setProperty("database.include.list", String.join(",", captured.stream().map(CaptureTarget::database).distinct().sorted().toList()));
         p.setProperty("table.include.list", String.join(",", tables(captured)));
-        p.setProperty("snapshot.mode", "initial");
+        // History comes from TableCopy, per view: the engine only streams, so binding a new table (or a
+        // second view to a captured one) never re-snapshots what is already captured.
+        p.setProperty("snapshot.mode", "no_data");
         p.setProperty("include.schema.changes", "false");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("decimal.handling.mode", "double");
@@ -201,17 +218,56 @@ public class ShardEngine {
         return p;
     }
 
+    /**
+     * Copies the history of every captured view that does not have it yet from this shard. Runs once
+     * the binlog reader is connected, so the stream already starts before the copy's position.
+     */
+    private void backfill(List<CaptureTarget> captured) {
+        String prefix = topicPrefix();
+        if (!StreamingMetrics.awaitConnected(prefix, 60_000)) {
+            LOG.warn("{}: binlog reader not connected after 60 s; history copy waits for the next engine start", name());
+            return;
+        }
+        for (CaptureTarget t : captured) {
+            long viewId = t.layout().viewId();
+            if (backfillDao.status(viewId, shard.name()).filter("DONE"::equals).isPresent()) {
+                continue;
+            }
+            try (var c = java.sql.DriverManager.getConnection(TableCopy.jdbcUrl(shard), shard.user(),
+                    shard.password() == null ? "" : shard.password())) {
+                BinlogPosition at = TableCopy.currentPosition(c);
+                backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
+                stats.backfill(t.viewName(), "RUNNING", 0);
+                long rows = TableCopy.copy(shard, t.layout().definition().binding(), at,
+                        batch -> applier.apply(batch, table -> List.of(t)),
+                        n -> stats.backfill(t.viewName(), "RUNNING", n));
+                backfillDao.progress(viewId, shard.name(), "DONE", rows, System.currentTimeMillis());
+                stats.backfill(t.viewName(), "DONE", rows);
+                LOG.info("{}: copied {} existing rows of {} for view {} at {}", name(), rows, t.qualifiedTable(), t.viewName(), at);
+            } catch (Exception e) {
+                stats.backfill(t.viewName(), "FAILED", 0);
+                LOG.warn("{}: history copy for view {} failed; it is redone at the next engine start", name(), t.viewName(), e);
+            }
+        }
+    }
+
+    private String topicPrefix() {
+        return ("sideview_" + group + "_" + shard.name()).replace('-', '_');
+    }
+
     private static List<String> tables(List<CaptureTarget> targets) {
         return targets.stream().map(t -> t.qualifiedTable().replace(".", "\\.")).distinct().sorted().toList();
     }
 
     private void closeEngine() {
         DebeziumEngine<?> e = engine;
+        engine = null;
         if (e != null) {
             try {
                 e.close();
-            } catch (IOException ex) {
-                LOG.warn("{}: closing the engine failed", name(), ex);
+            } catch (IOException | IllegalStateException ex) {
+                // An engine that already stopped on its own (e.g. a shard that never answered) is closed.
+                LOG.debug("{}: closing the engine: {}", name(), ex.toString());
             }
         }
     }
@@ -230,6 +286,7 @@ public class ShardEngine {
         private volatile String position;
         private volatile Long lastLagMs;
         private volatile String lastError;
+        private final java.util.Map<String, String> backfills = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final AtomicLong received = new AtomicLong();
         private final AtomicLong applied = new AtomicLong();
         private final AtomicLong dead = new AtomicLong();
@@ -248,6 +305,10 @@ public class ShardEngine {
         void failed(Throwable t) {
             state = "RETRYING";
             lastError = t.toString();
+        }
+
+        void backfill(String view, String status, long rows) {
+            backfills.put(view, status + " " + rows + " rows");
         }
 
         void received(int n) {
@@ -276,7 +337,7 @@ public class ShardEngine {
         ShardStatus snapshot(String group, String shard, List<String> tables) {
             Long lag = lastLagMs;
             return new ShardStatus(group, shard, state, tables.stream().map(t -> t.replace("\\.", ".")).toList(), position,
-                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError);
+                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, java.util.Map.copyOf(backfills));
         }
     }
 }

@@ -93,6 +93,49 @@ class CdcIntegrationTest {
             assertThat(s.get("eventsApplied").asLong()).isPositive();
         });
         assertThat(app.getEnvironment().healthChecks().runHealthCheck("cdc-friends-shard0").isHealthy()).isTrue();
+
+        // A view on a second table of the running shards gets that table's history and changes, and
+        // the first table is not copied again (its history record is untouched, its view stays exact).
+        JsonNode friendsCopies = http().get("/v1/ingest/status").json().at("/shards/0/backfills/friends");
+        assertThat(friendsCopies.asText()).startsWith("DONE");
+        for (MariaDbShard s : SHARDS) {
+            s.execute("CREATE TABLE social.blocks (user_id BIGINT NOT NULL, blocked_id BIGINT NOT NULL, created_at BIGINT NOT NULL, "
+                    + "PRIMARY KEY (user_id, blocked_id))");
+        }
+        for (int u = 0; u < 40; u++) {
+            workload.shardOf(u).execute("INSERT INTO social.blocks VALUES (" + u + ", " + (u + 1) % 40 + ", " + (1000 + u) + ")");
+        }
+        String blocksView = """
+                {"name":"blocks","sourceType":"long","targetType":"long","direction":"BOTH",
+                 "properties":[{"name":"created_at","type":"long"}],
+                 "indexes":[{"name":"recent","fields":[{"field":"created_at","order":"DESC"}]}],
+                 "binding":{"sourceGroup":"friends","database":"social","table":"blocks","columns":[
+                   {"column":"user_id","type":"BIGINT","mapsTo":"source"},{"column":"blocked_id","type":"BIGINT","mapsTo":"target"},
+                   {"column":"created_at","type":"BIGINT","mapsTo":"created_at"}]}}""";
+        assertThat(http().post("/v1/views", blocksView).status()).isEqualTo(201);
+        for (int u = 0; u < 40; u += 4) {
+            workload.shardOf(u).execute("DELETE FROM social.blocks WHERE user_id = " + u);
+        }
+        workload.run(200);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long blocked = -1;
+        while (System.nanoTime() < deadline) {
+            blocked = 0;
+            for (int u = 0; u < 40; u++) {
+                blocked += http().get("/v1/views/blocks/count?start=" + u).json().at("/counts/0/count").asLong();
+            }
+            if (blocked == 30) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        assertThat(blocked).as("40 blocks copied, 10 deleted while streaming").isEqualTo(30);
+        JsonNode after = http().get("/v1/ingest/status").json();
+        assertThat(after.get("shards")).allSatisfy(s -> assertThat(s.get("tables")).extracting(JsonNode::asText)
+                .containsExactly("social.blocks", "social.friends"));
+        assertThat(after.at("/shards/0/backfills/friends").asText()).as("friends not copied again").isEqualTo(friendsCopies.asText());
+        assertThat(after.at("/shards/0/backfills/blocks").asText()).startsWith("DONE");
+        awaitExact("after adding the second view");
     }
 
     /** Polls until the view equals SQL (or fails with the last difference after two minutes). */

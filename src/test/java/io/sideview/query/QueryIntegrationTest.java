@@ -138,7 +138,8 @@ class QueryIntegrationTest {
                   {"type":"UPSERT","source":5,"target":7,"version":1},
                   {"type":"UPDATE","source":5,"target":6,"version":2,"properties":{"created_at":"late"}},
                   {"type":"DELETE","source":5,"target":6},
-                  {"type":"UPDATE","source":5,"target":6,"version":2,"properties":{"color":1}}
+                  {"type":"UPDATE","source":5,"target":6,"version":2,"properties":{"color":1}},
+                  {"type":"INSERT","source":5,"target":8,"version":-9223372036854775808,"properties":{"created_at":1}}
                 ]}""");
         assertThat(r.status()).isEqualTo(207);
         JsonNode results = r.json().get("results");
@@ -149,6 +150,7 @@ class QueryIntegrationTest {
         assertThat(results.get(4).get("reason").asText()).contains("expected a long");
         assertThat(results.get(5).get("reason").asText()).contains("version: required");
         assertThat(results.get(6).get("reason").asText()).contains("color: unknown property");
+        assertThat(results.get(7).get("reason").asText()).contains("is reserved");
         assertThat(http().get("/v1/views/follows/count?start=5").json().at("/counts/0/count").asLong()).isEqualTo(1);
     }
 
@@ -156,6 +158,7 @@ class QueryIntegrationTest {
     void wholeBatchErrors() {
         assertProblem(http().post("/v1/views/follows/mutations", "{\"mutations\": 3}"), 400, "expected an array");
         assertProblem(http().post("/v1/views/follows/mutations", "{nope"), 400, "malformed");
+        assertProblem(http().post("/v1/views/follows/mutations", "{\"mutations\":[],\"mutation\":[]}"), 400, "unknown field 'mutation'");
         StringBuilder big = new StringBuilder("{\"mutations\":[");
         for (int i = 0; i < 1001; i++) {
             big.append(i == 0 ? "" : ",").append("{}");

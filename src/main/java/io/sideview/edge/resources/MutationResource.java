@@ -132,6 +132,14 @@ public class MutationResource {
         } catch (JsonProcessingException e) {
             throw new ProblemException(JsonErrors.toProblem(e));
         }
+        if (root != null && root.isObject()) {
+            for (var it = root.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("mutations")) {
+                    throw ProblemException.badRequest(f, "unknown field '" + f + "'");
+                }
+            }
+        }
         JsonNode items = root == null ? null : root.get("mutations");
         if (items == null || !items.isArray()) {
             throw ProblemException.badRequest("mutations", "expected an array of mutations");

@@ -68,24 +68,26 @@ public class IngestResource {
     @GET
     @Path("/dead-letters")
     @RolesAllowed({Roles.ADMIN, Roles.READER})
-    public List<DeadLetter> deadLetters(@QueryParam("status") String status, @QueryParam("after") Long after,
-                                        @QueryParam("limit") Integer limit) {
+    public List<DeadLetter> deadLetters(@QueryParam("status") String status, @QueryParam("after") String afterText,
+                                        @QueryParam("limit") String limitText) {
+        long after = number("after", afterText, 0);
+        long limit = number("limit", limitText, 100);
         String s = status == null ? "PENDING" : status;
         if (!s.equals("PENDING") && !s.equals("RESOLVED")) {
             throw ProblemException.badRequest("status", "expected PENDING or RESOLVED");
         }
-        int n = limit == null ? 100 : limit;
-        if (n < 1 || n > 1000) {
+        if (limit < 1 || limit > 1000) {
             throw ProblemException.badRequest("limit", "must be from 1 to 1000");
         }
-        return deadLetters.list(s, after == null ? 0 : after, n).stream().map(this::describe).toList();
+        return deadLetters.list(s, after, (int) limit).stream().map(this::describe).toList();
     }
 
     /** Maps the row again with the view as it is now; applied and RESOLVED, or left PENDING with the new reason. */
     @POST
     @Path("/dead-letters/{id}/retry")
     @RolesAllowed(Roles.ADMIN)
-    public DeadLetter retry(@PathParam("id") long id) {
+    public DeadLetter retry(@PathParam("id") String idText) {
+        long id = number("id", idText, -1);
         DeadLetterRow row = deadLetters.find(id).orElseThrow(() -> ProblemException.notFound("no dead letter " + id));
         if (row.status().equals("RESOLVED")) {
             return describe(row);
@@ -103,6 +105,20 @@ public class IngestResource {
             deadLetters.update(id, "PENDING", "payload unreadable: " + e.getMessage(), clock.millis());
         }
         return describe(deadLetters.find(id).orElseThrow());
+    }
+
+    private static long number(String field, String text, long fallback) {
+        if (text == null || text.isEmpty()) {
+            if (fallback < 0) {
+                throw ProblemException.badRequest(field, "is required");
+            }
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(field, "expected an integer, got '" + (text.length() > 32 ? text.substring(0, 32) + "..." : text) + "'");
+        }
     }
 
     private DeadLetter describe(DeadLetterRow r) {
