@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,58 +137,7 @@ class CdcIntegrationTest {
         awaitExact("after adding the second view");
     }
 
-    /** Polls until the view equals SQL (or fails with the last difference after two minutes). */
     private static void awaitExact(String when) throws Exception {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        String difference = null;
-        while (System.nanoTime() < deadline) {
-            difference = difference();
-            if (difference == null) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("view differs from SQL " + when + ": " + difference);
+        ViewVsSql.awaitExact(CdcIntegrationTest::http, workload, when, 120);
     }
-
-    private static String difference() throws Exception {
-        List<FriendsWorkload.Row> rows = workload.activeRows();
-        Map<Long, List<Long>> out = FriendsWorkload.newestFirst(rows, true);
-        Map<Long, List<Long>> in = FriendsWorkload.newestFirst(rows, false);
-        for (long user = 0; user < FriendsWorkload.USERS; user++) {
-            List<Long> expected = out.getOrDefault(user, List.of());
-            String d = compare("OUT", user, expected, "target");
-            if (d != null) {
-                return d;
-            }
-        }
-        for (long friend = 0; friend < FriendsWorkload.FRIENDS; friend++) {
-            String d = compare("IN", friend, in.getOrDefault(friend, List.of()), "source");
-            if (d != null) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    private static String compare(String direction, long node, List<Long> expected, String otherField) {
-        long count = http().get("/v1/views/friends/count?start=" + node + "&direction=" + direction).json()
-                .at("/counts/0/count").asLong();
-        if (count != expected.size()) {
-            return direction + " count of " + node + " is " + count + ", SQL says " + expected.size();
-        }
-        List<Long> scanned = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = http().get("/v1/views/friends/scan?start=" + node + "&direction=" + direction
-                    + "&index=recent&limit=50" + (cursor == null ? "" : "&cursor=" + cursor)).json();
-            page.get("edges").forEach(e -> scanned.add(e.get(otherField).asLong()));
-            cursor = page.get("next").isNull() ? null : page.get("next").asText();
-        } while (cursor != null);
-        if (!scanned.equals(expected)) {
-            return direction + " scan of " + node + " is " + scanned + ", SQL says " + expected;
-        }
-        return null;
-    }
-
 }
