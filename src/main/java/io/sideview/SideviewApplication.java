@@ -33,6 +33,11 @@ import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.resources.MutationResource;
 import io.sideview.ingest.ChangeApplier;
+import io.sideview.ingest.ChangeSink;
+import io.sideview.ingest.KafkaHealthCheck;
+import io.sideview.ingest.WalConfig;
+import io.sideview.ingest.WalConsumer;
+import io.sideview.ingest.WalPublisher;
 import io.sideview.ingest.IngestService;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
@@ -106,9 +111,18 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                                    Edges edges, Jdbi jdbi) {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
         ChangeApplier applier = new ChangeApplier(edges.writer(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
+        WalConfig wal = config.getWal();
+        ChangeSink sink = applier;
+        if (wal.isKafka()) {
+            WalPublisher publisher = new WalPublisher(wal.kafka(), applier, environment.getObjectMapper());
+            environment.lifecycle().manage(publisher);
+            environment.lifecycle().manage(new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), environment.getObjectMapper()));
+            environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
+            sink = publisher;
+        }
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
-                Path.of(config.getStorage().dataDir(), "ingest"), applier, deadLetters,
-                jdbi.onDemand(BackfillDao.class), config.getWal().mode());
+                Path.of(config.getStorage().dataDir(), "ingest"), sink, deadLetters,
+                jdbi.onDemand(BackfillDao.class), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
         environment.lifecycle().manage(ingest);

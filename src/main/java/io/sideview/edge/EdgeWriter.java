@@ -43,6 +43,11 @@ public class EdgeWriter implements Managed {
         return CompletableFuture.allOf(sides.toArray(CompletableFuture[]::new)).thenApply(v -> sides.get(0).join());
     }
 
+    /** One side only: the Kafka WAL carries one record per (view, side, node). */
+    public CompletableFuture<ApplyStatus> applySide(ViewLayout layout, Side side, Mutation m) {
+        return submit(layout, side, m);
+    }
+
     private CompletableFuture<ApplyStatus> submit(ViewLayout layout, Side side, Mutation m) {
         Object node = side == Side.OUT ? m.source() : m.target();
         int lane = Math.floorMod(31 * (31 * Long.hashCode(layout.viewId()) + side.code) + node.hashCode(), lanes.length);

@@ -30,15 +30,21 @@ public class ViewCatalog {
 
     /** The view, active; 404 when unknown, 409 when deactivated. */
     public Entry active(String name) {
+        Entry e = any(name);
+        if (!ViewStatus.ACTIVE.name().equals(e.descriptor().status())) {
+            throw ProblemException.conflict("view", "view '" + name + "' is " + e.descriptor().status()
+                    + "; activate it to query or write");
+        }
+        return e;
+    }
+
+    /** The view whatever its status (ingestion keeps deactivated views exact); 404 when unknown. */
+    public Entry any(String name) {
         Entry e = cache.get(name);
         if (e == null || System.nanoTime() - e.loadedAt() > TTL_NANOS) {
             ViewDescriptor d = registry.get(name);
             e = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets), System.nanoTime());
             cache.put(name, e);
-        }
-        if (!ViewStatus.ACTIVE.name().equals(e.descriptor().status())) {
-            throw ProblemException.conflict("view", "view '" + name + "' is " + e.descriptor().status()
-                    + "; activate it to query or write");
         }
         return e;
     }

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * single-writer lanes, and returns only when all of it is durable in storage (or in the dead
  * letters), so the caller may then commit the source offsets (invariant 4).
  */
-public class ChangeApplier {
+public class ChangeApplier implements ChangeSink {
     private final EdgeWriter writer;
     private final DeadLetterDao deadLetters;
     private final ObjectMapper mapper;
@@ -31,7 +31,8 @@ public class ChangeApplier {
     }
 
     /** Returns the number of dead letters the batch produced. Throws when storage failed: nothing may be committed. */
-    public int apply(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
+    @Override
+    public int accept(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
         List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>();
         int dead = 0;
         for (RowChange change : changes) {
@@ -50,7 +51,7 @@ public class ChangeApplier {
         return dead;
     }
 
-    private void deadLetter(String view, RowChange change, String reason) {
+    void deadLetter(String view, RowChange change, String reason) {
         String payload;
         try {
             payload = mapper.writeValueAsString(change);

@@ -32,15 +32,32 @@ public class IngestService implements Managed {
     private volatile List<ViewDescriptor> views = List.of();
 
     public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
-                         ChangeApplier applier, DeadLetterDao deadLetters, BackfillDao backfills, String walMode) {
+                         ChangeSink sink, DeadLetterDao deadLetters, BackfillDao backfills, WalConfig wal) {
         this.sources = sources;
         this.registry = registry;
         this.saltBuckets = saltBuckets;
         this.deadLetters = deadLetters;
-        this.walMode = walMode;
+        this.walMode = wal.mode();
         sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
-                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), applier, backfills))));
+                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), sink, backfills,
+                        props -> engineStorage(wal, group, shard, props)))));
         registry.onChange(name -> refresh());
+    }
+
+    /** wal: kafka keeps engine offsets and schema history in Kafka topics; otherwise files under the data dir. */
+    private static void engineStorage(WalConfig wal, String group, ShardConfig shard, java.util.Properties p) {
+        if (!wal.isKafka()) {
+            return;
+        }
+        KafkaConfig k = wal.kafka();
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.setProperty("bootstrap.servers", k.bootstrapServers());
+        p.setProperty("offset.storage.topic", k.offsetsTopic());
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", String.valueOf(k.replicationFactor()));
+        p.setProperty("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
+        p.setProperty("schema.history.internal.kafka.bootstrap.servers", k.bootstrapServers());
+        p.setProperty("schema.history.internal.kafka.topic", k.offsetsTopic() + "-history-" + group + "-" + shard.name());
     }
 
     public void registerHealthAndMetrics(HealthCheckRegistry health, MetricRegistry metrics) {

@@ -39,7 +39,8 @@ public class ShardEngine {
     private final ShardConfig shard;
     private final Path stateDir;
     private final Supplier<List<CaptureTarget>> targets;
-    private final ChangeApplier applier;
+    private final ChangeSink applier;
+    private final java.util.function.Consumer<Properties> storage;
     private final BackfillDao backfillDao;
     private final ExecutorService thread;
     private final ExecutorService backfillThread;
@@ -50,7 +51,8 @@ public class ShardEngine {
     private volatile List<CaptureTarget> current = List.of();
 
     public ShardEngine(String group, String flavor, ShardConfig shard, Path stateDir,
-                       Supplier<List<CaptureTarget>> targets, ChangeApplier applier, BackfillDao backfillDao) {
+                       Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
+                       java.util.function.Consumer<Properties> storage) {
         this.group = group;
         this.flavor = flavor;
         this.shard = shard;
@@ -58,6 +60,7 @@ public class ShardEngine {
         this.targets = targets;
         this.applier = applier;
         this.backfillDao = backfillDao;
+        this.storage = storage;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
         this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
     }
@@ -173,7 +176,7 @@ public class ShardEngine {
         Function<String, List<CaptureTarget>> byTable = table -> current.stream()
                 .filter(t -> t.qualifiedTable().equals(table)).toList();
         // Throws on a storage failure: nothing of this batch is marked, so it is replayed after the restart.
-        int dead = applier.apply(changes, byTable);
+        int dead = applier.accept(changes, byTable);
         for (RecordChangeEvent<SourceRecord> r : records) {
             committer.markProcessed(r);
         }
@@ -214,6 +217,8 @@ public class ShardEngine {
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
         p.setProperty("schema.history.internal.file.filename", dir.resolve("schema-history.dat").toString());
+        // In Kafka mode offsets and history move to Kafka topics (one history topic per engine).
+        storage.accept(p);
         p.setProperty("converter.schemas.enable", "false");
         return p;
     }
@@ -239,7 +244,7 @@ public class ShardEngine {
                 backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
                 stats.backfill(t.viewName(), "RUNNING", 0);
                 long rows = TableCopy.copy(shard, t.layout().definition().binding(), at,
-                        batch -> applier.apply(batch, table -> List.of(t)),
+                        batch -> applier.accept(batch, table -> List.of(t)),
                         n -> stats.backfill(t.viewName(), "RUNNING", n));
                 backfillDao.progress(viewId, shard.name(), "DONE", rows, System.currentTimeMillis());
                 stats.backfill(t.viewName(), "DONE", rows);

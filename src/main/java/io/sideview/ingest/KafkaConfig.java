@@ -1,0 +1,41 @@
+package io.sideview.ingest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/**
+ * The Kafka WAL.
+ *
+ * @param bootstrapServers the cluster, {@code host:port[,host:port]}
+ * @param topic WAL topic of mapped mutations; records are keyed by (view, side, node) so one
+ *              consumer applies each node side (single writer)
+ * @param partitions partitions of the WAL topic when the service creates it
+ * @param replicationFactor replication of the topics the service creates
+ * @param consumerGroup consumer group of the appliers
+ * @param offsetsTopic topic holding the capture engines' source offsets (schema history gets one
+ *                    topic per engine, {@code <offsetsTopic>-history-<group>-<shard>})
+ */
+public record KafkaConfig(
+        @NotBlank String bootstrapServers,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "must be a Kafka topic name") String topic,
+        @NotNull @Min(1) @Max(1024) Integer partitions,
+        @NotNull @Min(1) @Max(16) Integer replicationFactor,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "must be a plain group id") String consumerGroup,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,150}", message = "must be a Kafka topic name") String offsetsTopic) {
+
+    public KafkaConfig {
+        bootstrapServers = bootstrapServers == null ? "127.0.0.1:9092" : bootstrapServers;
+        topic = topic == null ? "sideview-wal" : topic;
+        partitions = partitions == null ? 12 : partitions;
+        replicationFactor = replicationFactor == null ? 1 : replicationFactor;
+        consumerGroup = consumerGroup == null ? "sideview-applier" : consumerGroup;
+        offsetsTopic = offsetsTopic == null ? "sideview-source-offsets" : offsetsTopic;
+    }
+
+    public static KafkaConfig defaults() {
+        return new KafkaConfig(null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,151 @@
+package io.sideview.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.lifecycle.Managed;
+import io.sideview.api.ProblemException;
+import io.sideview.edge.ApplyStatus;
+import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.MutationParser;
+import io.sideview.edge.Side;
+import io.sideview.edge.ViewCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * wal: kafka — the consumer group that applies the WAL. Each poll is applied whole (through the
+ * single-writer lanes) before its offsets are committed, so a crash replays at most the last poll,
+ * which the idempotent apply absorbs. On a storage failure the consumer rewinds to the committed
+ * offsets and retries: nothing is skipped. Work is synchronous within the poll loop, so a revoked
+ * partition never has applies in flight.
+ */
+public class WalConsumer implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(WalConsumer.class);
+
+    private final KafkaConfig config;
+    private final ViewCatalog catalog;
+    private final EdgeWriter writer;
+    private final ObjectMapper mapper;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
+    private final AtomicLong applied = new AtomicLong();
+    private volatile boolean running;
+    private volatile String lastError;
+
+    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer, ObjectMapper mapper) {
+        this.config = config;
+        this.catalog = catalog;
+        this.writer = writer;
+        this.mapper = mapper;
+    }
+
+    public long applied() {
+        return applied.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread.submit(this::loop);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        thread.shutdown();
+        thread.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    private void loop() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        while (running) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+                consumer.subscribe(List.of(config.topic()), new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        // Nothing in flight: every poll is applied and committed before the next poll.
+                    }
+
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        LOG.info("WAL partitions assigned: {}", partitions.size());
+                    }
+                });
+                while (running) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    apply(records);
+                    consumer.commitSync();
+                    applied.addAndGet(records.count());
+                    lastError = null;
+                }
+            } catch (RuntimeException e) {
+                lastError = e.toString();
+                LOG.warn("WAL consumer failed ({}); reconnecting from the committed offsets", e.toString());
+                sleep(1000);
+            }
+        }
+    }
+
+    private void apply(ConsumerRecords<byte[], byte[]> records) {
+        List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                JsonNode n = mapper.readTree(r.value());
+                ViewCatalog.Entry view;
+                try {
+                    view = catalog.any(n.get("view").asText());
+                } catch (ProblemException gone) {
+                    continue; // the view was deleted: its records are no longer kept
+                }
+                if (view.layout().viewId() != n.get("viewId").asLong()) {
+                    continue; // a deleted view's name was reused by a new view
+                }
+                var m = MutationParser.parse(n.get("mutation"), view.layout().definition());
+                pending.add(writer.applySide(view.layout(), Side.valueOf(n.get("side").asText()), m));
+            } catch (MutationParser.BadItem | java.io.IOException e) {
+                // Written by us from a mapped row: unreadable means a bug or a changed definition; skip loudly.
+                LOG.error("unreadable WAL record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            }
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

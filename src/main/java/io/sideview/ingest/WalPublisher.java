@@ -1,0 +1,138 @@
+package io.sideview.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dropwizard.lifecycle.Managed;
+import io.sideview.edge.Mutation;
+import io.sideview.edge.Side;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * wal: kafka — publishes mapped mutations to the WAL topic, one record per (view, side, node) so the
+ * partition, and thus one consumer, is the single writer of each node side. Idempotent producer with
+ * acks=all; {@link #accept} returns only when Kafka acknowledged every record of the batch, and only
+ * then may the capture engine commit its source offsets. Kafka down: accept throws, the engine
+ * pauses and retries from its offsets, nothing is dropped.
+ */
+public class WalPublisher implements ChangeSink, Managed {
+    private final KafkaConfig config;
+    private final ChangeApplier deadLetters;
+    private final ObjectMapper mapper;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    public WalPublisher(KafkaConfig config, ChangeApplier deadLetters, ObjectMapper mapper) {
+        this.config = config;
+        this.deadLetters = deadLetters;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void start() throws Exception {
+        Properties admin = new Properties();
+        admin.put("bootstrap.servers", config.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            a.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), config.replicationFactor().shortValue())))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+    }
+
+    @Override
+    public void stop() {
+        if (producer != null) {
+            producer.close(java.time.Duration.ofSeconds(10));
+        }
+    }
+
+    @Override
+    public int accept(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        int dead = 0;
+        for (RowChange change : changes) {
+            for (CaptureTarget target : targetsOfTable.apply(change.database() + "." + change.table())) {
+                List<Mutation> mutations;
+                try {
+                    mutations = RowMapper.map(change, target.layout().definition());
+                } catch (RowMapper.Unmappable e) {
+                    deadLetters.deadLetter(target.viewName(), change, e.getMessage());
+                    dead++;
+                    continue;
+                }
+                for (Mutation m : mutations) {
+                    for (Side side : Side.values()) {
+                        boolean kept = side == Side.OUT ? target.layout().definition().direction().keepsOut()
+                                : target.layout().definition().direction().keepsIn();
+                        if (kept) {
+                            Object node = side == Side.OUT ? m.source() : m.target();
+                            sent.add(producer.send(new ProducerRecord<>(config.topic(),
+                                    target.layout().countKey(side, node), encode(target, side, m))));
+                        }
+                    }
+                }
+            }
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Kafka", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Kafka did not acknowledge the WAL batch: " + e, e);
+            }
+        }
+        return dead;
+    }
+
+    private byte[] encode(CaptureTarget target, Side side, Mutation m) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("view", target.viewName());
+        n.put("viewId", target.layout().viewId());
+        n.put("side", side.name());
+        ObjectNode item = n.putObject("mutation");
+        item.put("type", m.type().name());
+        item.set("source", mapper.valueToTree(m.source()));
+        item.set("target", mapper.valueToTree(m.target()));
+        item.put("version", m.version());
+        ObjectNode props = item.putObject("properties");
+        for (Map.Entry<String, Object> e : m.properties().entrySet()) {
+            props.set(e.getKey(), mapper.valueToTree(e.getValue()));
+        }
+        try {
+            return mapper.writeValueAsBytes(n);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
