@@ -33,13 +33,30 @@ public class ChangeApplier implements ChangeSink {
     /** Returns the number of dead letters the batch produced. Throws when storage failed: nothing may be committed. */
     @Override
     public int accept(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
-        List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>();
+        Mapped mapped = map(changes, targetsOfTable);
+        List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>(mapped.mutations().size());
+        for (TargetedMutation t : mapped.mutations()) {
+            pending.add(writer.apply(t.target().layout(), t.mutation()));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        return mapped.deadLetters();
+    }
+
+    /** A mutation for one bound view. */
+    record TargetedMutation(CaptureTarget target, Mutation mutation) {}
+
+    /** What a batch maps to, and how many rows went to the dead letters instead. */
+    record Mapped(List<TargetedMutation> mutations, int deadLetters) {}
+
+    /** Maps every change for every view bound to its table; unmappable rows are dead-lettered here. */
+    Mapped map(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
+        List<TargetedMutation> out = new ArrayList<>();
         int dead = 0;
         for (RowChange change : changes) {
             for (CaptureTarget target : targetsOfTable.apply(change.database() + "." + change.table())) {
                 try {
                     for (Mutation m : RowMapper.map(change, target.layout().definition())) {
-                        pending.add(writer.apply(target.layout(), m));
+                        out.add(new TargetedMutation(target, m));
                     }
                 } catch (RowMapper.Unmappable e) {
                     deadLetter(target.viewName(), change, e.getMessage());
@@ -47,11 +64,10 @@ public class ChangeApplier implements ChangeSink {
                 }
             }
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        return dead;
+        return new Mapped(out, dead);
     }
 
-    void deadLetter(String view, RowChange change, String reason) {
+    private void deadLetter(String view, RowChange change, String reason) {
         String payload;
         try {
             payload = mapper.writeValueAsString(change);

@@ -32,14 +32,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public class WalPublisher implements ChangeSink, Managed {
     private final KafkaConfig config;
-    private final ChangeApplier deadLetters;
-    private final ObjectMapper mapper;
+    private final ChangeApplier mapper;
+    private final ObjectMapper json;
     private KafkaProducer<byte[], byte[]> producer;
 
-    public WalPublisher(KafkaConfig config, ChangeApplier deadLetters, ObjectMapper mapper) {
+    /** {@code mapper} maps rows and dead-letters the unmappable ones, exactly as in process. */
+    public WalPublisher(KafkaConfig config, ChangeApplier mapper, ObjectMapper json) {
         this.config = config;
-        this.deadLetters = deadLetters;
         this.mapper = mapper;
+        this.json = json;
     }
 
     @Override
@@ -76,28 +77,16 @@ public class WalPublisher implements ChangeSink, Managed {
 
     @Override
     public int accept(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
+        ChangeApplier.Mapped mapped = mapper.map(changes, targetsOfTable);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        int dead = 0;
-        for (RowChange change : changes) {
-            for (CaptureTarget target : targetsOfTable.apply(change.database() + "." + change.table())) {
-                List<Mutation> mutations;
-                try {
-                    mutations = RowMapper.map(change, target.layout().definition());
-                } catch (RowMapper.Unmappable e) {
-                    deadLetters.deadLetter(target.viewName(), change, e.getMessage());
-                    dead++;
-                    continue;
-                }
-                for (Mutation m : mutations) {
-                    for (Side side : Side.values()) {
-                        boolean kept = side == Side.OUT ? target.layout().definition().direction().keepsOut()
-                                : target.layout().definition().direction().keepsIn();
-                        if (kept) {
-                            Object node = side == Side.OUT ? m.source() : m.target();
-                            sent.add(producer.send(new ProducerRecord<>(config.topic(),
-                                    target.layout().countKey(side, node), encode(target, side, m))));
-                        }
-                    }
+        for (ChangeApplier.TargetedMutation t : mapped.mutations()) {
+            var definition = t.target().layout().definition();
+            for (Side side : Side.values()) {
+                boolean kept = side == Side.OUT ? definition.direction().keepsOut() : definition.direction().keepsIn();
+                if (kept) {
+                    Object node = side == Side.OUT ? t.mutation().source() : t.mutation().target();
+                    sent.add(producer.send(new ProducerRecord<>(config.topic(),
+                            t.target().layout().countKey(side, node), encode(t.target(), side, t.mutation()))));
                 }
             }
         }
@@ -112,25 +101,25 @@ public class WalPublisher implements ChangeSink, Managed {
                 throw new IllegalStateException("Kafka did not acknowledge the WAL batch: " + e, e);
             }
         }
-        return dead;
+        return mapped.deadLetters();
     }
 
     private byte[] encode(CaptureTarget target, Side side, Mutation m) {
-        ObjectNode n = mapper.createObjectNode();
+        ObjectNode n = json.createObjectNode();
         n.put("view", target.viewName());
         n.put("viewId", target.layout().viewId());
         n.put("side", side.name());
         ObjectNode item = n.putObject("mutation");
         item.put("type", m.type().name());
-        item.set("source", mapper.valueToTree(m.source()));
-        item.set("target", mapper.valueToTree(m.target()));
+        item.set("source", json.valueToTree(m.source()));
+        item.set("target", json.valueToTree(m.target()));
         item.put("version", m.version());
         ObjectNode props = item.putObject("properties");
         for (Map.Entry<String, Object> e : m.properties().entrySet()) {
-            props.set(e.getKey(), mapper.valueToTree(e.getValue()));
+            props.set(e.getKey(), json.valueToTree(e.getValue()));
         }
         try {
-            return mapper.writeValueAsBytes(n);
+            return json.writeValueAsBytes(n);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

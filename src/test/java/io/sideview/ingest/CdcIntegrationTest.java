@@ -3,18 +3,8 @@ package io.sideview.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.sideview.Examples;
 import io.sideview.Http;
-import io.sideview.SideviewApplication;
-import io.sideview.SideviewConfiguration;
-import io.sideview.TestApps;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,48 +16,25 @@ import org.junit.jupiter.api.Test;
  * reverse count and reverse scan). A poison row lands in the dead letters and the rest flows on.
  */
 class CdcIntegrationTest {
-    private static final List<MariaDbShard> SHARDS = new ArrayList<>();
-    private static DropwizardTestSupport<SideviewConfiguration> app;
-    private static jakarta.ws.rs.client.Client client;
+    private static CdcTestApp cdc;
     private static FriendsWorkload workload;
 
     @BeforeAll
     static void start() throws Exception {
-        SHARDS.add(MariaDbShard.start("s0", 101));
-        SHARDS.add(MariaDbShard.start("s1", 102));
-        workload = new FriendsWorkload(SHARDS, 42);
-        workload.createSchema(Examples.text("friends.sql"));
+        cdc = new CdcTestApp("s", 101);
+        workload = cdc.workload(42);
         workload.run(1500);
-        Path dir = TestApps.tempDir("sideview-cdc-");
-        String config = Examples.text("sideview-two-shards.yml")
-                .replace("${SHARD_PASSWORD}", MariaDbShard.CDC_PASSWORD)
-                .replace("port: 3307", "port: " + SHARDS.get(0).port())
-                .replace("port: 3308", "port: " + SHARDS.get(1).port())
-                .replace("server:\n", "server:\n  requestLog:\n    appenders: []\n");
-        Path file = dir.resolve("sideview-two-shards.yml");
-        Files.writeString(file, config);
-        app = new DropwizardTestSupport<>(SideviewApplication.class, file.toString(), TestApps.overrides(dir,
-                ConfigOverride.config("logging.level", "WARN")));
-        app.before();
-        client = JerseyClientBuilder.createClient();
+        cdc.startApp();
         assertThat(http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (app != null) {
-            app.after();
-        }
-        for (MariaDbShard s : SHARDS) {
-            s.close();
-        }
+        cdc.close();
     }
 
     static Http http() {
-        return new Http(client, "http://127.0.0.1:" + app.getLocalPort() + "/api", null);
+        return cdc.http();
     }
 
     @Test
@@ -75,7 +42,7 @@ class CdcIntegrationTest {
         awaitExact("after the snapshot");
         int ran = workload.run(10_000);
         assertThat(ran).isGreaterThanOrEqualTo(10_000);
-        SHARDS.get(0).execute("INSERT INTO social.friends (user_id, friend_id, status, created_at, updated_at) VALUES (0, 9999, 'ACTIVE', NULL, 1)");
+        cdc.shards.get(0).execute("INSERT INTO social.friends (user_id, friend_id, status, created_at, updated_at) VALUES (0, 9999, 'ACTIVE', NULL, 1)");
         workload.run(300);
         awaitExact("after the workload");
 
@@ -91,13 +58,13 @@ class CdcIntegrationTest {
             assertThat(s.get("tables").get(0).asText()).isEqualTo("social.friends");
             assertThat(s.get("eventsApplied").asLong()).isPositive();
         });
-        assertThat(app.getEnvironment().healthChecks().runHealthCheck("cdc-friends-shard0").isHealthy()).isTrue();
+        assertThat(cdc.healthy("cdc-friends-shard0")).isTrue();
 
         // A view on a second table of the running shards gets that table's history and changes, and
         // the first table is not copied again (its history record is untouched, its view stays exact).
         JsonNode friendsCopies = http().get("/v1/ingest/status").json().at("/shards/0/backfills/friends");
         assertThat(friendsCopies.asText()).startsWith("DONE");
-        for (MariaDbShard s : SHARDS) {
+        for (MariaDbShard s : cdc.shards) {
             s.execute("CREATE TABLE social.blocks (user_id BIGINT NOT NULL, blocked_id BIGINT NOT NULL, created_at BIGINT NOT NULL, "
                     + "PRIMARY KEY (user_id, blocked_id))");
         }
