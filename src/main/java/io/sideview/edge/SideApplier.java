@@ -7,7 +7,10 @@ import io.sideview.storage.KvStore;
 import io.sideview.storage.Write;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies a mutation to one side of one edge, crash-exactly, with single-row writes only (design §4).
@@ -51,29 +54,122 @@ public final class SideApplier {
         this.recordIntent = recordIntent;
     }
 
+    /** One mutation of one side of an edge. */
+    public record Item(ViewLayout layout, Side side, Mutation mutation) {
+        Object node() {
+            return side == Side.OUT ? mutation.source() : mutation.target();
+        }
+
+        Object other() {
+            return side == Side.OUT ? mutation.target() : mutation.source();
+        }
+    }
+
     public ApplyStatus apply(ViewLayout layout, Side side, Mutation m) {
-        Object node = side == Side.OUT ? m.source() : m.target();
-        Object other = side == Side.OUT ? m.target() : m.source();
-        byte[] countKey = layout.countKey(side, node);
-        CountRecord commit = RecordCodec.decodeCount(store.get(countKey).orElse(null));
-        if (commit.intent() != null) {
-            commit = finish(countKey, commit);
+        return applyAll(List.of(new Item(layout, side, m))).get(0);
+    }
+
+    /**
+     * Applies a batch with the same protocol, per node side, in a fixed number of storage round trips
+     * (two multi-gets and three batch writes, whatever the batch size): every node side's intent is
+     * written before any of its writes, and its commit after all of them, so each node side stays
+     * crash-exact on its own. Items of one node side are applied in the order given; the caller is
+     * the single writer of every node side in the batch.
+     */
+    public List<ApplyStatus> applyAll(List<Item> items) {
+        // Node sides in first-seen order, with their items in order.
+        Map<Key, List<Integer>> byNode = new LinkedHashMap<>();
+        List<byte[]> countKeys = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Item it = items.get(i);
+            byte[] countKey = it.layout().countKey(it.side(), it.node());
+            List<Integer> slot = byNode.get(new Key(countKey));
+            if (slot == null) {
+                slot = new ArrayList<>();
+                byNode.put(new Key(countKey), slot);
+                countKeys.add(countKey);
+            }
+            slot.add(i);
         }
-        byte[] stateKey = layout.stateKey(side, node, other);
-        EdgeState before = store.get(stateKey).map(b -> RecordCodec.decodeEdge(b).state()).orElse(EdgeState.EMPTY);
-        EdgeState after = transition.apply(before, m, layout.definition());
-        if (after.equals(before)) {
-            return ApplyStatus.IDLE;
+        List<byte[]> countValues = store.multiGet(countKeys);
+        Map<Key, CountRecord> commits = new HashMap<>();
+        for (int i = 0; i < countKeys.size(); i++) {
+            CountRecord c = RecordCodec.decodeCount(countValues.get(i));
+            if (c.intent() != null) {
+                c = finish(countKeys.get(i), c);
+            }
+            commits.put(new Key(countKeys.get(i)), c);
         }
-        List<Write> writes = writes(layout, side, m.source(), m.target(), other, stateKey, before, after);
-        long delta = (after.active() ? 1 : 0) - (before.active() ? 1 : 0);
-        if (recordIntent) {
-            store.put(countKey, RecordCodec.encodeCount(new CountRecord(commit.count(), commit.appliedSeq(),
-                    new Intent(delta, writes))));
+        // Every edge state the batch touches, read once.
+        Map<Key, EdgeState> states = new LinkedHashMap<>();
+        List<byte[]> stateKeys = new ArrayList<>();
+        byte[][] stateKeyOf = new byte[items.size()][];
+        for (int i = 0; i < items.size(); i++) {
+            Item it = items.get(i);
+            stateKeyOf[i] = it.layout().stateKey(it.side(), it.node(), it.other());
+            if (states.putIfAbsent(new Key(stateKeyOf[i]), EdgeState.EMPTY) == null) {
+                stateKeys.add(stateKeyOf[i]);
+            }
         }
-        store.write(writes);
-        store.put(countKey, RecordCodec.encodeCount(new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null)));
-        return ApplyStatus.of(before, after);
+        List<byte[]> stateValues = store.multiGet(stateKeys);
+        for (int i = 0; i < stateKeys.size(); i++) {
+            if (stateValues.get(i) != null) {
+                states.put(new Key(stateKeys.get(i)), RecordCodec.decodeEdge(stateValues.get(i)).state());
+            }
+        }
+        ApplyStatus[] statuses = new ApplyStatus[items.size()];
+        List<Write> intents = new ArrayList<>();
+        List<Write> writes = new ArrayList<>();
+        List<Write> commitsOut = new ArrayList<>();
+        for (Map.Entry<Key, List<Integer>> node : byNode.entrySet()) {
+            List<Write> nodeWrites = new ArrayList<>();
+            long delta = 0;
+            for (int i : node.getValue()) {
+                Item it = items.get(i);
+                Key stateKey = new Key(stateKeyOf[i]);
+                EdgeState before = states.get(stateKey);
+                EdgeState after = transition.apply(before, it.mutation(), it.layout().definition());
+                statuses[i] = ApplyStatus.of(before, after);
+                if (after.equals(before)) {
+                    continue;
+                }
+                states.put(stateKey, after);
+                nodeWrites.addAll(writes(it.layout(), it.side(), it.mutation().source(), it.mutation().target(),
+                        it.other(), stateKeyOf[i], before, after));
+                delta += (after.active() ? 1 : 0) - (before.active() ? 1 : 0);
+            }
+            if (nodeWrites.isEmpty()) {
+                continue;
+            }
+            CountRecord commit = commits.get(node.getKey());
+            byte[] countKey = node.getKey().bytes();
+            intents.add(new Write.Put(countKey, RecordCodec.encodeCount(
+                    new CountRecord(commit.count(), commit.appliedSeq(), new Intent(delta, nodeWrites)))));
+            writes.addAll(nodeWrites);
+            commitsOut.add(new Write.Put(countKey, RecordCodec.encodeCount(
+                    new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null))));
+        }
+        if (!writes.isEmpty()) {
+            if (recordIntent) {
+                store.write(intents);
+            }
+            store.write(writes);
+            store.write(commitsOut);
+        }
+        return List.of(statuses);
+    }
+
+    /** Byte-array map key. */
+    private record Key(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 
     /** Redoes a crashed apply's writes (idempotent) and commits its count delta. */

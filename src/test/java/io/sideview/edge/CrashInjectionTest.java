@@ -54,6 +54,54 @@ class CrashInjectionTest {
         return -1;
     }
 
+    /** The same with random batches: a crash inside a batch write, then the whole batch is delivered again. */
+    static Optional<String> batchedCounterexample(boolean recordIntent, long seed, int sequences) {
+        Random random = new Random(seed);
+        for (int s = 0; s < sequences; s++) {
+            List<Mutation> events = EventSets.random(random, 3 + random.nextInt(4));
+            List<List<SideApplier.Item>> batches = EventSets.batches(events, random);
+            MemoryKvStore clean = new MemoryKvStore();
+            EventSets.applyAll(new SideApplier(clean, Transition::apply, true), events);
+            Map<String, String> expected = EventSets.records(clean);
+            MemoryKvStore counting = new MemoryKvStore();
+            batches.forEach(b -> new SideApplier(counting, Transition::apply, recordIntent).applyAll(b));
+            long steps = counting.rowWrites();
+            for (long crash = 1; crash <= steps; crash++) {
+                MemoryKvStore store = new MemoryKvStore();
+                store.crashAt(crash);
+                int inFlight = runBatches(new SideApplier(store, Transition::apply, recordIntent), batches, 0);
+                if (inFlight >= 0) {
+                    assertThat(runBatches(new SideApplier(store, Transition::apply, recordIntent), batches, inFlight)).isEqualTo(-1);
+                }
+                if (!EventSets.records(store).equals(expected)) {
+                    return Optional.of("batched: crash before row write " + crash + " of " + steps + " in " + events);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int runBatches(SideApplier applier, List<List<SideApplier.Item>> batches, int from) {
+        for (int i = from; i < batches.size(); i++) {
+            try {
+                applier.applyAll(batches.get(i));
+            } catch (MemoryKvStore.Crash e) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void crashInsideBatchesThenReplayEqualsACleanApply() {
+        assertThat(batchedCounterexample(true, 8, 300)).isEmpty();
+    }
+
+    @Test
+    void batchesWithoutTheCommitRecordAreCaught() {
+        assertThat(batchedCounterexample(false, 8, 300)).isPresent();
+    }
+
     @Test
     void crashAtEveryStepThenReplayEqualsACleanApply() {
         assertThat(counterexample(true, 7, 300)).isEmpty();

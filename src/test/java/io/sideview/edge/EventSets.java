@@ -47,6 +47,30 @@ final class EventSets {
         }
     }
 
+    /** Applies the events (both sides each) in random batches through {@link SideApplier#applyAll}. */
+    static void applyInBatches(SideApplier applier, List<Mutation> events, Random random) {
+        for (List<SideApplier.Item> batch : batches(events, random)) {
+            applier.applyAll(batch);
+        }
+    }
+
+    /** The events as side items, in order, cut into batches of random sizes. */
+    static List<List<SideApplier.Item>> batches(List<Mutation> events, Random random) {
+        List<SideApplier.Item> items = new ArrayList<>();
+        for (Mutation m : events) {
+            items.add(new SideApplier.Item(TestViews.LAYOUT, Side.OUT, m));
+            items.add(new SideApplier.Item(TestViews.LAYOUT, Side.IN, m));
+        }
+        List<List<SideApplier.Item>> out = new ArrayList<>();
+        int at = 0;
+        while (at < items.size()) {
+            int n = 1 + random.nextInt(items.size() - at);
+            out.add(items.subList(at, at + n));
+            at += n;
+        }
+        return out;
+    }
+
     /**
      * Every record; count rows reduced to the count (their applied-seq counts applies, which
      * legitimately differs between orders, and must have no intent left).

@@ -36,6 +36,12 @@ class PermutationPropertyTest {
                 if (!EventSets.records(store).equals(expected)) {
                     return Optional.of("order " + order + " differs from " + events);
                 }
+                // The same order again, applied in random batches (the lanes' path).
+                MemoryKvStore batched = new MemoryKvStore();
+                EventSets.applyInBatches(new SideApplier(batched, transition, true), order, random);
+                if (!EventSets.records(batched).equals(expected)) {
+                    return Optional.of("batched order " + order + " differs from " + events);
+                }
             }
         }
         return Optional.empty();
