@@ -14,6 +14,7 @@ import io.dropwizard.jdbi3.bundles.JdbiExceptionsBundle;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.sideview.api.JsonProblemMapper;
 import io.sideview.api.OpenApiResource;
+import io.sideview.api.PingResource;
 import io.sideview.api.ProblemExceptionMapper;
 import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.api.ViolationProblemMapper;
@@ -98,6 +99,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         registerErrorMappers(environment);
         AuthWiring.register(config.getAuth(), environment.jersey());
         environment.jersey().register(new OpenApiResource());
+        environment.jersey().register(new PingResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
         ViewRegistry registry = wireRegistry(config, environment, jdbi);
         Edges edges = wireEdges(config, environment, registry);

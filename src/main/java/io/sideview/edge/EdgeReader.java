@@ -111,7 +111,9 @@ public class EdgeReader {
         List<Object> out = new ArrayList<>();
         byte[] lastSuffix = null;
         while (ca.current() != null && cb.current() != null) {
-            int c = Arrays.compareUnsigned(ca.suffix(), cb.suffix());
+            byte[] ka = ca.current().key();
+            byte[] kb = cb.current().key();
+            int c = Arrays.compareUnsigned(ka, prefixA.length, ka.length, kb, prefixB.length, kb.length);
             if (c < 0) {
                 ca.advance();
             } else if (c > 0) {
@@ -175,7 +177,7 @@ public class EdgeReader {
                         return;
                     }
                 }
-                if (RecordCodec.decodeEdge(chunk.get(at).value()).state().active()) {
+                if (RecordCodec.isActive(chunk.get(at).value())) {
                     return;
                 }
                 at++;

@@ -49,6 +49,28 @@ final class RecordCodec {
 
     record DecodedEdge(Object other, EdgeState state) {}
 
+    /** Whether an encoded edge is active, reading only the two versions (hot path of mutual). */
+    static boolean isActive(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        format(in);
+        skipValue(in);
+        long insert = in.getLong();
+        long delete = in.getLong();
+        return insert != EdgeState.NONE && insert > delete;
+    }
+
+    private static void skipValue(ByteBuffer in) {
+        byte t = in.get();
+        switch (t) {
+            case T_NULL -> { }
+            case T_LONG, T_DOUBLE -> in.position(in.position() + 8);
+            case T_INT -> in.position(in.position() + 4);
+            case T_BOOL -> in.position(in.position() + 1);
+            case T_STRING -> in.position(in.position() + 4 + in.getInt(in.position()));
+            default -> throw new IllegalStateException("unknown value tag " + t);
+        }
+    }
+
     static DecodedEdge decodeEdge(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         format(in);

@@ -74,12 +74,22 @@ public class ShardEngine {
         thread.submit(this::supervise);
     }
 
-    /** Picks up a changed set of bound tables: the running engine is closed and restarted with the new list. */
+    /**
+     * Follows the registry: a changed set of bound tables restarts the engine with the new list (and
+     * copies the new views' history once it streams again); otherwise the new definitions apply from
+     * the next batch on, and a view that is new on an already captured table gets its history copied
+     * while the engine keeps streaming.
+     */
     public void reconfigure() {
-        List<String> now = tables(targets.get());
-        if (!now.equals(tables(current))) {
-            LOG.info("{}: bound tables changed to {}; restarting the engine", name(), now);
+        List<CaptureTarget> next = targets.get();
+        if (!tables(next).equals(tables(current))) {
+            LOG.info("{}: bound tables changed to {}; restarting the engine", name(), tables(next));
             closeEngine();
+            return;
+        }
+        current = next;
+        if (engine != null && !next.isEmpty()) {
+            backfillThread.submit(() -> backfill(next));
         }
     }
 
@@ -211,6 +221,9 @@ public class ShardEngine {
         p.setProperty("decimal.handling.mode", "double");
         p.setProperty("bigint.unsigned.handling.mode", "long");
         p.setProperty("poll.interval.ms", "50");
+        // Heartbeats carry the binlog position even when no captured table changes, so an engine
+        // that has seen nothing yet still commits where it is and resumes there after a restart.
+        p.setProperty("heartbeat.interval.ms", "1000");
         p.setProperty("connect.keep.alive.interval.ms", "2000");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         p.setProperty("offset.storage.file.filename", dir.resolve("offsets.dat").toString());

@@ -49,6 +49,12 @@ final class CdcTestApp implements AutoCloseable {
         return this;
     }
 
+    /** A clean stop of the in-process service (its data dir stays for the next start). */
+    void stopApp() {
+        app.after();
+        app = null;
+    }
+
     /** For a service started elsewhere (the packaged jar). */
     void usePort(int servicePort) {
         port = servicePort;

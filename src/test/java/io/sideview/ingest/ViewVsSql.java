@@ -16,11 +16,15 @@ final class ViewVsSql {
 
     /** Polls until the view equals SQL; fails with the last difference after {@code seconds}. */
     static void awaitExact(Supplier<Http> http, FriendsWorkload workload, String when, int seconds) throws Exception {
+        awaitExact(http, workload, "friends", when, seconds);
+    }
+
+    static void awaitExact(Supplier<Http> http, FriendsWorkload workload, String view, String when, int seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         String difference = null;
         while (System.nanoTime() < deadline) {
             try {
-                difference = difference(http.get(), workload);
+                difference = difference(http.get(), workload, view);
             } catch (RuntimeException e) {
                 difference = "service not answering: " + e;
             }
@@ -32,18 +36,18 @@ final class ViewVsSql {
         throw new AssertionError("view differs from SQL " + when + ": " + difference);
     }
 
-    static String difference(Http http, FriendsWorkload workload) throws Exception {
+    static String difference(Http http, FriendsWorkload workload, String view) throws Exception {
         List<FriendsWorkload.Row> rows = workload.activeRows();
         Map<Long, List<Long>> out = FriendsWorkload.newestFirst(rows, true);
         Map<Long, List<Long>> in = FriendsWorkload.newestFirst(rows, false);
         for (long user = 0; user < FriendsWorkload.USERS; user++) {
-            String d = compare(http, "OUT", user, out.getOrDefault(user, List.of()), "target");
+            String d = compare(http, view, "OUT", user, out.getOrDefault(user, List.of()), "target");
             if (d != null) {
                 return d;
             }
         }
         for (long friend = 0; friend < FriendsWorkload.FRIENDS; friend++) {
-            String d = compare(http, "IN", friend, in.getOrDefault(friend, List.of()), "source");
+            String d = compare(http, view, "IN", friend, in.getOrDefault(friend, List.of()), "source");
             if (d != null) {
                 return d;
             }
@@ -51,8 +55,8 @@ final class ViewVsSql {
         return null;
     }
 
-    private static String compare(Http http, String direction, long node, List<Long> expected, String otherField) {
-        Http.Reply r = http.get("/v1/views/friends/count?start=" + node + "&direction=" + direction);
+    private static String compare(Http http, String view, String direction, long node, List<Long> expected, String otherField) {
+        Http.Reply r = http.get("/v1/views/" + view + "/count?start=" + node + "&direction=" + direction);
         if (r.status() != 200) {
             return "count answered " + r.status() + ": " + r.body();
         }
@@ -63,7 +67,7 @@ final class ViewVsSql {
         List<Long> scanned = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = http.get("/v1/views/friends/scan?start=" + node + "&direction=" + direction
+            JsonNode page = http.get("/v1/views/" + view + "/scan?start=" + node + "&direction=" + direction
                     + "&index=recent&limit=50" + (cursor == null ? "" : "&cursor=" + cursor)).json();
             page.get("edges").forEach(e -> scanned.add(e.get(otherField).asLong()));
             cursor = page.get("next").isNull() ? null : page.get("next").asText();

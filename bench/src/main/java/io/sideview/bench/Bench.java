@@ -298,7 +298,7 @@ public final class Bench {
                 + plan.get("outD10") + " countInC=" + plan.get("inC") + " reverseNewest20C=20 mutualAB=" + plan.get("mutualAB") + " getSample0=1)");
         record H(String name, String what, int port, java.util.function.Function<SplittableRandom, String> path) {}
         List<H> shapes = List.of(
-                new H("trivial (admin /ping)", "GET admin:/ping", adminPort, r -> "/ping"),
+                new H("trivial (/api/v1/ping)", "GET /api/v1/ping", apiPort, r -> "/api/v1/ping"),
                 new H("get", "GET /edge?source=S&target=T, random existing edge", apiPort, r -> {
                     int i = r.nextInt(ss.length);
                     return VIEW + "/edge?source=" + ss[i] + "&target=" + st[i];

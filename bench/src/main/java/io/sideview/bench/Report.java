@@ -44,7 +44,7 @@ final class Report {
             if (g == null) {
                 continue;
             }
-            double ping = ops(g, "trivial (admin /ping)");
+            double ping = ops(g, "trivial (/api/v1/ping)");
             row(md, backend, "get ≥ 60% of trivial endpoint", ops(g, "get"), ping, 0.6, "rps");
             row(md, backend, "count deg 10 ≥ 60% of trivial endpoint", ops(g, "count deg 10"), ping, 0.6, "rps");
             row(md, backend, "count deg 10,000 ≥ 60% of trivial endpoint", ops(g, "count deg 10,000"), ping, 0.6, "rps");
