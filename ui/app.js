@@ -1,28 +1,134 @@
-// Placeholder UI: lists views through the public REST API only.
-(async function () {
-  const status = document.getElementById('status');
-  const table = document.getElementById('views');
-  const headers = {};
-  const token = sessionStorage.getItem('sideview.token');
-  if (token) headers.Authorization = 'Bearer ' + token;
+// Sideview web UI: a hash-routed single page over the public REST API (see docs/api.md).
+import { api, ApiError, getToken, setToken, onAuthProblem } from './api.js';
+import { h, alertBox } from './dom.js';
+import { viewsPage, viewDetailPage } from './views.js';
+import { formPage } from './form.js';
+import { queryPage } from './query.js';
+import { ingestPage } from './ingest.js';
+import { session, takeFlash } from './state.js';
+
+const main = document.getElementById('main');
+const roleEl = document.getElementById('role');
+const banner = document.getElementById('banner');
+
+let cleanup = null;
+
+function setReadOnly(readOnly) {
+  session.readOnly = readOnly;
+  document.body.classList.toggle('readonly', readOnly);
+  roleEl.textContent = readOnly ? 'Read-only (reader token)' : session.authNeeded ? 'Token needed' : 'Read and write';
+  roleEl.className = 'role ' + (readOnly ? 'role-reader' : session.authNeeded ? 'role-none' : 'role-admin');
+}
+
+/**
+ * The API has no "who am I": probe with a write that can change nothing (activating a view name that
+ * can never exist). Admins get 404, readers 403, a missing or unknown token 401.
+ */
+async function probeRole() {
+  session.authNeeded = false;
   try {
-    const response = await fetch('api/v1/views', { headers });
-    if (!response.ok) {
-      const problem = await response.json().catch(() => ({}));
-      status.textContent = 'Could not list views: ' + (problem.detail || response.status);
-      return;
-    }
-    const views = await response.json();
-    const body = table.querySelector('tbody');
-    for (const v of views) {
-      const row = body.insertRow();
-      for (const text of [v.name, v.status, String(v.revision), v.captured ? 'captured' : 'API-written']) {
-        row.insertCell().textContent = text;
-      }
-    }
-    status.textContent = views.length === 0 ? 'No views yet.' : views.length + ' view(s)';
-    table.hidden = views.length === 0;
+    await api('POST', '/v1/views/-/activate');
+    setReadOnly(false);
   } catch (e) {
-    status.textContent = 'Could not reach the API: ' + e.message;
+    if (e.status === 403) return setReadOnly(true);
+    if (e.status === 401) {
+      session.authNeeded = true;
+      banner.replaceChildren(alertBox('The API needs a token: enter an admin or reader token above.', 'warn'));
+    }
+    setReadOnly(false);
   }
-})();
+}
+
+onAuthProblem((e) => {
+  if (e.status === 403) {
+    setReadOnly(true);
+    banner.replaceChildren(alertBox('Your token may only read: write actions are hidden.', 'warn'));
+  } else if (e.status === 401) {
+    session.authNeeded = true;
+    setReadOnly(false);
+    banner.replaceChildren(alertBox('The API needs a valid token: enter one above.', 'warn'));
+  }
+});
+
+const routes = [
+  [/^#\/views\/?$/, () => viewsPage(), 'views'],
+  [/^#\/views\/([^/?]+)$/, (m) => viewDetailPage(decodeURIComponent(m[1])), 'views'],
+  [/^#\/new$/, () => formPage(null), 'new'],
+  [/^#\/edit\/([^/?]+)$/, (m) => formPage(decodeURIComponent(m[1])), 'views'],
+  [/^#\/query(?:\?(.*))?$/, (m) => queryPage(new URLSearchParams(m[1] || '')), 'query'],
+  [/^#\/ingest$/, () => ingestPage(), 'ingest'],
+];
+
+async function route() {
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
+  const hash = location.hash || '#/views';
+  let found = null;
+  for (const [re, page, nav] of routes) {
+    const m = hash.match(re);
+    if (m) {
+      found = { page: () => page(m), nav };
+      break;
+    }
+  }
+  document.querySelectorAll('[data-nav]').forEach((a) => {
+    if (found && a.dataset.nav === found.nav) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+  const container = h('div', { class: 'page' });
+  const flash = takeFlash();
+  if (flash) container.append(alertBox(flash, 'ok'));
+  main.replaceChildren(container);
+  if (!found) {
+    container.append(h('h1', { tabindex: '-1' }, 'Not found'), h('p', {}, 'No page at ', h('code', {}, hash), '. ',
+      h('a', { href: '#/views' }, 'Go to the views.')));
+    focusHeading();
+    return;
+  }
+  try {
+    const result = await found.page();
+    container.append(...[result.nodes || result].flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+    cleanup = result.cleanup || null;
+  } catch (e) {
+    container.append(h('h1', { tabindex: '-1' }, 'Something went wrong'),
+      alertBox(e instanceof ApiError ? `${e.status || ''} ${e.message}` : String(e)));
+  }
+  setReadOnly(session.readOnly);
+  focusHeading();
+}
+
+function focusHeading() {
+  const heading = main.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+    document.title = heading.textContent + ' · Sideview';
+  }
+}
+
+const tokenInput = document.getElementById('token-input');
+tokenInput.value = getToken();
+document.getElementById('token-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  setToken(tokenInput.value.trim());
+  banner.replaceChildren();
+  await probeRole();
+  route();
+});
+document.getElementById('token-clear').addEventListener('click', async () => {
+  tokenInput.value = '';
+  setToken('');
+  banner.replaceChildren();
+  await probeRole();
+  route();
+});
+document.getElementById('skip-link').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
+
+window.addEventListener('hashchange', route);
+if (!location.hash) history.replaceState(null, '', '#/views');
+probeRole().then(route);

@@ -1,0 +1,281 @@
+package io.sideview.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe;
+import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
+import static org.openqa.selenium.support.ui.ExpectedConditions.urlContains;
+
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.sideview.Examples;
+import io.sideview.Http;
+import io.sideview.SideviewApplication;
+import io.sideview.SideviewConfiguration;
+import io.sideview.TestApps;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web UI in ui/, in headless Chromium against the real service (RocksDB, H2, open auth, the test
+ * config's 'friends' group with two unreachable shards). Screenshots go to target/screenshots/.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class UiBrowserIntegrationTest {
+    static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
+            SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-ui-")));
+
+    static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @AfterEach
+    void console(TestInfo info) {
+        String console = browser.console();
+        if (!console.isBlank()) {
+            System.out.println("browser console during " + info.getDisplayName() + ":\n" + console);
+        }
+    }
+
+    static Http http() {
+        return new Http(APP.client(), "http://127.0.0.1:" + APP.getLocalPort() + "/api", null);
+    }
+
+    static void open(String hash) {
+        browser.driver.get("http://127.0.0.1:" + APP.getLocalPort() + "/" + hash);
+        browser.wait.until(d -> !d.findElements(By.cssSelector("main h1")).isEmpty());
+    }
+
+    static WebElement byPath(String path) {
+        return browser.wait.until(presenceOfElementLocated(By.cssSelector("[data-path='" + path + "']")));
+    }
+
+    static void type(WebElement input, String text) {
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    static WebElement id(String id) {
+        return browser.wait.until(presenceOfElementLocated(By.id(id)));
+    }
+
+    static void click(By by) {
+        browser.wait.until(d -> d.findElement(by).isDisplayed() && d.findElement(by).isEnabled());
+        browser.driver.findElement(by).click();
+    }
+
+    static void createFollows(String name) {
+        Http.Reply r = http().post("/v1/views", Examples.json("follows-view.json").put("name", name).toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        r = http().post("/v1/views/" + name + "/mutations", Examples.text("follows-mutations.json"));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void createAViewThroughTheFormAndSeeItListed() {
+        open("#/new");
+        type(byPath("name"), "likes_ui");
+        new Select(byPath("direction")).selectByValue("BOTH");
+        click(By.id("add-property"));
+        type(byPath("properties[0].name"), "created_at");
+        type(byPath("properties[0].type"), "long");
+        click(By.id("add-index"));
+        type(byPath("indexes[0].name"), "recent");
+        type(byPath("indexes[0].fields[0].field"), "created_at");
+        new Select(byPath("indexes[0].fields[0].order")).selectByValue("DESC");
+        // The JSON view follows the form.
+        assertThat(id("json-view").getAttribute("value")).contains("\"likes_ui\"", "\"created_at\"", "\"DESC\"", "\"BOTH\"");
+        click(By.id("submit-view"));
+        browser.wait.until(urlContains("#/views/likes_ui"));
+        browser.wait.until(textToBePresentInElementLocated(By.cssSelector("main h1"), "likes_ui"));
+        assertThat(id("indexes-table").getText()).contains("recent", "created_at DESC");
+
+        open("#/views");
+        WebElement table = id("views-table");
+        assertThat(table.findElements(By.cssSelector("a.view-link"))).extracting(WebElement::getText).contains("likes_ui");
+        assertThat(table.getText()).contains("ACTIVE", "API-written");
+        System.out.println("screenshot " + browser.screenshot("views-list"));
+        Dimension wide = browser.driver.manage().window().getSize();
+        browser.driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            System.out.println("screenshot " + browser.screenshot("views-list-phone"));
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
+    }
+
+    @Test
+    void aValidationErrorIsShownNextToTheFieldItConcerns() {
+        open("#/new");
+        type(byPath("name"), "bad_types");
+        click(By.id("add-property"));
+        type(byPath("properties[0].name"), "score");
+        type(byPath("properties[0].type"), "float");
+        click(By.id("add-property"));
+        type(byPath("properties[1].name"), "ok");
+        type(byPath("properties[1].type"), "long");
+        click(By.id("add-index"));
+        type(byPath("indexes[0].name"), "by_score");
+        type(byPath("indexes[0].fields[0].field"), "scor");
+        click(By.id("submit-view"));
+
+        WebElement typeInput = byPath("properties[0].type");
+        browser.wait.until(d -> "true".equals(typeInput.getAttribute("aria-invalid")));
+        String errorId = lastWord(typeInput.getAttribute("aria-describedby"));
+        WebElement error = browser.driver.findElement(By.id(errorId));
+        assertThat(error.getText()).contains("unknown type 'float'");
+        // The error sits in the same field box as the type input, not anywhere else.
+        assertThat(error.findElement(By.xpath("..")).findElement(By.cssSelector("input")).getAttribute("data-path"))
+                .isEqualTo("properties[0].type");
+        WebElement fieldError = browser.driver.findElement(By.id(
+                lastWord(byPath("indexes[0].fields[0].field").getAttribute("aria-describedby"))));
+        assertThat(fieldError.getText()).contains("unknown field 'scor'");
+        assertThat(byPath("properties[1].type").getAttribute("aria-invalid")).isNull();
+        assertThat(id("error-list").getText()).contains("properties[0].type", "indexes[0].fields[0].field");
+        assertThat(browser.driver.getCurrentUrl()).contains("#/new");
+        System.out.println("screenshot " + browser.screenshot("form-validation"));
+    }
+
+    @Test
+    void edgesWrittenThroughTheApiReadBackInTheQueryConsole() {
+        createFollows("follows");
+        open("#/query?view=follows");
+        new Select(id("q-op")).selectByValue("get");
+        type(id("q-source"), "1");
+        type(id("q-target"), "2, 3, 4");
+        click(By.id("run-query"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "2 edge(s)"));
+        assertThat(column("result-table", 2)).containsExactly("2", "3");
+        assertThat(column("result-table", 4)).containsExactly("1700000000000", "1700000001000");
+        assertThat(id("request-url").getText()).endsWith("/api/v1/views/follows/edge?source=1&target=2&target=3&target=4");
+        assertThat(id("curl-command").getText()).startsWith("curl '").contains("/api/v1/views/follows/edge?source=1");
+
+        new Select(id("q-op")).selectByValue("reverse");
+        type(id("q-start"), "3");
+        new Select(id("q-index")).selectByValue("recent");
+        click(By.id("run-query"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("request-url"), "direction=IN"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "2 edge(s)"));
+        assertThat(column("result-table", 1)).containsExactly("2", "1");
+
+        new Select(id("q-op")).selectByValue("count");
+        type(id("q-start"), "1 2 9");
+        click(By.id("run-query"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "3 count(s)"));
+        assertThat(column("result-table", 3)).containsExactly("2", "1", "0");
+
+        new Select(id("q-op")).selectByValue("mutual");
+        type(id("q-a"), "1");
+        type(id("q-b"), "2");
+        click(By.id("run-query"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "1 mutual target(s)"));
+        assertThat(column("result-table", 1)).containsExactly("3");
+    }
+
+    @Test
+    void aScanPagesWithTheCursor() {
+        createFollows("paged");
+        open("#/query?view=paged");
+        new Select(id("q-op")).selectByValue("scan");
+        type(id("q-start"), "1");
+        new Select(id("q-index")).selectByValue("recent");
+        type(id("q-limit"), "1");
+        click(By.id("run-query"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 1: 1 edge(s). More edges follow."));
+        assertThat(column("result-table", 2)).containsExactly("3");
+        String cursor = id("next-cursor").getText();
+        assertThat(cursor).isNotBlank();
+        click(By.id("next-page"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 2"));
+        assertThat(id("request-url").getText()).contains("limit=1", "cursor=");
+        assertThat(column("result-table", 2)).containsExactly("2");
+        // The second page's next cursor is null only when no further edge existed as the page was read.
+        if (!browser.driver.findElements(By.id("next-page")).isEmpty()) {
+            click(By.id("next-page"));
+            browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 3: 0 edge(s)"));
+            open("#/query?view=paged");
+            new Select(id("q-op")).selectByValue("scan");
+            type(id("q-start"), "1");
+            new Select(id("q-index")).selectByValue("recent");
+            type(id("q-limit"), "1");
+            click(By.id("run-query"));
+            browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 1"));
+            click(By.id("next-page"));
+            browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 2"));
+        }
+        System.out.println("screenshot " + browser.screenshot("query-console"));
+    }
+
+    @Test
+    void theDetailPageShowsARevisionDiffAfterAnUpdateThroughTheForm() {
+        createFollows("diffed");
+        open("#/edit/diffed");
+        click(By.id("add-property"));
+        type(byPath("properties[1].name"), "muted");
+        type(byPath("properties[1].type"), "boolean");
+        assertThat(id("json-view").getAttribute("value")).contains("\"muted\"");
+        click(By.id("submit-view"));
+        browser.wait.until(urlContains("#/views/diffed"));
+        browser.wait.until(textToBePresentInElementLocated(By.id("current-revision"), "2"));
+        assertThat(browser.driver.findElement(By.cssSelector(".alert-ok")).getText()).contains("revision 2");
+        browser.wait.until(textToBePresentInElementLocated(By.id("diff-summary"), "revision 1 → 2"));
+        List<String> added = browser.driver.findElements(By.cssSelector("#diff-output .diff-add")).stream().map(WebElement::getText).toList();
+        assertThat(String.join("\n", added)).contains("\"name\": \"muted\"", "\"type\": \"boolean\"");
+        assertThat(id("revisions-table").findElements(By.cssSelector("tbody tr"))).hasSize(2);
+        assertThat(id("props-table").getText()).contains("muted", "boolean");
+        System.out.println("screenshot " + browser.screenshot("view-detail"));
+
+        // Choosing the same revision on both sides leaves nothing changed.
+        new Select(id("diff-from")).selectByValue("2");
+        browser.wait.until(textToBePresentInElementLocated(By.id("diff-summary"), "Same revision"));
+        assertThat(browser.driver.findElements(By.cssSelector("#diff-output .diff-add"))).isEmpty();
+    }
+
+    @Test
+    void theIngestionPageShowsEveryShardAndItsState() {
+        open("#/ingest");
+        browser.wait.until(numberOfElementsToBe(By.cssSelector("#shards-table tbody tr"), 2));
+        List<WebElement> rows = id("shards-table").findElements(By.cssSelector("tbody tr"));
+        assertThat(rows.get(0).getText()).contains("friends", "shard0");
+        assertThat(rows.get(1).getText()).contains("friends", "shard1");
+        for (WebElement row : rows) {
+            assertThat(row.findElement(By.cssSelector(".shard-state")).getText()).isNotBlank();
+        }
+        assertThat(id("rate-chart").getAttribute("aria-label")).contains("friends/shard0", "friends/shard1");
+        assertThat(id("ingest-summary").getText()).contains("WAL:", "2 shard(s)");
+        assertThat(id("dead-letters").getText()).contains("No pending dead letters");
+        // The page refreshes itself every 2 s.
+        String first = id("ingest-summary").getText();
+        browser.wait.until(d -> !d.findElement(By.id("ingest-summary")).getText().equals(first));
+        System.out.println("screenshot " + browser.screenshot("ingestion"));
+    }
+
+    static String lastWord(String text) {
+        String[] words = text.trim().split(" ");
+        return words[words.length - 1];
+    }
+
+    static List<String> column(String tableId, int oneBased) {
+        return id(tableId).findElements(By.cssSelector("tbody tr td:nth-child(" + oneBased + ")")).stream()
+                .map(WebElement::getText).toList();
+    }
+}
