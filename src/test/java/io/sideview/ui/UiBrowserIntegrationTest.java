@@ -202,26 +202,13 @@ class UiBrowserIntegrationTest {
         click(By.id("run-query"));
         browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 1: 1 edge(s). More edges follow."));
         assertThat(column("result-table", 2)).containsExactly("3");
-        String cursor = id("next-cursor").getText();
-        assertThat(cursor).isNotBlank();
+        assertThat(id("next-cursor").getText()).isNotBlank();
         click(By.id("next-page"));
         browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 2"));
         assertThat(id("request-url").getText()).contains("limit=1", "cursor=");
         assertThat(column("result-table", 2)).containsExactly("2");
-        // The second page's next cursor is null only when no further edge existed as the page was read.
-        if (!browser.driver.findElements(By.id("next-page")).isEmpty()) {
-            click(By.id("next-page"));
-            browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 3: 0 edge(s)"));
-            open("#/query?view=paged");
-            new Select(id("q-op")).selectByValue("scan");
-            type(id("q-start"), "1");
-            new Select(id("q-index")).selectByValue("recent");
-            type(id("q-limit"), "1");
-            click(By.id("run-query"));
-            browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 1"));
-            click(By.id("next-page"));
-            browser.wait.until(textToBePresentInElementLocated(By.id("result-status"), "Page 2"));
-        }
+        // User 1 follows two users: the second page is the last one, so no next page is offered.
+        assertThat(browser.driver.findElements(By.id("next-page"))).isEmpty();
         System.out.println("screenshot " + browser.screenshot("query-console"));
     }
 
