@@ -90,6 +90,28 @@ public class ViewRegistry {
         return describe(row(name), next);
     }
 
+    /**
+     * Dry run of a create (no view of that name yet) or of an update (the view exists): the same
+     * validation and compatibility checks and the same problems, nothing stored. Returns the
+     * normalized definition with the ids it would get.
+     */
+    public ViewDefinition check(ViewSpec spec) {
+        ViewDefinition candidate = validOrThrow(spec);
+        var existing = dao.findByName(candidate.name());
+        if (existing.isEmpty()) {
+            return IdAllocator.assignFresh(candidate);
+        }
+        List<ViewDefinition> history = dao.revisions(existing.get().id()).stream().map(this::read).toList();
+        ViewDefinition current = history.get(history.size() - 1);
+        ViewDefinition next = IdAllocator.assignFrom(candidate, history);
+        List<FieldError> errors = new ArrayList<>();
+        CompatibilityChecker.check(current, next, ViewStatus.ACTIVE.name().equals(existing.get().status()), errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(409, "Incompatible change", errors);
+        }
+        return next;
+    }
+
     public List<ViewDescriptor> list() {
         return dao.list().stream().map(r -> describe(r, currentDefinition(r))).toList();
     }

@@ -9,6 +9,7 @@ import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewStatus;
 import io.sideview.registry.api.RevisionDescriptor;
 import io.sideview.registry.api.ViewDescriptor;
+import io.sideview.registry.model.ViewDefinition;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -50,6 +51,19 @@ public class ViewResource {
     public Response create(String body, @Context UriInfo uri) {
         ViewDescriptor created = registry.create(parser.parse(body));
         return Response.created(uri.getAbsolutePathBuilder().path(created.name()).build()).entity(created).build();
+    }
+
+    /**
+     * Validates a definition without storing anything: as a create when no view has its name, as an
+     * update (compatibility included) when one does. 200 with the normalized definition, or the same
+     * problems a create or update would get (400, 409, 413, 422). Lets a form validate as you type.
+     */
+    @POST
+    @Path("/validate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public ViewDefinition validate(String body) {
+        return registry.check(parser.parse(body));
     }
 
     @GET

@@ -147,6 +147,24 @@ class ViewResourceIntegrationTest {
     }
 
     @Test
+    void validateIsADryRunOfCreateOrUpdate() {
+        Http.Reply ok = http.post("/v1/views/validate", Examples.text("follows-view.json"));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.json().at("/properties/0/id").asInt()).isEqualTo(1);
+        assertThat(http.get("/v1/views").body()).as("nothing stored").isEqualTo("[]");
+
+        Http.Reply bad = http.post("/v1/views/validate", Examples.json("follows-view.json").put("direction", "UP").toString());
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().at("/errors/0/field").asText()).isEqualTo("direction");
+
+        http.post("/v1/views", Examples.text("follows-view.json"));
+        Http.Reply incompatible = http.post("/v1/views/validate", Examples.json("follows-view.json").put("sourceType", "string").toString());
+        assertThat(incompatible.status()).isEqualTo(409);
+        assertThat(incompatible.json().at("/errors/0/field").asText()).isEqualTo("sourceType");
+        assertThat(http.get("/v1/views/follows/revisions").json()).hasSize(1);
+    }
+
+    @Test
     void renameThroughPutIsRefused() {
         http.post("/v1/views", Examples.text("follows-view.json"));
         Http.Reply r = http.put("/v1/views/follows", Examples.json("follows-view.json").put("name", "followers").toString());
