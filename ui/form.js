@@ -1,5 +1,6 @@
 // Create / edit form for a whole view definition, with a JSON view kept in sync, and the server's
-// validation errors shown next to the fields they name.
+// validation errors shown next to the fields they name: as you type (a dry run against
+// POST /v1/views/validate, nothing stored) and again on submit.
 import { api, get, ApiError } from './api.js';
 import { h, alertBox, uid } from './dom.js';
 import { setFlash, navigate } from './state.js';
@@ -41,6 +42,16 @@ function parseDefault(text, type) {
   }
 }
 
+/** True for a new form nobody has filled in yet: only the defaults of blank(), and empty values. */
+function isBlank(model) {
+  const empty = (v) => v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+  const b = blank();
+  return [...new Set([...Object.keys(b), ...Object.keys(model)])]
+    .every((k) => (empty(model[k]) && empty(b[k])) || JSON.stringify(model[k]) === JSON.stringify(b[k]));
+}
+
+const CHECK_DELAY_MS = 400;
+
 function showDefault(p) {
   if (!('default' in p)) return '';
   return p.default === null ? 'null' : typeof p.default === 'object' ? JSON.stringify(p.default) : String(p.default);
@@ -61,18 +72,24 @@ export async function formPage(name) {
   const summary = h('div', { id: 'error-summary', tabindex: '-1' });
   const jsonArea = h('textarea', { id: 'json-view', class: 'json', spellcheck: 'false', rows: '30', 'aria-describedby': 'json-help json-status' });
   const jsonStatus = h('p', { id: 'json-status', class: 'muted small', 'aria-live': 'polite' }, 'In sync with the form.');
+  const checkStatus = h('span', { id: 'check-status', class: 'small', role: 'status', 'aria-live': 'polite' });
   let pendingFocus = null;
+  let checkTimer = null;
+  let checkSeq = 0; // bumped by every change and by submit: an answer to an older request is stale
 
   const syncJson = () => {
     jsonArea.value = JSON.stringify(model, null, 2);
     jsonStatus.textContent = 'In sync with the form.';
     jsonStatus.className = 'muted small';
   };
-  const changed = () => syncJson();
+  const changed = () => {
+    syncJson();
+    scheduleCheck();
+  };
   const rerender = (focusPath) => {
     pendingFocus = focusPath || null;
     renderForm();
-    syncJson();
+    changed();
   };
 
   jsonArea.addEventListener('input', () => {
@@ -83,6 +100,7 @@ export async function formPage(name) {
       renderForm();
       jsonStatus.textContent = 'Form updated from the JSON.';
       jsonStatus.className = 'muted small';
+      scheduleCheck();
     } catch (e) {
       jsonStatus.textContent = 'Not valid JSON yet (' + e.message + '); the form keeps the last valid document.';
       jsonStatus.className = 'warn-text small';
@@ -258,13 +276,19 @@ export async function formPage(name) {
     ];
   }
 
-  /** Puts each error next to the deepest element whose path is a prefix of the error's field. */
-  function showErrors(error) {
+  /** The problem's {field, reason} list; a problem without one counts as one problem on the whole document. */
+  function problems(error) {
+    return error.errors.length ? error.errors : [{ field: '$', reason: error.message }];
+  }
+
+  /**
+   * Puts each error next to the deepest element whose path is a prefix of the error's field, after
+   * clearing the previous ones. Used for submit and for validate-as-you-type alike.
+   */
+  function markErrors(errors) {
     formHost.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
     formHost.querySelectorAll('.field-error').forEach((el) => el.replaceChildren());
-    const errors = error.errors.length ? error.errors : [{ field: '$', reason: error.message }];
-    const items = [];
-    for (const { field: path, reason } of errors) {
+    return errors.map(({ field: path, reason }) => {
       const found = locate(path);
       const slot = found ? found.slot : null;
       const input = found ? found.input : null;
@@ -272,14 +296,67 @@ export async function formPage(name) {
         slot.append(h('span', {}, reason));
         if (input) input.setAttribute('aria-invalid', 'true');
       }
-      const target = input || (slot && slot.closest('[data-field]'));
-      items.push(h('li', {}, target
-        ? h('a', { href: '#', onclick: (e) => { e.preventDefault(); (input || target).focus?.(); (input || target).scrollIntoView({ block: 'center' }); } }, h('code', {}, path), ': ', reason)
-        : [h('code', {}, path), ': ', reason]));
-    }
+      return { path, reason, slot, input, target: input || (slot && slot.closest('[data-field]')) };
+    });
+  }
+
+  function showErrors(error) {
+    const placed = markErrors(problems(error));
+    const items = placed.map(({ path, reason, input, target }) => h('li', {}, target
+      ? h('a', { href: '#', onclick: (e) => { e.preventDefault(); (input || target).focus?.(); (input || target).scrollIntoView({ block: 'center' }); } }, h('code', {}, path), ': ', reason)
+      : [h('code', {}, path), ': ', reason]));
     summary.replaceChildren(h('div', { class: 'alert alert-error', role: 'alert' },
       h('p', {}, h('strong', {}, `${error.status} ${error.problem.title || 'Error'}`), error.errors.length > 1 ? ` — ${error.errors.length} problems:` : ''),
       h('ul', { id: 'error-list' }, items)));
+    setCheck(problemCount(placed), 'error-text');
+  }
+
+  // --- validate as you type: a debounced dry run of the create or update, nothing stored.
+  function setCheck(text, cls) {
+    if (checkStatus.textContent !== text) checkStatus.textContent = text; // no re-announcement of the same words
+    checkStatus.className = 'small ' + cls;
+  }
+
+  /** "N problems", plus those that have no field in the form to sit next to (e.g. '$'). */
+  function problemCount(placed) {
+    const loose = placed.filter((p) => !p.slot).map((p) => `${p.path}: ${p.reason}`);
+    return (placed.length === 1 ? '1 problem' : `${placed.length} problems`) + (loose.length ? ' — ' + loose.join('; ') : '');
+  }
+
+  function cancelCheck() {
+    clearTimeout(checkTimer);
+    checkTimer = null;
+    return ++checkSeq;
+  }
+
+  function scheduleCheck() {
+    const seq = cancelCheck();
+    if (!editing && isBlank(model)) {
+      markErrors([]);
+      setCheck('', 'muted');
+      return;
+    }
+    checkTimer = setTimeout(() => runCheck(seq), CHECK_DELAY_MS);
+  }
+
+  async function runCheck(seq) {
+    checkTimer = null;
+    if (!formHost.isConnected) return;
+    try {
+      await api('POST', '/v1/views/validate', JSON.stringify(model));
+      if (seq !== checkSeq) return;
+      markErrors([]);
+      summary.replaceChildren(); // whatever a submit reported is fixed now
+      setCheck('Valid', 'ok-text');
+    } catch (err) {
+      if (seq !== checkSeq) return;
+      if (!(err instanceof ApiError)) throw err;
+      if (err.status === 0 || err.status === 401 || err.status === 403 || err.status >= 500) {
+        setCheck(`Could not check the definition: ${err.status ? err.status + ' ' : ''}${err.message}`, 'warn-text');
+        return;
+      }
+      setCheck(problemCount(markErrors(problems(err))), 'error-text');
+    }
   }
 
   function locate(path) {
@@ -297,9 +374,10 @@ export async function formPage(name) {
 
   const submit = h('button', { type: 'submit', id: 'submit-view' }, editing ? 'Save new revision' : 'Create view');
   const form = h('form', { id: 'view-form', novalidate: true, 'aria-labelledby': 'form-h' }, formHost,
-    h('div', { class: 'actions' }, submit, h('a', { href: editing ? '#/views/' + enc(name) : '#/views', class: 'button secondary' }, 'Cancel')));
+    h('div', { class: 'actions' }, submit, h('a', { href: editing ? '#/views/' + enc(name) : '#/views', class: 'button secondary' }, 'Cancel'), checkStatus));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    cancelCheck(); // the submit's own answer wins over any check still in flight
     submit.disabled = true;
     summary.replaceChildren();
     try {
@@ -318,10 +396,10 @@ export async function formPage(name) {
 
   renderForm();
   syncJson();
-  return [
+  const nodes = [
     editing ? h('p', { class: 'crumbs' }, h('a', { href: '#/views' }, 'Views'), ' / ', h('a', { href: '#/views/' + enc(name) }, name), ' / edit') : null,
     h('h1', { id: 'form-h' }, editing ? `Edit view ${name}` : 'New view'),
-    h('p', { class: 'muted' }, 'The server validates the whole definition when you submit; every problem it finds is shown next to its field.'),
+    h('p', { class: 'muted' }, 'The server checks the whole definition as you type (nothing is saved until you submit); every problem it finds is shown next to its field.'),
     summary,
     h('div', { class: 'split', 'data-write': true },
       form,
@@ -330,4 +408,5 @@ export async function formPage(name) {
         h('p', { id: 'json-help', class: 'muted small' }, 'Edit either side: the form and this document stay in sync.'),
         jsonArea, jsonStatus)),
   ];
+  return { nodes, cleanup: cancelCheck };
 }

@@ -156,6 +156,41 @@ class UiBrowserIntegrationTest {
     }
 
     @Test
+    void theFormValidatesAsYouTypeWithoutCreatingAnything() {
+        open("#/new");
+        // An untouched new form is not checked.
+        assertThat(id("check-status").getText()).isEmpty();
+        type(byPath("name"), "typed_check");
+        click(By.id("add-property"));
+        type(byPath("properties[0].name"), "score");
+        WebElement typeInput = byPath("properties[0].type");
+        type(typeInput, "float");
+
+        // No submit: the dry run puts the server's error next to the type input by itself.
+        browser.wait.until(d -> "true".equals(typeInput.getAttribute("aria-invalid")));
+        WebElement error = browser.driver.findElement(By.id(lastWord(typeInput.getAttribute("aria-describedby"))));
+        assertThat(error.getText()).contains("unknown type 'float'");
+        assertThat(error.findElement(By.xpath("..")).findElement(By.cssSelector("input")).getAttribute("data-path"))
+                .isEqualTo("properties[0].type");
+        browser.wait.until(textToBePresentInElementLocated(By.id("check-status"), "1 problem"));
+        assertThat(id("check-status").getAttribute("aria-live")).isEqualTo("polite");
+        assertThat(browser.driver.findElements(By.id("error-list"))).as("no submit happened").isEmpty();
+        System.out.println("screenshot " + browser.screenshot("form-validate-as-you-type"));
+
+        type(typeInput, "double");
+        browser.wait.until(d -> typeInput.getAttribute("aria-invalid") == null);
+        browser.wait.until(textToBePresentInElementLocated(By.id("check-status"), "Valid"));
+        assertThat(error.getText()).isEmpty();
+        assertThat(browser.driver.getCurrentUrl()).contains("#/new");
+
+        // A dry run stores nothing.
+        Http.Reply list = http().get("/v1/views");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json().findValuesAsText("name")).doesNotContain("typed_check");
+        assertThat(http().get("/v1/views/typed_check").status()).isEqualTo(404);
+    }
+
+    @Test
     void edgesWrittenThroughTheApiReadBackInTheQueryConsole() {
         createFollows("follows");
         open("#/query?view=follows");
