@@ -120,6 +120,7 @@ public class ShardEngine {
 
     private void supervise() {
         long backoff = 500;
+        boolean retrying = false;
         while (running) {
             current = targets.get();
             if (current.isEmpty()) {
@@ -127,7 +128,8 @@ public class ShardEngine {
                 sleep(500);
                 continue;
             }
-            stats.state("STARTING");
+            // After a failure the engine stays RETRYING (unhealthy) until it polls again.
+            stats.state(retrying ? "RETRYING" : "STARTING");
             Throwable[] failure = new Throwable[1];
             try {
                 engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -160,8 +162,10 @@ public class ShardEngine {
                         name(), failure[0].toString(), backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 15_000);
+                retrying = true;
             } else {
                 backoff = 500;
+                retrying = false;
             }
         }
     }

@@ -85,23 +85,33 @@ public class WalPublisher implements ChangeSink, Managed {
                 boolean kept = side == Side.OUT ? definition.direction().keepsOut() : definition.direction().keepsIn();
                 if (kept) {
                     Object node = side == Side.OUT ? t.mutation().source() : t.mutation().target();
-                    sent.add(producer.send(new ProducerRecord<>(config.topic(),
-                            t.target().layout().countKey(side, node), encode(t.target(), side, t.mutation()))));
+                    Future<RecordMetadata> f = producer.send(new ProducerRecord<>(config.topic(),
+                            t.target().layout().countKey(side, node), encode(t.target(), side, t.mutation())));
+                    // A send that failed at once (no metadata within max.block.ms: Kafka is down) fails the
+                    // whole batch now, instead of blocking max.block.ms again for every remaining record.
+                    if (f.isDone()) {
+                        await(f);
+                    }
+                    sent.add(f);
                 }
             }
         }
         producer.flush();
         for (Future<RecordMetadata> f : sent) {
-            try {
-                f.get(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Kafka", e);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("Kafka did not acknowledge the WAL batch: " + e, e);
-            }
+            await(f);
         }
         return mapped.deadLetters();
+    }
+
+    private static void await(Future<RecordMetadata> f) {
+        try {
+            f.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not acknowledge the WAL batch: " + e, e);
+        }
     }
 
     private byte[] encode(CaptureTarget target, Side side, Mutation m) {
