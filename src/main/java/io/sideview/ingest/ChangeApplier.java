@@ -2,6 +2,7 @@ package io.sideview.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sideview.api.Texts;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.Mutation;
@@ -74,10 +75,6 @@ public class ChangeApplier implements ChangeSink {
         } catch (JsonProcessingException e) {
             payload = "{\"unserializable\":\"" + e.getOriginalMessage().replace('"', '\'') + "\"}";
         }
-        deadLetters.add(view, change.shard(), change.position().toString(), abbreviate(reason), payload, clock.millis());
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 1000 ? s : s.substring(0, 997) + "...";
+        deadLetters.add(view, change.shard(), change.position().toString(), Texts.abbreviate(reason, 1000), payload, clock.millis());
     }
 }

@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import static io.sideview.api.Texts.abbreviate;
+
 import io.sideview.edge.Mutation;
 import io.sideview.edge.MutationType;
 import io.sideview.registry.model.Binding;
@@ -131,9 +133,5 @@ public final class RowMapper {
 
     private static String text(Object v) {
         return v instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(v);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

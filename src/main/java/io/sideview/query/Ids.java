@@ -1,5 +1,7 @@
 package io.sideview.query;
 
+import static io.sideview.api.Texts.abbreviate;
+
 import io.sideview.api.ProblemException;
 import io.sideview.registry.model.IdType;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +44,5 @@ public final class Ids {
             out.add(parse(field, t, type));
         }
         return out;
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

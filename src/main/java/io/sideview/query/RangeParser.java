@@ -1,5 +1,7 @@
 package io.sideview.query;
 
+import io.sideview.api.Texts;
+
 import io.sideview.api.ProblemException;
 import io.sideview.edge.ViewLayout;
 import io.sideview.registry.model.IndexDef;
@@ -85,14 +87,14 @@ public final class RangeParser {
                 case "between" -> {
                     int comma = c.value().indexOf(',');
                     if (comma < 0) {
-                        throw ProblemException.badRequest("range", "between needs 'low,high', got '" + Ids.abbreviate(c.value()) + "'");
+                        throw ProblemException.badRequest("range", "between needs 'low,high', got '" + Texts.abbreviate(c.value()) + "'");
                     }
                     parts.add(new String[] {"gte", c.value().substring(0, comma)});
                     parts.add(new String[] {"lte", c.value().substring(comma + 1)});
                 }
                 case "gt", "gte", "lt", "lte" -> parts.add(new String[] {c.op(), c.value()});
                 case "eq" -> throw ProblemException.badRequest("range", "eq on '" + f.field() + "' cannot be combined with a bound on it");
-                default -> throw ProblemException.badRequest("range", "unknown op '" + Ids.abbreviate(c.op())
+                default -> throw ProblemException.badRequest("range", "unknown op '" + Texts.abbreviate(c.op())
                         + "'; expected eq, gt, gte, lt, lte or between");
             }
             for (String[] p : parts) {
@@ -154,7 +156,7 @@ public final class RangeParser {
                 case STRING -> v;
             };
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("range", "'" + Ids.abbreviate(v) + "' is not a " + type.wireName()
+            throw ProblemException.badRequest("range", "'" + Texts.abbreviate(v) + "' is not a " + type.wireName()
                     + " value for '" + f.field() + "'");
         }
     }
@@ -163,7 +165,7 @@ public final class RangeParser {
         int first = r.indexOf(':');
         int second = first < 0 ? -1 : r.indexOf(':', first + 1);
         if (first <= 0 || second < 0) {
-            throw ProblemException.badRequest("range", "expected field:op:value, got '" + Ids.abbreviate(r) + "'");
+            throw ProblemException.badRequest("range", "expected field:op:value, got '" + Texts.abbreviate(r) + "'");
         }
         return new Condition(r.substring(0, first), r.substring(first + 1, second).toLowerCase(Locale.ROOT), r.substring(second + 1));
     }

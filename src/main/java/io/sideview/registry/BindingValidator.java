@@ -1,6 +1,6 @@
 package io.sideview.registry;
 
-import static io.sideview.registry.ViewValidator.abbreviate;
+import static io.sideview.api.Texts.abbreviate;
 
 import io.sideview.api.FieldError;
 import io.sideview.registry.api.ViewSpec;

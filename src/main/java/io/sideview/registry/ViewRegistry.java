@@ -1,5 +1,7 @@
 package io.sideview.registry;
 
+import io.sideview.api.Texts;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sideview.api.FieldError;
@@ -162,7 +164,7 @@ public class ViewRegistry {
 
     private ViewRow row(String name) {
         return dao.findByName(name).orElseThrow(() -> ProblemException.notFound("no view named '"
-                + ViewValidator.abbreviate(name) + "'"));
+                + Texts.abbreviate(name) + "'"));
     }
 
     private ViewDefinition currentDefinition(ViewRow row) {

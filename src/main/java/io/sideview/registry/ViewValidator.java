@@ -1,5 +1,7 @@
 package io.sideview.registry;
 
+import static io.sideview.api.Texts.abbreviate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sideview.api.FieldError;
 import io.sideview.registry.api.ViewSpec;
@@ -215,9 +217,5 @@ public class ViewValidator {
             out.add(new IndexField(f.field(), order));
         }
         return out;
-    }
-
-    static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

@@ -1,5 +1,7 @@
 package io.sideview.query.resources;
 
+import static io.sideview.api.Texts.abbreviate;
+
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.ResponseMetered;
 import com.codahale.metrics.annotation.Timed;
@@ -168,9 +170,5 @@ public class QueryResource {
             // reported below
         }
         throw ProblemException.badRequest("limit", "must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(text) + "'");
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }
