@@ -118,7 +118,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         if (wal.isKafka()) {
             WalPublisher publisher = new WalPublisher(wal.kafka(), applier, environment.getObjectMapper());
             environment.lifecycle().manage(publisher);
-            environment.lifecycle().manage(new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), environment.getObjectMapper()));
+            environment.lifecycle().manage(new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(),
+                    environment.getObjectMapper(), deadLetters));
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;
         }

@@ -28,6 +28,14 @@ public final class MutationParser {
     }
 
     public static Mutation parse(JsonNode item, ViewDefinition view) throws BadItem {
+        return parse(item, view, true);
+    }
+
+    /**
+     * {@code clientLimits} false is for WAL records, which Sideview wrote itself from captured rows:
+     * a captured value longer than a client may send must still be applied, as it is in process.
+     */
+    public static Mutation parse(JsonNode item, ViewDefinition view, boolean clientLimits) throws BadItem {
         if (item == null || !item.isObject()) {
             throw new BadItem("an item must be an object");
         }
@@ -38,8 +46,8 @@ public final class MutationParser {
             }
         }
         MutationType type = type(item.get("type"));
-        Object source = id("source", item.get("source"), view.sourceType());
-        Object target = id("target", item.get("target"), view.targetType());
+        Object source = id("source", item.get("source"), view.sourceType(), clientLimits);
+        Object target = id("target", item.get("target"), view.targetType(), clientLimits);
         JsonNode v = item.get("version");
         if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
             throw new BadItem("version: required, an integer (long)");
@@ -57,7 +65,7 @@ public final class MutationParser {
                 Map.Entry<String, JsonNode> e = it.next();
                 PropertyDef def = view.property(e.getKey()).orElseThrow(() ->
                         new BadItem("properties." + e.getKey() + ": unknown property"));
-                props.put(def.name(), value(def, e.getValue()));
+                props.put(def.name(), value(def, e.getValue(), clientLimits));
             }
         }
         if (type == MutationType.INSERT) {
@@ -81,7 +89,7 @@ public final class MutationParser {
         throw new BadItem("type: expected INSERT, UPDATE or DELETE");
     }
 
-    private static Object id(String field, JsonNode n, IdType type) throws BadItem {
+    private static Object id(String field, JsonNode n, IdType type, boolean clientLimits) throws BadItem {
         if (type == IdType.LONG) {
             if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
                 throw new BadItem(field + ": expected a long id (a JSON integer)");
@@ -91,13 +99,13 @@ public final class MutationParser {
         if (n == null || !n.isTextual() || n.textValue().isEmpty()) {
             throw new BadItem(field + ": expected a string id");
         }
-        if (n.textValue().getBytes(StandardCharsets.UTF_8).length > Ids.MAX_STRING_ID_BYTES) {
+        if (clientLimits && n.textValue().getBytes(StandardCharsets.UTF_8).length > Ids.MAX_STRING_ID_BYTES) {
             throw new BadItem(field + ": string ids are at most " + Ids.MAX_STRING_ID_BYTES + " bytes");
         }
         return n.textValue();
     }
 
-    private static Object value(PropertyDef def, JsonNode n) throws BadItem {
+    private static Object value(PropertyDef def, JsonNode n, boolean clientLimits) throws BadItem {
         String at = "properties." + def.name() + ": ";
         if (n == null || n.isNull()) {
             if (!def.nullable()) {
@@ -116,7 +124,7 @@ public final class MutationParser {
         if (v == null) {
             throw new BadItem(at + "expected a " + def.type().wireName());
         }
-        if (v instanceof String s && s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
+        if (clientLimits && v instanceof String s && s.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
             throw new BadItem(at + "strings are at most " + MAX_STRING_BYTES + " bytes");
         }
         return v;

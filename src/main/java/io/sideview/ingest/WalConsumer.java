@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.api.ProblemException;
+import io.sideview.api.Texts;
+import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.MutationParser;
@@ -43,16 +45,19 @@ public class WalConsumer implements Managed {
     private final ViewCatalog catalog;
     private final EdgeWriter writer;
     private final ObjectMapper mapper;
+    private final DeadLetterDao deadLetters;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
     private volatile boolean running;
     private volatile String lastError;
 
-    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer, ObjectMapper mapper) {
+    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer, ObjectMapper mapper,
+                       DeadLetterDao deadLetters) {
         this.config = config;
         this.catalog = catalog;
         this.writer = writer;
         this.mapper = mapper;
+        this.deadLetters = deadLetters;
     }
 
     public long applied() {
@@ -121,6 +126,9 @@ public class WalConsumer implements Managed {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
                 JsonNode n = mapper.readTree(r.value());
+                if (n == null || !n.hasNonNull("view") || !n.hasNonNull("viewId") || !n.hasNonNull("side") || !n.has("mutation")) {
+                    throw new MutationParser.BadItem("not a WAL record: view, viewId, side and mutation are required");
+                }
                 ViewCatalog.Entry view;
                 try {
                     view = catalog.any(n.get("view").asText());
@@ -130,11 +138,21 @@ public class WalConsumer implements Managed {
                 if (view.layout().viewId() != n.get("viewId").asLong()) {
                     continue; // a deleted view's name was reused by a new view
                 }
-                var m = MutationParser.parse(n.get("mutation"), view.layout().definition());
+                var m = MutationParser.parse(n.get("mutation"), view.layout().definition(), false);
                 pending.add(writer.applySide(view.layout(), Side.valueOf(n.get("side").asText()), m));
-            } catch (MutationParser.BadItem | java.io.IOException e) {
-                // Written by us from a mapped row: unreadable means a bug or a changed definition; skip loudly.
-                LOG.error("unreadable WAL record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            } catch (MutationParser.BadItem | java.io.IOException | IllegalArgumentException e) {
+                // Written by us from a mapped row, so unreadable means a bug or a changed definition:
+                // kept as a dead letter with its position, never skipped silently.
+                String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+                LOG.error("unreadable WAL record at {}: {}", where, e.toString());
+                String view = "unknown";
+                try {
+                    view = mapper.readTree(r.value()).path("view").asText("unknown");
+                } catch (java.io.IOException ignored) {
+                    // keep "unknown"
+                }
+                deadLetters.add(view, "wal", where, "unreadable WAL record: " + Texts.abbreviate(e.toString(), 900),
+                        new String(r.value(), java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis());
             }
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
