@@ -15,12 +15,7 @@ class HBaseCdcIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cdc = new CdcTestApp("h", 701).startApp(
-                ConfigOverride.config("storage.type", "hbase"),
-                ConfigOverride.config("storage.saltBuckets", "16"),
-                ConfigOverride.config("storage.hbase.zookeeperQuorum", MiniHBase::quorum),
-                ConfigOverride.config("storage.hbase.table", "cdc_none_" + System.nanoTime()),
-                ConfigOverride.config("storage.hbase.regions", "4"));
+        cdc = new CdcTestApp("h", 701).startApp(MiniHBase.serviceOverrides("cdc_none_").toArray(ConfigOverride[]::new));
     }
 
     @AfterAll

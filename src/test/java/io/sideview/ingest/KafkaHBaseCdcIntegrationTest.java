@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import io.sideview.Examples;
 import io.sideview.storage.hbase.MiniHBase;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,17 +23,14 @@ class KafkaHBaseCdcIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         String suffix = String.valueOf(System.nanoTime());
-        cdc = new CdcTestApp("k", 401).startApp(
+        List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("wal.mode", "kafka"),
                 ConfigOverride.config("wal.kafka.bootstrapServers", KafkaBroker::bootstrapServers),
                 ConfigOverride.config("wal.kafka.topic", "wal-" + suffix),
                 ConfigOverride.config("wal.kafka.partitions", "4"),
-                ConfigOverride.config("wal.kafka.offsetsTopic", "offsets-" + suffix),
-                ConfigOverride.config("storage.type", "hbase"),
-                ConfigOverride.config("storage.saltBuckets", "16"),
-                ConfigOverride.config("storage.hbase.zookeeperQuorum", MiniHBase::quorum),
-                ConfigOverride.config("storage.hbase.table", "cdc_" + suffix),
-                ConfigOverride.config("storage.hbase.regions", "4"));
+                ConfigOverride.config("wal.kafka.offsetsTopic", "offsets-" + suffix)));
+        overrides.addAll(MiniHBase.serviceOverrides("cdc_"));
+        cdc = new CdcTestApp("k", 401).startApp(overrides.toArray(ConfigOverride[]::new));
     }
 
     @AfterAll

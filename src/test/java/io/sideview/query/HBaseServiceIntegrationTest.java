@@ -20,11 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HBaseServiceIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-hbase-"),
-                    ConfigOverride.config("storage.type", "hbase"),
-                    ConfigOverride.config("storage.saltBuckets", "16"),
-                    ConfigOverride.config("storage.hbase.zookeeperQuorum", MiniHBase::quorum),
-                    ConfigOverride.config("storage.hbase.table", "service_" + System.nanoTime()),
-                    ConfigOverride.config("storage.hbase.regions", "4")));
+                    MiniHBase.serviceOverrides("service_").toArray(ConfigOverride[]::new)));
 
     @Test
     void walkThroughOnHBase() {

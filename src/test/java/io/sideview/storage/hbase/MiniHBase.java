@@ -1,5 +1,7 @@
 package io.sideview.storage.hbase;
 
+import io.dropwizard.testing.ConfigOverride;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
@@ -46,6 +48,16 @@ public final class MiniHBase {
     }
 
     /** {@code 127.0.0.1:<zk client port>}, for {@link HBaseConfig#zookeeperQuorum()}; starts the cluster. */
+    /** Config overrides that run the service on this cluster: salted keys, a fresh 4-region table. */
+    public static List<ConfigOverride> serviceOverrides(String tablePrefix) {
+        return List.of(
+                ConfigOverride.config("storage.type", "hbase"),
+                ConfigOverride.config("storage.saltBuckets", "16"),
+                ConfigOverride.config("storage.hbase.zookeeperQuorum", MiniHBase::quorum),
+                ConfigOverride.config("storage.hbase.table", tablePrefix + System.nanoTime()),
+                ConfigOverride.config("storage.hbase.regions", "4"));
+    }
+
     public static String quorum() {
         return "127.0.0.1:" + Holder.UTIL.getZkCluster().getClientPort();
     }
