@@ -99,8 +99,8 @@ public final class MutationParser {
         if (n == null || !n.isTextual() || n.textValue().isEmpty()) {
             throw new BadItem(field + ": expected a string id");
         }
-        if (clientLimits && n.textValue().getBytes(StandardCharsets.UTF_8).length > Ids.MAX_STRING_ID_BYTES) {
-            throw new BadItem(field + ": string ids are at most " + Ids.MAX_STRING_ID_BYTES + " bytes");
+        if (clientLimits && Ids.tooLong(n.textValue())) {
+            throw new BadItem(field + ": " + Ids.TOO_LONG);
         }
         return n.textValue();
     }

@@ -12,6 +12,12 @@ import java.util.List;
 public final class Ids {
     /** Longest string id, in UTF-8 bytes: ids are parts of storage keys. */
     public static final int MAX_STRING_ID_BYTES = 512;
+    public static final String TOO_LONG = "string ids are at most " + MAX_STRING_ID_BYTES + " bytes";
+
+    /** The one id-length rule, for query parameters and mutation bodies alike. */
+    public static boolean tooLong(String id) {
+        return id.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_ID_BYTES;
+    }
 
     private Ids() {}
 
@@ -26,8 +32,8 @@ public final class Ids {
                 throw ProblemException.badRequest(field, "'" + abbreviate(text) + "' is not a long id");
             }
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_ID_BYTES) {
-            throw ProblemException.badRequest(field, "string ids are at most " + MAX_STRING_ID_BYTES + " bytes");
+        if (tooLong(text)) {
+            throw ProblemException.badRequest(field, TOO_LONG);
         }
         return text;
     }
