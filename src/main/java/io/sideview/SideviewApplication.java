@@ -20,6 +20,7 @@ import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.api.ViolationProblemMapper;
 import io.sideview.api.WebApplicationProblemMapper;
 import io.sideview.auth.AuthWiring;
+import io.sideview.auth.MeResource;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.registry.DefinitionParser;
 import io.sideview.registry.ViewRegistry;
@@ -100,6 +101,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         AuthWiring.register(config.getAuth(), environment.jersey());
         environment.jersey().register(new OpenApiResource());
         environment.jersey().register(new PingResource());
+        environment.jersey().register(new MeResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
         ViewRegistry registry = wireRegistry(config, environment, jdbi);
         Edges edges = wireEdges(config, environment, registry);

@@ -63,4 +63,19 @@ class AuthIntegrationTest {
         assertThat(anonymous.withToken("admin-secret-1").get("/v1/views/auth_follows").status()).isEqualTo(200);
         assertThat(anonymous.withToken("reader-secret").get("/v1/views/auth_follows").status()).isEqualTo(200);
     }
+
+    @Test
+    void whoAmITellsTheRole() {
+        assertThat(anonymous.get("/v1/me").status()).isEqualTo(401);
+        Http.Reply reader = anonymous.withToken("reader-secret").get("/v1/me");
+        assertThat(reader.status()).isEqualTo(200);
+        assertThat(reader.json().get("canWrite").asBoolean()).isFalse();
+        assertThat(reader.json().get("roles").toString()).isEqualTo("[\"reader\"]");
+        assertThat(reader.json().get("auth").asText()).isEqualTo("token");
+        Http.Reply admin = anonymous.withToken("admin-secret-1").get("/v1/me");
+        assertThat(admin.json().get("canWrite").asBoolean()).isTrue();
+        assertThat(admin.json().get("roles").toString()).isEqualTo("[\"admin\",\"reader\"]");
+        // The token itself never comes back.
+        assertThat(admin.body()).doesNotContain("admin-secret");
+    }
 }
