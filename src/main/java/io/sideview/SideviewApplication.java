@@ -43,6 +43,9 @@ import io.sideview.ingest.WalPublisher;
 import io.sideview.ingest.IngestService;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
+import io.sideview.jobs.JobService;
+import io.sideview.jobs.db.JobDao;
+import io.sideview.jobs.resources.JobResource;
 import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
 import io.sideview.query.CursorSecrets;
@@ -104,12 +107,12 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new MeResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
         ViewRegistry registry = wireRegistry(config, environment, jdbi);
-        Edges edges = wireEdges(config, environment, registry);
+        Edges edges = wireEdges(config, environment, registry, jdbi);
         wireIngest(config, environment, registry, edges, jdbi);
     }
 
     /** What the edge engine hands to ingestion. */
-    private record Edges(EdgeWriter writer, ViewCatalog catalog) {}
+    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs) {}
 
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
                                    Edges edges, Jdbi jdbi) {
@@ -127,7 +130,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         }
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
                 Path.of(config.getStorage().dataDir(), "ingest"), sink, deadLetters,
-                jdbi.onDemand(BackfillDao.class), wal);
+                jdbi.onDemand(BackfillDao.class), edges.jobs(), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
         environment.lifecycle().manage(ingest);
@@ -135,19 +138,24 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 environment.getObjectMapper(), Clock.systemUTC()));
     }
 
-    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry) {
+    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi) {
         StorageConfig storage = config.getStorage();
         ManagedStore store = new ManagedStore(storage);
         environment.lifecycle().manage(store);
         environment.healthChecks().register("storage", new StorageHealthCheck(store, storage.type()));
-        // Managed objects stop in reverse order: the lanes drain before the store closes.
-        EdgeWriter writer = new EdgeWriter(store, storage.applyLanes());
-        environment.lifecycle().manage(writer);
         ViewCatalog catalog = new ViewCatalog(registry, storage.saltBuckets());
+        // Managed objects stop in reverse order: the lanes drain before the store closes.
+        EdgeWriter writer = new EdgeWriter(store, storage.applyLanes(), catalog::latest);
+        environment.lifecycle().manage(writer);
+        // After the writer: jobs stop (and leave the lanes) before the lanes drain.
+        JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
+                environment.getObjectMapper(), Clock.systemUTC());
+        environment.lifecycle().manage(jobs);
+        environment.jersey().register(new JobResource(jobs));
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
-        environment.jersey().register(new QueryResource(catalog, new EdgeReader(store), cursors));
+        environment.jersey().register(new QueryResource(catalog, new EdgeReader(store), cursors, jobs));
         environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
-        return new Edges(writer, catalog);
+        return new Edges(writer, catalog, jobs);
     }
 
     private static void registerErrorMappers(Environment environment) {

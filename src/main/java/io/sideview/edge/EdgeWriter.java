@@ -8,6 +8,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Routes every apply of a (view, side, node) to one lane, a single thread, so each node side has a
@@ -18,14 +20,32 @@ import java.util.concurrent.TimeUnit;
 public class EdgeWriter implements Managed {
     static final int MAX_BATCH = 512;
 
-    private record Task(SideApplier.Item item, CompletableFuture<ApplyStatus> done) {}
+    /** Queued work: an apply, or a job step that must run as the node side's single writer. */
+    private sealed interface Task permits Apply, Exclusive {}
 
+    private record Apply(SideApplier.Item item, CompletableFuture<ApplyStatus> done) implements Task {}
+
+    private record Exclusive(Runnable work) implements Task {}
+
+    private final KvStore store;
     private final SideApplier applier;
+    private final UnaryOperator<ViewLayout> latest;
     private final List<BlockingQueue<Task>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
     public EdgeWriter(KvStore store, int laneCount) {
+        this(store, laneCount, UnaryOperator.identity());
+    }
+
+    /**
+     * {@code latest} maps a layout to the view's current one when it is known: a lane applies with the
+     * newest definition whatever the producer held, so once a revision is in the catalog every later
+     * batch maintains its new indexes (what an index build relies on, after a {@link #barrier()}).
+     */
+    public EdgeWriter(KvStore store, int laneCount, UnaryOperator<ViewLayout> latest) {
+        this.store = store;
+        this.latest = latest;
         this.applier = new SideApplier(store);
         for (int i = 0; i < laneCount; i++) {
             BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
@@ -59,36 +79,95 @@ public class EdgeWriter implements Managed {
             return CompletableFuture.failedFuture(new IllegalStateException("the apply lanes are stopped"));
         }
         Object node = side == Side.OUT ? m.source() : m.target();
-        int lane = Math.floorMod(31 * (31 * Long.hashCode(layout.viewId()) + side.code) + node.hashCode(), queues.size());
         CompletableFuture<ApplyStatus> done = new CompletableFuture<>();
-        queues.get(lane).add(new Task(new SideApplier.Item(layout, side, m), done));
+        queues.get(lane(layout, side, node)).add(new Apply(new SideApplier.Item(layout, side, m), done));
         return done;
     }
 
+    private int lane(ViewLayout layout, Side side, Object node) {
+        return Math.floorMod(31 * (31 * Long.hashCode(layout.viewId()) + side.code) + node.hashCode(), queues.size());
+    }
+
+    /**
+     * Runs {@code work} on the lane of (view, side, node), between two applies: as that node side's
+     * single writer, so it sees and writes its records with no apply interleaving.
+     */
+    public <T> CompletableFuture<T> exclusive(ViewLayout layout, Side side, Object node, Function<KvStore, T> work) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (!running) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the apply lanes are stopped"));
+        }
+        queues.get(lane(layout, side, node)).add(new Exclusive(() -> {
+            try {
+                done.complete(work.apply(store));
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }));
+        return done;
+    }
+
+    /** Completes once every lane has finished what was queued before this call. */
+    public CompletableFuture<Void> barrier() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (BlockingQueue<Task> queue : queues) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            queue.add(new Exclusive(() -> f.complete(null)));
+            all.add(f);
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
     private void drain(BlockingQueue<Task> queue) {
-        List<Task> batch = new ArrayList<>(MAX_BATCH);
+        List<Task> taken = new ArrayList<>(MAX_BATCH);
+        List<Apply> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
                 Task first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                List<ApplyStatus> statuses = applier.applyAll(batch.stream().map(Task::item).toList());
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).done().complete(statuses.get(i));
+                taken.add(first);
+                queue.drainTo(taken, MAX_BATCH - 1);
+                // Applies are batched; an exclusive step runs after the applies queued before it.
+                for (Task t : taken) {
+                    if (t instanceof Apply a) {
+                        batch.add(a);
+                    } else {
+                        applyBatch(batch);
+                        ((Exclusive) t).work().run();
+                    }
                 }
+                applyBatch(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // The whole batch failed (storage): every caller sees it, nothing was committed for the
-                // node sides whose commit record was not written, and a retry is idempotent.
-                batch.forEach(t -> t.done().completeExceptionally(e));
             } finally {
-                batch.clear();
+                taken.clear();
             }
+        }
+    }
+
+    private void applyBatch(List<Apply> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            List<SideApplier.Item> items = new ArrayList<>(batch.size());
+            for (Apply a : batch) {
+                SideApplier.Item it = a.item();
+                items.add(new SideApplier.Item(latest.apply(it.layout()), it.side(), it.mutation()));
+            }
+            List<ApplyStatus> statuses = applier.applyAll(items);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(statuses.get(i));
+            }
+        } catch (RuntimeException e) {
+            // The whole batch failed (storage): every caller sees it, nothing was committed for the
+            // node sides whose commit record was not written, and a retry is idempotent.
+            batch.forEach(a -> a.done().completeExceptionally(e));
+        } finally {
+            batch.clear();
         }
     }
 

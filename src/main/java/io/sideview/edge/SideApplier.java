@@ -174,6 +174,10 @@ public final class SideApplier {
 
     /** Redoes a crashed apply's writes (idempotent) and commits its count delta. */
     private CountRecord finish(byte[] countKey, CountRecord pending) {
+        return finish(store, countKey, pending);
+    }
+
+    static CountRecord finish(KvStore store, byte[] countKey, CountRecord pending) {
         store.write(pending.intent().writes());
         CountRecord done = new CountRecord(pending.count() + pending.intent().delta(), pending.appliedSeq() + 1, null);
         store.put(countKey, RecordCodec.encodeCount(done));

@@ -18,6 +18,7 @@ public class ViewCatalog {
     private final ViewRegistry registry;
     private final int saltBuckets;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<Long, ViewLayout> byId = new ConcurrentHashMap<>();
 
     /** A view as the engine sees it. */
     public record Entry(ViewDescriptor descriptor, ViewLayout layout, long loadedAt) {}
@@ -25,7 +26,27 @@ public class ViewCatalog {
     public ViewCatalog(ViewRegistry registry, int saltBuckets) {
         this.registry = registry;
         this.saltBuckets = saltBuckets;
-        registry.onChange(cache::remove);
+        registry.onChange(this::reload);
+    }
+
+    /**
+     * Loads a changed view at once (not on next use), so that when the registry call returns, the apply
+     * lanes already write with the new revision (see {@link #latest}).
+     */
+    private void reload(String name) {
+        cache.remove(name);
+        byId.values().removeIf(l -> l.definition().name().equals(name));
+        try {
+            any(name);
+        } catch (ProblemException deleted) {
+            // Deleted: nothing to cache.
+        }
+    }
+
+    /** The newest known layout of the view {@code layout} belongs to; {@code layout} itself if none is known. */
+    public ViewLayout latest(ViewLayout layout) {
+        ViewLayout l = byId.get(layout.viewId());
+        return l == null ? layout : l;
     }
 
     /** The view, active; 404 when unknown, 409 when deactivated. */
@@ -45,6 +66,7 @@ public class ViewCatalog {
             ViewDescriptor d = registry.get(name);
             e = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets), System.nanoTime());
             cache.put(name, e);
+            byId.put(d.id(), e.layout());
         }
         return e;
     }

@@ -74,6 +74,45 @@ public final class ViewLayout {
         out.writeBytes(nodeBytes);
     }
 
+    public int saltBuckets() {
+        return saltBuckets;
+    }
+
+    /** The salt bytes in use: one per bucket, or none when unsalted (then a single empty prefix). */
+    byte[][] saltPrefixes() {
+        if (saltBuckets == 0) {
+            return new byte[][] {new byte[0]};
+        }
+        byte[][] out = new byte[saltBuckets][];
+        for (int i = 0; i < saltBuckets; i++) {
+            out[i] = new byte[] {(byte) (i * (256 / saltBuckets))};
+        }
+        return out;
+    }
+
+    /** Prefix of every record of {@code type} on {@code side} in one salt bucket: what a whole-view walk ranges over. */
+    byte[] typePrefix(byte[] salt, Side side, RecordType type) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8);
+        out.writeBytes(salt);
+        out.write((int) (viewId >>> 24));
+        out.write((int) (viewId >>> 16));
+        out.write((int) (viewId >>> 8));
+        out.write((int) viewId);
+        out.write(side.code);
+        out.write(type.code);
+        return out.toByteArray();
+    }
+
+    /** The node a record key belongs to, and where its id ends in the key. */
+    record NodeAt(Object node, int end) {}
+
+    NodeAt nodeAt(byte[] key, Side side) {
+        OrderedCodec.Reader in = new OrderedCodec.Reader(key, (saltBuckets > 0 ? 1 : 0) + 6);
+        IdType t = nodeType(side);
+        Object node = OrderedCodec.read(in, t == IdType.LONG ? PropertyType.LONG : PropertyType.STRING, false, false);
+        return new NodeAt(node, in.position());
+    }
+
     static byte[] id(IdType type, Object id) {
         return OrderedCodec.encode(type == IdType.LONG ? PropertyType.LONG : PropertyType.STRING, id, false, false);
     }

@@ -10,6 +10,7 @@ import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.api.ShardStatus;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
+import io.sideview.jobs.JobTracker;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.api.ViewDescriptor;
 import java.nio.file.Path;
@@ -32,14 +33,15 @@ public class IngestService implements Managed {
     private volatile List<ViewDescriptor> views = List.of();
 
     public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
-                         ChangeSink sink, DeadLetterDao deadLetters, BackfillDao backfills, WalConfig wal) {
+                         ChangeSink sink, DeadLetterDao deadLetters, BackfillDao backfills, JobTracker jobs,
+                         WalConfig wal) {
         this.sources = sources;
         this.registry = registry;
         this.saltBuckets = saltBuckets;
         this.deadLetters = deadLetters;
         this.walMode = wal.mode();
         sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
-                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), sink, backfills,
+                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), sink, backfills, jobs,
                         props -> engineStorage(wal, group, shard, props)))));
         registry.onChange(name -> refresh());
     }

@@ -6,6 +6,8 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sideview.ingest.api.ShardStatus;
 import io.sideview.ingest.db.BackfillDao;
+import io.sideview.jobs.JobTracker;
+import io.sideview.jobs.JobType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,7 @@ public class ShardEngine {
     private final ChangeSink applier;
     private final java.util.function.Consumer<Properties> storage;
     private final BackfillDao backfillDao;
+    private final JobTracker jobs;
     private final ExecutorService thread;
     private final ExecutorService backfillThread;
     private final ShardStats stats = new ShardStats();
@@ -52,7 +55,7 @@ public class ShardEngine {
 
     public ShardEngine(String group, String flavor, ShardConfig shard, Path stateDir,
                        Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
-                       java.util.function.Consumer<Properties> storage) {
+                       JobTracker jobs, java.util.function.Consumer<Properties> storage) {
         this.group = group;
         this.flavor = flavor;
         this.shard = shard;
@@ -60,6 +63,7 @@ public class ShardEngine {
         this.targets = targets;
         this.applier = applier;
         this.backfillDao = backfillDao;
+        this.jobs = jobs;
         this.storage = storage;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
         this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
@@ -255,19 +259,32 @@ public class ShardEngine {
             if (backfillDao.status(viewId, shard.name()).filter("DONE"::equals).isPresent()) {
                 continue;
             }
+            long job = -1;
+            long[] copied = {0};
             try (var c = java.sql.DriverManager.getConnection(TableCopy.jdbcUrl(shard), shard.user(),
                     shard.password() == null ? "" : shard.password())) {
                 BinlogPosition at = TableCopy.currentPosition(c);
                 backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
+                job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at,
+                        TableCopy.estimateRows(c, t.layout().definition().binding()));
+                long jobId = job;
                 stats.backfill(t.viewName(), "RUNNING", 0);
                 long rows = TableCopy.copy(shard, t.layout().definition().binding(), at,
                         batch -> applier.accept(batch, table -> List.of(t)),
-                        n -> stats.backfill(t.viewName(), "RUNNING", n));
+                        n -> {
+                            copied[0] = n;
+                            stats.backfill(t.viewName(), "RUNNING", n);
+                            jobs.progress(jobId, n);
+                        });
                 backfillDao.progress(viewId, shard.name(), "DONE", rows, System.currentTimeMillis());
+                jobs.finish(job, true, rows, null);
                 stats.backfill(t.viewName(), "DONE", rows);
                 LOG.info("{}: copied {} existing rows of {} for view {} at {}", name(), rows, t.qualifiedTable(), t.viewName(), at);
             } catch (Exception e) {
                 stats.backfill(t.viewName(), "FAILED", 0);
+                if (job >= 0) {
+                    jobs.finish(job, false, copied[0], "redone at the next engine start: " + e.getMessage());
+                }
                 LOG.warn("{}: history copy for view {} failed; it is redone at the next engine start", name(), t.viewName(), e);
             }
         }

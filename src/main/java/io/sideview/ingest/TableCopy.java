@@ -38,6 +38,27 @@ final class TableCopy {
         }
     }
 
+    /**
+     * Rows to expect, for a job's progress: the server's statistics, or an exact COUNT(*) when they say
+     * the table is small (fresh InnoDB statistics lag behind, and counting a small table is cheap).
+     */
+    static long estimateRows(Connection c, Binding binding) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, binding.database());
+            ps.setString(2, binding.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= 100_000) {
+                    return rs.getLong(1);
+                }
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM `" + binding.database() + "`.`" + binding.table() + "`")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Streams the rows to {@code sink} in batches; returns the number copied. */
     static long copy(ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer progress)
             throws SQLException {

@@ -20,6 +20,7 @@ import io.sideview.query.api.EdgesResponse;
 import io.sideview.query.api.MutualResponse;
 import io.sideview.query.api.ScanResponse;
 import io.sideview.registry.model.IdType;
+import io.sideview.jobs.JobService;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KeyRange;
 import jakarta.annotation.security.RolesAllowed;
@@ -51,8 +52,10 @@ public class QueryResource {
     private final ViewCatalog catalog;
     private final EdgeReader reader;
     private final CursorCodec cursors;
+    private final JobService jobs;
 
-    public QueryResource(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors) {
+    public QueryResource(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors, JobService jobs) {
+        this.jobs = jobs;
         this.catalog = catalog;
         this.reader = reader;
         this.cursors = cursors;
@@ -110,6 +113,7 @@ public class QueryResource {
         } else {
             index = layout.definition().index(indexName).orElseThrow(() -> ProblemException.notFound(
                     "view '" + view + "' has no index named '" + abbreviate(indexName) + "'"));
+            jobs.requireReady(layout.viewId(), index);
             range = RangeParser.plan(layout, index, layout.indexPrefix(side, node, index), ranges == null ? List.of() : ranges);
         }
         String scope = "scan|" + layout.viewId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());

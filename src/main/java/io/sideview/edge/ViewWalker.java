@@ -1,0 +1,113 @@
+package io.sideview.edge;
+
+import io.sideview.storage.Bytes;
+import io.sideview.storage.KeyRange;
+import io.sideview.storage.KeyValue;
+import io.sideview.storage.KvStore;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Walks every node of one side of a view: the union of the nodes that have state, index or count
+ * records, each once, in key order within each salt bucket. A node whose only records are orphaned
+ * index rows or a stray count row is visited too, so a verify sees every kind of drift.
+ */
+public final class ViewWalker {
+    private static final int PAGE = 1000;
+
+    private ViewWalker() {}
+
+    /** Nodes with a count row (every node ever written has one): the denominator of a walk's progress. */
+    public static long estimateNodes(KvStore store, ViewLayout layout, Side side) {
+        long n = 0;
+        for (byte[] salt : layout.saltPrefixes()) {
+            KeyRange range = KeyRange.prefix(layout.typePrefix(salt, side, RecordType.COUNT));
+            byte[] start = range.start();
+            while (true) {
+                List<KeyValue> page = store.scan(new KeyRange(start, range.end()), false, PAGE);
+                n += page.size();
+                if (page.size() < PAGE) {
+                    break;
+                }
+                start = NodeAudit.next(page.get(page.size() - 1).key());
+            }
+        }
+        return n;
+    }
+
+    /** Calls {@code visitor} with each node; stops early when it returns false. Returns false if stopped. */
+    public static boolean forEachNode(KvStore store, ViewLayout layout, Side side, Predicate<Object> visitor) {
+        for (byte[] salt : layout.saltPrefixes()) {
+            Cursor[] cursors = {
+                new Cursor(store, layout, side, salt, RecordType.STATE),
+                new Cursor(store, layout, side, salt, RecordType.INDEX),
+                new Cursor(store, layout, side, salt, RecordType.COUNT),
+            };
+            while (true) {
+                Cursor least = null;
+                for (Cursor c : cursors) {
+                    if (c.nodeBytes != null && (least == null || Arrays.compareUnsigned(c.nodeBytes, least.nodeBytes) < 0)) {
+                        least = c;
+                    }
+                }
+                if (least == null) {
+                    break;
+                }
+                byte[] current = least.nodeBytes;
+                Object node = least.node;
+                for (Cursor c : cursors) {
+                    if (c.nodeBytes != null && Arrays.equals(c.nodeBytes, current)) {
+                        c.advance();
+                    }
+                }
+                if (!visitor.test(node)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The distinct nodes of one record type in one bucket, read by skipping from node to node. */
+    private static final class Cursor {
+        private final KvStore store;
+        private final ViewLayout layout;
+        private final Side side;
+        private final byte[] prefix;
+        private final byte[] end;
+        private byte[] start;
+        byte[] nodeBytes;
+        Object node;
+
+        Cursor(KvStore store, ViewLayout layout, Side side, byte[] salt, RecordType type) {
+            this.store = store;
+            this.layout = layout;
+            this.side = side;
+            this.prefix = layout.typePrefix(salt, side, type);
+            this.end = Bytes.successor(prefix);
+            this.start = prefix;
+            advance();
+        }
+
+        void advance() {
+            if (start == null) {
+                nodeBytes = null;
+                return;
+            }
+            List<KeyValue> first = store.scan(new KeyRange(start, end), false, 1);
+            if (first.isEmpty()) {
+                nodeBytes = null;
+                start = null;
+                return;
+            }
+            byte[] key = first.get(0).key();
+            ViewLayout.NodeAt at = layout.nodeAt(key, side);
+            nodeBytes = Arrays.copyOfRange(key, prefix.length, at.end());
+            node = at.node();
+            // Past every record of this node: the successor of its id (ids are prefix-free encodings).
+            byte[] after = Bytes.successor(nodeBytes);
+            start = after == null ? null : Bytes.concat(prefix, after);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.sideview.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.NodeAudit;
+import io.sideview.edge.Side;
+import io.sideview.edge.ViewLayout;
+import io.sideview.edge.ViewWalker;
+import io.sideview.registry.model.IndexDef;
+import io.sideview.storage.KvStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+
+/**
+ * One pass over every node of a view (both sides it keeps), each node checked by {@link NodeAudit} on
+ * its own apply lane: VERIFY reads only, REBUILD and INDEX_BUILD rewrite what differs from the state
+ * records. A bounded number of nodes is in flight at once, so a pass never floods the lanes that also
+ * carry live applies.
+ */
+public final class ViewAuditRun {
+    private static final int IN_FLIGHT = 64;
+    private static final int SAMPLES = 20;
+
+    private final KvStore store;
+    private final EdgeWriter writer;
+    private final ObjectMapper mapper;
+
+    public ViewAuditRun(KvStore store, EdgeWriter writer, ObjectMapper mapper) {
+        this.store = store;
+        this.writer = writer;
+        this.mapper = mapper;
+    }
+
+    /** What a pass found, summed over nodes; {@code samples} names the first nodes that differed. */
+    static final class Totals {
+        final AtomicLong nodes = new AtomicLong();
+        final AtomicLong edges = new AtomicLong();
+        final AtomicLong countMismatches = new AtomicLong();
+        final AtomicLong indexRowsMissing = new AtomicLong();
+        final AtomicLong indexRowsStale = new AtomicLong();
+        final AtomicLong interruptedApplies = new AtomicLong();
+        final List<String> samples = new ArrayList<>();
+
+        synchronized void sample(String s) {
+            if (samples.size() < SAMPLES) {
+                samples.add(s);
+            }
+        }
+    }
+
+    public long estimate(ViewLayout layout) {
+        long total = 0;
+        for (Side side : sides(layout)) {
+            total += ViewWalker.estimateNodes(store, layout, side);
+        }
+        return total;
+    }
+
+    /** Runs the pass; returns null when cancelled. */
+    public ObjectNode run(JobType type, ViewLayout layout, List<IndexDef> indexes, BooleanSupplier cancelled,
+                   LongConsumer progress) throws InterruptedException {
+        boolean repair = type != JobType.VERIFY;
+        boolean checkCount = type != JobType.INDEX_BUILD;
+        Totals totals = new Totals();
+        Semaphore window = new Semaphore(IN_FLIGHT);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong done = new AtomicLong();
+        boolean finished = true;
+        Side primary = sides(layout).get(0);
+        for (Side side : sides(layout)) {
+            finished = ViewWalker.forEachNode(store, layout, side, node -> {
+                if (cancelled.getAsBoolean() || failure.get() != null) {
+                    return false;
+                }
+                try {
+                    window.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                writer.exclusive(layout, side, node, s -> NodeAudit.run(s, layout, side, node, indexes, checkCount, repair))
+                        .whenComplete((report, error) -> {
+                            try {
+                                if (error != null) {
+                                    failure.compareAndSet(null, error);
+                                } else {
+                                    add(totals, side, side == primary, node, report);
+                                }
+                                progress.accept(done.incrementAndGet());
+                            } finally {
+                                window.release();
+                            }
+                        });
+                return true;
+            });
+            if (!finished) {
+                break;
+            }
+        }
+        // Wait for the nodes still in flight.
+        if (!window.tryAcquire(IN_FLIGHT, 10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("nodes still in flight after 10 minutes");
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a node could not be checked: " + failure.get().getMessage(), failure.get());
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        if (!finished) {
+            return null;
+        }
+        return summary(type, totals);
+    }
+
+    /** Edges are counted on one side only (the OUT side when kept), so each edge counts once. */
+    private static void add(Totals t, Side side, boolean countEdges, Object node, NodeAudit.Report r) {
+        t.nodes.incrementAndGet();
+        if (countEdges) {
+            t.edges.addAndGet(r.active());
+        }
+        if (r.countWrong()) {
+            t.countMismatches.incrementAndGet();
+        }
+        t.indexRowsMissing.addAndGet(r.indexMissing());
+        t.indexRowsStale.addAndGet(r.indexStale());
+        if (r.finishedInterruptedApply()) {
+            t.interruptedApplies.incrementAndGet();
+        }
+        if (!r.clean()) {
+            t.sample(side + " " + node + ": " + describe(r));
+        }
+    }
+
+    private static String describe(NodeAudit.Report r) {
+        List<String> parts = new ArrayList<>();
+        if (r.countWrong()) {
+            parts.add("count " + r.countStored() + " but " + r.active() + " active edges");
+        }
+        if (r.indexMissing() > 0) {
+            parts.add(r.indexMissing() + " index rows missing or wrong");
+        }
+        if (r.indexStale() > 0) {
+            parts.add(r.indexStale() + " stale index rows");
+        }
+        return String.join(", ", parts);
+    }
+
+    private ObjectNode summary(JobType type, Totals t) {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("nodes", t.nodes.get());
+        out.put("edges", t.edges.get());
+        out.put("countMismatches", t.countMismatches.get());
+        out.put("indexRowsMissing", t.indexRowsMissing.get());
+        out.put("indexRowsStale", t.indexRowsStale.get());
+        out.put("interruptedApplies", t.interruptedApplies.get());
+        boolean clean = t.countMismatches.get() == 0 && t.indexRowsMissing.get() == 0 && t.indexRowsStale.get() == 0;
+        out.put(type == JobType.VERIFY ? "exact" : "wasExact", clean);
+        if (type != JobType.VERIFY) {
+            out.put("repaired", !clean);
+        }
+        ArrayNode samples = out.putArray("samples");
+        t.samples.forEach(samples::add);
+        return out;
+    }
+
+    static List<Side> sides(ViewLayout layout) {
+        List<Side> sides = new ArrayList<>(2);
+        if (layout.definition().direction().keepsOut()) {
+            sides.add(Side.OUT);
+        }
+        if (layout.definition().direction().keepsIn()) {
+            sides.add(Side.IN);
+        }
+        return sides;
+    }
+
+    static void await(java.util.concurrent.CompletableFuture<?> f) throws InterruptedException {
+        try {
+            f.get(10, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the apply lanes did not answer: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.sideview.jobs.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * A job as the API shows it. {@code total} is null while unknown; {@code percent}, {@code ratePerSecond}
+ * and {@code etaSeconds} are derived from done, total and the time since the start (null when they
+ * cannot be yet). {@code result} holds the findings of a finished job, or its error.
+ */
+public record Job(long id, String type, String view, String detail, String state, Long total, long done,
+                  Double percent, Double ratePerSecond, Long etaSeconds, JsonNode result, Instant createdAt,
+                  Instant startedAt, Instant updatedAt, Instant finishedAt) {}

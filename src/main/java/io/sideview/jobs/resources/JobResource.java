@@ -1,0 +1,119 @@
+package io.sideview.jobs.resources;
+
+import com.codahale.metrics.annotation.ExceptionMetered;
+import com.codahale.metrics.annotation.ResponseMetered;
+import com.codahale.metrics.annotation.Timed;
+import io.sideview.api.FieldError;
+import io.sideview.api.ProblemException;
+import io.sideview.auth.Roles;
+import io.sideview.jobs.JobService;
+import io.sideview.jobs.JobType;
+import io.sideview.jobs.api.Job;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+
+/**
+ * Jobs: list and follow them; start a verify or a rebuild of a view; cancel one. History copies and
+ * index builds are started by the service and appear here too. Errors: 400 bad parameter, 404 unknown
+ * job or view, 409 cancelling a job that cannot be or is over, 422 bad job request.
+ */
+@Path("/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Timed
+@ResponseMetered
+@ExceptionMetered
+public class JobResource {
+    private static final int MAX_LIMIT = 200;
+
+    private final JobService jobs;
+
+    public JobResource(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    /** What a client may start; the other types are the service's own. */
+    public record JobRequest(String type, String view) {}
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public List<Job> list(@QueryParam("view") String view, @QueryParam("before") String before,
+                          @QueryParam("limit") String limit) {
+        return jobs.list(view == null || view.isEmpty() ? null : view,
+                number("before", before, Long.MAX_VALUE, 1, Long.MAX_VALUE),
+                (int) number("limit", limit, 50, 1, MAX_LIMIT));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public Job get(@PathParam("id") String id) {
+        return jobs.get(id(id));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public Response start(JobRequest request, @Context UriInfo uri) {
+        if (request == null) {
+            throw invalid("type", "a body {\"type\": \"VERIFY\" or \"REBUILD\", \"view\": name} is required");
+        }
+        JobType type;
+        try {
+            type = request.type() == null ? null : JobType.valueOf(request.type());
+        } catch (IllegalArgumentException e) {
+            type = null;
+        }
+        if (type != JobType.VERIFY && type != JobType.REBUILD) {
+            throw invalid("type", "must be VERIFY or REBUILD (history copies and index builds are started by the service)");
+        }
+        if (request.view() == null || request.view().isEmpty()) {
+            throw invalid("view", "the name of the view to check is required");
+        }
+        Job job = jobs.submit(type, request.view());
+        return Response.accepted(job).location(uri.getAbsolutePathBuilder().path(String.valueOf(job.id())).build()).build();
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @RolesAllowed(Roles.ADMIN)
+    public Job cancel(@PathParam("id") String id) {
+        return jobs.cancel(id(id));
+    }
+
+    private static ProblemException invalid(String field, String reason) {
+        return ProblemException.invalid(422, "Invalid job request", List.of(new FieldError(field, reason)));
+    }
+
+    private static long id(String text) {
+        return number("id", text, -1, 1, Long.MAX_VALUE);
+    }
+
+    private static long number(String field, String text, long absent, long min, long max) {
+        if (text == null || text.isEmpty()) {
+            if (absent < 0) {
+                throw ProblemException.badRequest(field, "is required");
+            }
+            return absent;
+        }
+        try {
+            long v = Long.parseLong(text);
+            if (v < min || v > max) {
+                throw ProblemException.badRequest(field, "must be between " + min + " and " + max);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(field, "must be an integer");
+        }
+    }
+}
