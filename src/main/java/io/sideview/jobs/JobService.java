@@ -82,6 +82,7 @@ public class JobService implements Managed, JobTracker {
 
     @Override
     public void start() {
+        dao.requeuePendingIndexBuilds(clock.millis());
         for (JobRow j : dao.unfinished()) {
             if (JobType.valueOf(j.type()) == JobType.INDEX_BUILD) {
                 runner.submit(() -> run(j.id()));

@@ -48,6 +48,12 @@ public interface JobDao {
     @SqlQuery("SELECT * FROM jobs WHERE view_name = :view AND id < :before ORDER BY id DESC LIMIT :limit")
     List<JobRow> listForView(String view, long before, int limit);
 
+    /** An index build that failed or was stopped is queued again: its index stays unusable until built. */
+    @SqlUpdate("""
+            UPDATE jobs SET state = 'QUEUED', updated_at = :now
+            WHERE state IN ('FAILED', 'CANCELLED') AND id IN (SELECT job_id FROM index_builds WHERE state = 'PENDING')""")
+    int requeuePendingIndexBuilds(long now);
+
     @SqlQuery("SELECT * FROM jobs WHERE state IN ('QUEUED', 'RUNNING') ORDER BY id")
     List<JobRow> unfinished();
 
