@@ -22,6 +22,7 @@ import io.sideview.api.WebApplicationProblemMapper;
 import io.sideview.auth.AuthWiring;
 import io.sideview.auth.MeResource;
 import io.sideview.ops.MigrationGuard;
+import io.sideview.ops.ViewStatsResource;
 import io.sideview.registry.DefinitionParser;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewValidator;
@@ -50,6 +51,7 @@ import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
 import io.sideview.query.CursorSecrets;
 import io.sideview.query.resources.QueryResource;
+import io.sideview.storage.KvStore;
 import io.sideview.storage.ManagedStore;
 import io.sideview.storage.StorageConfig;
 import io.sideview.storage.StorageHealthCheck;
@@ -112,7 +114,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     }
 
     /** What the edge engine hands to ingestion. */
-    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs) {}
+    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store) {}
 
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
                                    Edges edges, Jdbi jdbi) {
@@ -134,6 +136,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
         environment.lifecycle().manage(ingest);
+        environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
         environment.jersey().register(new IngestResource(ingest, deadLetters, edges.catalog(), edges.writer(),
                 environment.getObjectMapper(), Clock.systemUTC()));
     }
@@ -155,7 +158,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
         environment.jersey().register(new QueryResource(catalog, new EdgeReader(store), cursors, jobs));
         environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
-        return new Edges(writer, catalog, jobs);
+        return new Edges(writer, catalog, jobs, store);
     }
 
     private static void registerErrorMappers(Environment environment) {

@@ -36,6 +36,33 @@ public final class ViewWalker {
         return n;
     }
 
+    /** Sums of one side's committed count rows: nodes with at least one edge, and edges. */
+    public record Totals(long nodes, long edges) {}
+
+    public static Totals totals(KvStore store, ViewLayout layout, Side side) {
+        long nodes = 0;
+        long edges = 0;
+        for (byte[] salt : layout.saltPrefixes()) {
+            KeyRange range = KeyRange.prefix(layout.typePrefix(salt, side, RecordType.COUNT));
+            byte[] start = range.start();
+            while (true) {
+                List<KeyValue> page = store.scan(new KeyRange(start, range.end()), false, PAGE);
+                for (KeyValue kv : page) {
+                    long c = RecordCodec.decodeCount(kv.value()).count();
+                    if (c > 0) {
+                        nodes++;
+                        edges += c;
+                    }
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+                start = NodeAudit.next(page.get(page.size() - 1).key());
+            }
+        }
+        return new Totals(nodes, edges);
+    }
+
     /** Calls {@code visitor} with each node; stops early when it returns false. Returns false if stopped. */
     public static boolean forEachNode(KvStore store, ViewLayout layout, Side side, Predicate<Object> visitor) {
         for (byte[] salt : layout.saltPrefixes()) {

@@ -104,6 +104,31 @@ class CdcIntegrationTest {
         assertThat(after.at("/shards/0/backfills/friends").asText()).as("friends not copied again").isEqualTo(friendsCopies.asText());
         assertThat(after.at("/shards/0/backfills/blocks").asText()).startsWith("DONE");
         awaitExact("after adding the second view");
+
+        // History copies are jobs: one per view and shard, done with every row they expected.
+        JsonNode copies = http().get("/v1/jobs?view=blocks").json();
+        assertThat(copies).hasSize(2).allSatisfy(j -> {
+            assertThat(j.get("type").asText()).isEqualTo("BACKFILL");
+            assertThat(j.get("state").asText()).isEqualTo("DONE");
+            assertThat(j.get("done").asLong()).isEqualTo(j.get("total").asLong());
+            assertThat(j.get("detail").asText()).startsWith("shard friends/shard");
+        });
+        // 40 rows, 10 deleted right after the view was created: the copies ran before, during or after that.
+        assertThat(copies.get(0).get("done").asLong() + copies.get(1).get("done").asLong()).isBetween(30L, 40L);
+        // Record counts and lag of a captured view; a verify finds it exact.
+        long sqlEdges = workload.activeRows().size();
+        JsonNode stats = http().get("/v1/views/friends/stats").json();
+        assertThat(stats.get("captured").asBoolean()).isTrue();
+        assertThat(stats.get("edges").asLong()).as(stats.toString()).isEqualTo(sqlEdges);
+        assertThat(stats.get("lagMs").isNumber()).as(stats.toString()).isTrue();
+        long job = http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":\"friends\"}").json().get("id").asLong();
+        JsonNode verified = http().get("/v1/jobs/" + job).json();
+        for (int i = 0; i < 600 && !verified.get("state").asText().equals("DONE"); i++) {
+            Thread.sleep(100);
+            verified = http().get("/v1/jobs/" + job).json();
+        }
+        assertThat(verified.at("/result/exact").asBoolean()).as(verified.toString()).isTrue();
+        assertThat(verified.at("/result/edges").asLong()).isEqualTo(sqlEdges);
     }
 
     private static void awaitExact(String when) throws Exception {

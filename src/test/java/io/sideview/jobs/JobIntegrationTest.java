@@ -150,6 +150,14 @@ class JobIntegrationTest {
         assertThat(verified.get("state").asText()).as(verified.toString()).isEqualTo("DONE");
         assertThat(verified.at("/result/exact").asBoolean()).as(verified.toString()).isTrue();
         assertThat(verified.at("/result/countMismatches").asLong()).isZero();
+        long active = MODEL.values().stream().mapToLong(Map::size).sum();
+        assertThat(verified.at("/result/edges").asLong()).isEqualTo(active);
+        JsonNode stats = http().get("/v1/views/" + VIEW + "/stats").json();
+        assertThat(stats.get("edges").asLong()).as(stats.toString()).isEqualTo(active);
+        assertThat(stats.at("/nodes/OUT").asLong()).isEqualTo(MODEL.values().stream().filter(m -> !m.isEmpty()).count());
+        assertThat(stats.get("captured").asBoolean()).isFalse();
+        assertThat(stats.get("lagMs").isNull()).isTrue();
+        assertThat(http().get("/v1/views/nope/stats").status()).isEqualTo(404);
 
         Http.Reply rebuild = http().post("/v1/jobs", "{\"type\":\"REBUILD\",\"view\":\"" + VIEW + "\"}");
         JsonNode rebuilt = awaitJob(rebuild.json().get("id").asLong());
