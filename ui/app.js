@@ -5,6 +5,7 @@ import { viewsPage, viewDetailPage } from './views.js';
 import { formPage } from './form.js';
 import { queryPage } from './query.js';
 import { ingestPage } from './ingest.js';
+import { jobsPage } from './jobs.js';
 import { session, takeFlash } from './state.js';
 
 const main = document.getElementById('main');
@@ -53,6 +54,7 @@ const routes = [
   [/^#\/edit\/([^/?]+)$/, (m) => formPage(decodeURIComponent(m[1])), 'views'],
   [/^#\/query(?:\?(.*))?$/, (m) => queryPage(new URLSearchParams(m[1] || '')), 'query'],
   [/^#\/ingest$/, () => ingestPage(), 'ingest'],
+  [/^#\/jobs$/, () => jobsPage(), 'jobs'],
 ];
 
 async function route() {

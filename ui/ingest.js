@@ -1,6 +1,7 @@
 // Ingestion: shard status every 2 s with a live events/s chart, and dead letters with retry.
 import { api, get } from './api.js';
 import { h, badge, alertBox, fmtTime } from './dom.js';
+import { jobsPanel } from './jobs.js';
 
 const SAMPLES = 60; // two minutes at one sample every 2 s
 const COLORS = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e', '#0a3069', '#57606a'];
@@ -129,6 +130,7 @@ export async function ingestPage() {
   }
 
   await Promise.all([refresh(), loadLetters()]);
+  const jobs = jobsPanel(null);
   const timer = setInterval(refresh, 2000);
   return {
     nodes: [
@@ -141,11 +143,14 @@ export async function ingestPage() {
         h('div', { class: 'page-head' }, h('h2', { id: 'dl-h' }, 'Dead letters'),
           h('button', { type: 'button', class: 'secondary small', id: 'refresh-dead-letters', onclick: loadLetters }, 'Refresh')),
         lettersMessage, lettersHost),
-      h('p', { class: 'muted small' }, 'Jobs (backfill, verify, rebuild) are shown per shard under Backfills: the API reports their state, not their progress.'),
+      h('section', { 'aria-labelledby': 'jobs-h' }, h('h2', { id: 'jobs-h' }, 'Jobs'),
+        h('p', { class: 'muted small' }, 'History copies (BACKFILL), index builds, verifies and rebuilds, with progress and ETA. ', h('a', { href: '#/jobs' }, 'Start a verify or rebuild')),
+        jobs.node),
     ],
     cleanup: () => {
       stopped = true;
       clearInterval(timer);
+      jobs.stop();
     },
   };
 }

@@ -3,6 +3,7 @@ import { api, get } from './api.js';
 import { h, table, badge, alertBox, fmtTime, fmtValue } from './dom.js';
 import { setFlash, navigate } from './state.js';
 import { lineDiff } from './diff.js';
+import { jobsPanel } from './jobs.js';
 
 const enc = encodeURIComponent;
 
@@ -25,6 +26,9 @@ function lagOf(v, shards) {
 export async function viewsPage() {
   const [views, status] = await Promise.all([get('/v1/views'), get('/v1/ingest/status').catch(() => null)]);
   const shards = status && status.shards;
+  // Record counts per view, fetched side by side; a view whose stats fail just shows a dash.
+  const stats = new Map(await Promise.all(views.map((v) => get('/v1/views/' + enc(v.name) + '/stats')
+    .then((s) => [v.name, s]).catch(() => [v.name, null]))));
   return [
     h('div', { class: 'page-head' },
       h('h1', {}, 'Views'),
@@ -39,6 +43,8 @@ export async function viewsPage() {
           ['Ids', (v) => `${v.definition.sourceType} → ${v.definition.targetType}, ${v.definition.direction}`],
           ['Properties', (v) => String((v.definition.properties || []).length)],
           ['Indexes', (v) => String((v.definition.indexes || []).length)],
+          ['Edges', (v) => (stats.get(v.name) ? stats.get(v.name).edges.toLocaleString() : '—')],
+          ['Nodes', (v) => (stats.get(v.name) ? Object.entries(stats.get(v.name).nodes).map(([side, n]) => `${side} ${n.toLocaleString()}`).join(', ') : '—')],
           ['Capture lag', (v) => lagOf(v, shards) || '—'],
           ['Updated', (v) => fmtTime(v.updatedAt)],
         ], views, { id: 'views-table' }),
@@ -123,7 +129,9 @@ function diffSection(name, revisions) {
 }
 
 export async function viewDetailPage(name) {
-  const [view, revisions] = await Promise.all([get('/v1/views/' + enc(name)), get('/v1/views/' + enc(name) + '/revisions')]);
+  const [view, revisions, stats] = await Promise.all([get('/v1/views/' + enc(name)), get('/v1/views/' + enc(name) + '/revisions'),
+    get('/v1/views/' + enc(name) + '/stats').catch(() => null)]);
+  const jobs = jobsPanel(name);
   const def = view.definition;
   const message = h('div', { 'aria-live': 'polite' });
   const act = async (label, method, path, after) => {
@@ -150,7 +158,7 @@ export async function viewDetailPage(name) {
       },
     }, 'Delete'),
     view.status === 'ACTIVE' ? h('span', { class: 'muted small' }, 'Delete needs the view deactivated first.') : null);
-  return [
+  const nodes = [
     h('p', { class: 'crumbs' }, h('a', { href: '#/views' }, 'Views'), ' / ', name),
     h('div', { class: 'page-head' }, h('h1', {}, 'View ', h('code', {}, name)), badge(view.status)),
     def.description ? h('p', {}, def.description) : null,
@@ -161,11 +169,22 @@ export async function viewDetailPage(name) {
       h('dt', {}, 'Ids'), h('dd', {}, `source ${def.sourceType}, target ${def.targetType}`),
       h('dt', {}, 'Direction'), h('dd', {}, def.direction),
       h('dt', {}, 'Created'), h('dd', {}, fmtTime(view.createdAt)),
-      h('dt', {}, 'Updated'), h('dd', {}, fmtTime(view.updatedAt))),
+      h('dt', {}, 'Updated'), h('dd', {}, fmtTime(view.updatedAt)),
+      h('dt', {}, 'Active edges'), h('dd', { id: 'stat-edges' }, stats ? stats.edges.toLocaleString() : '—'),
+      h('dt', {}, 'Nodes'), h('dd', {}, stats ? Object.entries(stats.nodes).map(([side, n]) => `${side} ${n.toLocaleString()}`).join(', ') : '—'),
+      view.captured ? [h('dt', {}, 'Capture lag'), h('dd', {}, stats && stats.lagMs !== null ? stats.lagMs + ' ms' : '—')] : null),
     actions,
     h('p', {}, h('a', { href: '#/query?view=' + enc(name) }, 'Query this view in the console')),
     message,
     definitionSections(def),
+    h('section', { 'aria-labelledby': 'jobs-h' },
+      h('div', { class: 'page-head' }, h('h2', { id: 'jobs-h' }, 'Jobs'),
+        h('div', { class: 'actions', 'data-write': true },
+          h('button', { type: 'button', id: 'verify-view', class: 'secondary small', onclick: () => jobs.start('VERIFY') }, 'Verify'),
+          h('button', { type: 'button', id: 'rebuild-view', class: 'secondary small', onclick: () => jobs.start('REBUILD') }, 'Rebuild'))),
+      h('p', { class: 'muted small' }, 'Verify checks every node\'s count and index records against its edges; rebuild rewrites them. Index builds start when a revision adds an index.'),
+      jobs.node),
     diffSection(name, revisions),
   ];
+  return { nodes, cleanup: jobs.stop };
 }

@@ -291,6 +291,42 @@ class UiBrowserIntegrationTest {
         System.out.println("screenshot " + browser.screenshot("ingestion"));
     }
 
+    @Test
+    void aVerifyStartedFromTheDetailPageShowsItsProgressAndOutcome() {
+        createFollows("audited");
+        // A later revision adds an index: an INDEX_BUILD job fills it for the three edges.
+        var def = Examples.json("follows-view.json").put("name", "audited");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) def.get("indexes")).addObject().put("name", "oldest")
+                .putArray("fields").addObject().put("field", "created_at").put("order", "ASC");
+        assertThat(http().put("/v1/views/audited", def.toString()).status()).isEqualTo(200);
+
+        open("#/views/audited");
+        assertThat(id("stat-edges").getText()).isEqualTo("3");
+        click(By.id("verify-view"));
+        browser.wait.until(d -> d.findElements(By.cssSelector("#view-jobs tr[data-state='DONE']")).size() == 2);
+        List<WebElement> rows = id("view-jobs").findElements(By.cssSelector("tbody tr"));
+        assertThat(rows.get(0).getText()).contains("VERIFY", "DONE", "exact", "3 edges");
+        assertThat(rows.get(1).getText()).contains("INDEX_BUILD", "oldest", "DONE", "built: 6 index row(s) written");
+        assertThat(rows.get(0).findElement(By.tagName("progress")).getAttribute("value")).isEqualTo("100");
+        System.out.println("screenshot " + browser.screenshot("view-jobs"));
+
+        open("#/jobs");
+        browser.wait.until(presenceOfElementLocated(By.cssSelector("#all-jobs tr[data-state='DONE']")));
+        new Select(id("job-view")).selectByValue("audited");
+        new Select(id("job-type")).selectByValue("REBUILD");
+        click(By.cssSelector("#start-job button[type=submit]"));
+        browser.wait.until(textToBePresentInElementLocated(By.cssSelector(".alert-ok"), "REBUILD of 'audited' queued"));
+        browser.wait.until(d -> d.findElements(By.cssSelector("#all-jobs tbody tr")).stream()
+                .anyMatch(r -> r.getText().contains("REBUILD") && r.getText().contains("nothing to repair")));
+        System.out.println("screenshot " + browser.screenshot("jobs"));
+
+        open("#/views");
+        browser.wait.until(d -> d.findElement(By.id("views-table")).getText().contains("audited"));
+        WebElement row = id("views-table").findElements(By.cssSelector("tbody tr")).stream()
+                .filter(r -> r.getText().startsWith("audited")).findFirst().orElseThrow();
+        assertThat(row.getText()).contains("OUT 2, IN 2");
+    }
+
     static String lastWord(String text) {
         String[] words = text.trim().split(" ");
         return words[words.length - 1];
