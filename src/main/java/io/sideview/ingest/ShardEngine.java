@@ -265,12 +265,12 @@ public class ShardEngine {
                     shard.password() == null ? "" : shard.password())) {
                 BinlogPosition at = TableCopy.currentPosition(c);
                 backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
-                job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at,
-                        TableCopy.estimateRows(c, t.layout().definition().binding()));
+                job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at, null);
                 long jobId = job;
                 stats.backfill(t.viewName(), "RUNNING", 0);
                 long rows = TableCopy.copy(shard, t.layout().definition().binding(), at,
                         batch -> applier.accept(batch, table -> List.of(t)),
+                        total -> jobs.total(jobId, total),
                         n -> {
                             copied[0] = n;
                             stats.backfill(t.viewName(), "RUNNING", n);

@@ -59,9 +59,13 @@ final class TableCopy {
         }
     }
 
-    /** Streams the rows to {@code sink} in batches; returns the number copied. */
-    static long copy(ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer progress)
-            throws SQLException {
+    /**
+     * Streams the rows to {@code sink} in batches; returns the number copied. The expected row count
+     * goes to {@code total} first, read in the same consistent snapshot as the rows (so a small table's
+     * total is exactly what is copied).
+     */
+    static long copy(ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer total,
+                     LongConsumer progress) throws SQLException {
         List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
         // Identifiers were validated by the registry as plain SQL identifiers; backticks are belt and braces.
         String sql = "SELECT " + String.join(", ", columns.stream().map(c -> "`" + c + "`").toList())
@@ -69,6 +73,8 @@ final class TableCopy {
         long copied = 0;
         try (Connection c = DriverManager.getConnection(jdbcUrl(shard), shard.user(), shard.password() == null ? "" : shard.password());
              Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            total.accept(estimateRows(c, binding));
             s.setFetchSize(BATCH);
             try (ResultSet rs = s.executeQuery(sql)) {
                 List<RowChange> batch = new ArrayList<>(BATCH);
@@ -91,6 +97,7 @@ final class TableCopy {
                     progress.accept(copied);
                 }
             }
+            s.execute("COMMIT");
         }
         return copied;
     }

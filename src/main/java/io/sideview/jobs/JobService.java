@@ -167,6 +167,15 @@ public class JobService implements Managed, JobTracker {
     }
 
     @Override
+    public void total(long id, long total) {
+        Live l = live.get(id);
+        if (l != null) {
+            l.total = total;
+            flush(id, l, true);
+        }
+    }
+
+    @Override
     public void progress(long id, long done) {
         Live l = live.get(id);
         if (l != null) {

@@ -4,6 +4,8 @@ package io.sideview.jobs;
 public interface JobTracker {
     long begin(JobType type, long viewId, String viewName, String detail, Long total);
 
+    void total(long id, long total);
+
     void progress(long id, long done);
 
     void finish(long id, boolean ok, long done, String message);
@@ -14,6 +16,9 @@ public interface JobTracker {
         public long begin(JobType type, long viewId, String viewName, String detail, Long total) {
             return 0;
         }
+
+        @Override
+        public void total(long id, long total) {}
 
         @Override
         public void progress(long id, long done) {}
