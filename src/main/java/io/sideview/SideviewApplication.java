@@ -156,7 +156,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.lifecycle().manage(jobs);
         environment.jersey().register(new JobResource(jobs));
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
-        environment.jersey().register(new QueryResource(catalog, new EdgeReader(store), cursors, jobs));
+        environment.jersey().register(new QueryResource(catalog,
+                new EdgeReader(store, config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs));
         environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
         return new Edges(writer, catalog, jobs, store);
     }

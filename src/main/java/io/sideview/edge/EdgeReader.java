@@ -19,9 +19,16 @@ public class EdgeReader {
     private static final int CHUNK = 512;
 
     private final KvStore store;
+    private final AdjacencyCache adjacency;
 
     public EdgeReader(KvStore store) {
+        this(store, 0);
+    }
+
+    /** {@code adjacencyCacheBytes}: memory for the sorted target arrays of hot nodes (0: none). */
+    public EdgeReader(KvStore store, long adjacencyCacheBytes) {
         this.store = store;
+        this.adjacency = new AdjacencyCache(adjacencyCacheBytes);
     }
 
     /** Active edges among sources x targets, read from the OUT side (the IN side for IN-only views). */
@@ -104,6 +111,13 @@ public class EdgeReader {
      * of the two nodes' state rows, both sorted by target. {@code after} is the last target's encoding.
      */
     public Page<Object> mutual(ViewLayout layout, Object a, Object b, byte[] after, int limit) {
+        if (adjacency.enabled() && layout.definition().targetType() == io.sideview.registry.model.IdType.LONG) {
+            long[] ta = cachedTargets(layout, a);
+            long[] tb = ta == null ? null : cachedTargets(layout, b);
+            if (ta != null && tb != null) {
+                return intersect(ta, tb, after, limit);
+            }
+        }
         byte[] prefixA = layout.prefix(Side.OUT, RecordType.STATE, a);
         byte[] prefixB = layout.prefix(Side.OUT, RecordType.STATE, b);
         Cursor ca = new Cursor(prefixA, after);
@@ -129,6 +143,82 @@ public class EdgeReader {
             }
         }
         return new Page<>(out, null);
+    }
+
+    /**
+     * The node's active targets, sorted, from the cache or read and cached; null when the node is
+     * small, or an apply is in flight on it, or it changed while being read (then the caller walks rows).
+     */
+    private long[] cachedTargets(ViewLayout layout, Object node) {
+        byte[] countKey = layout.countKey(Side.OUT, node);
+        RecordCodec.CountRecord before = RecordCodec.decodeCount(store.get(countKey).orElse(null));
+        if (before.intent() != null || before.count() < AdjacencyCache.MIN_DEGREE) {
+            return null;
+        }
+        long[] ids = adjacency.get(countKey, before.appliedSeq());
+        if (ids != null) {
+            return ids;
+        }
+        ids = new long[(int) Math.min(before.count(), 1 << 24)];
+        int n = 0;
+        Cursor c = new Cursor(layout.prefix(Side.OUT, RecordType.STATE, node), null);
+        while (c.current() != null) {
+            if (n == ids.length) {
+                return null;
+            }
+            ids[n++] = (Long) RecordCodec.decodeEdge(c.current().value()).other();
+            c.advance();
+        }
+        RecordCodec.CountRecord afterRead = RecordCodec.decodeCount(store.get(countKey).orElse(null));
+        if (n != ids.length || afterRead.intent() != null || afterRead.appliedSeq() != before.appliedSeq()) {
+            return null;
+        }
+        adjacency.put(countKey, before.appliedSeq(), ids);
+        return ids;
+    }
+
+    /** Sorted-array intersection from just after the cursor's target, in the same cursor format as the row walk. */
+    private static Page<Object> intersect(long[] a, long[] b, byte[] after, int limit) {
+        int i = 0;
+        int j = 0;
+        if (after != null) {
+            long last = (Long) io.sideview.storage.codec.OrderedCodec.read(new io.sideview.storage.codec.OrderedCodec.Reader(after, 0),
+                    io.sideview.registry.model.PropertyType.LONG, false, false);
+            i = firstAbove(a, last);
+            j = firstAbove(b, last);
+        }
+        List<Object> out = new ArrayList<>(Math.min(limit, 1024));
+        long lastId = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] < b[j]) {
+                i++;
+            } else if (a[i] > b[j]) {
+                j++;
+            } else {
+                if (out.size() == limit) {
+                    return new Page<>(out, ViewLayout.id(io.sideview.registry.model.IdType.LONG, lastId));
+                }
+                lastId = a[i];
+                out.add(lastId);
+                i++;
+                j++;
+            }
+        }
+        return new Page<>(out, null);
+    }
+
+    private static int firstAbove(long[] sorted, long value) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Walks one node's active state rows in chunks. */

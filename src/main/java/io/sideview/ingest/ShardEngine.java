@@ -261,14 +261,14 @@ public class ShardEngine {
             }
             long job = -1;
             long[] copied = {0};
-            try (var c = java.sql.DriverManager.getConnection(TableCopy.jdbcUrl(shard), shard.user(),
+            try (var c = java.sql.DriverManager.getConnection(TableCopy.jdbcUrl(flavor, shard), shard.user(),
                     shard.password() == null ? "" : shard.password())) {
-                BinlogPosition at = TableCopy.currentPosition(c);
+                BinlogPosition at = TableCopy.currentPosition(flavor, c);
                 backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
                 job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at, null);
                 long jobId = job;
                 stats.backfill(t.viewName(), "RUNNING", 0);
-                long rows = TableCopy.copy(shard, t.layout().definition().binding(), at,
+                long rows = TableCopy.copy(flavor, shard, t.layout().definition().binding(), at,
                         batch -> applier.accept(batch, table -> List.of(t)),
                         total -> jobs.total(jobId, total),
                         n -> {

@@ -25,14 +25,30 @@ final class TableCopy {
 
     private TableCopy() {}
 
-    static String jdbcUrl(ShardConfig shard) {
-        return "jdbc:mariadb://" + shard.host() + ":" + shard.port() + "/";
+    /** MySQL shards through MySQL's own driver (its authentication plugins), MariaDB through MariaDB's. */
+    static String jdbcUrl(String flavor, ShardConfig shard) {
+        return ("mysql".equals(flavor) ? "jdbc:mysql://" : "jdbc:mariadb://") + shard.host() + ":" + shard.port() + "/";
     }
 
-    static BinlogPosition currentPosition(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+    /**
+     * The binlog end position. MySQL 8.4 removed SHOW MASTER STATUS in favour of SHOW BINARY LOG STATUS
+     * (8.2+); MariaDB and older MySQL know only the former, so MySQL tries the new one first.
+     */
+    static BinlogPosition currentPosition(String flavor, Connection c) throws SQLException {
+        if ("mysql".equals(flavor)) {
+            try {
+                return position(c, "SHOW BINARY LOG STATUS");
+            } catch (SQLException older) {
+                // MySQL before 8.2: fall through to SHOW MASTER STATUS.
+            }
+        }
+        return position(c, "SHOW MASTER STATUS");
+    }
+
+    private static BinlogPosition position(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
-                throw new SQLException("binary logging is off: SHOW MASTER STATUS returned nothing");
+                throw new SQLException("binary logging is off: " + sql + " returned nothing");
             }
             return new BinlogPosition(rs.getString(1), rs.getLong(2), 0);
         }
@@ -64,14 +80,14 @@ final class TableCopy {
      * goes to {@code total} first, read in the same consistent snapshot as the rows (so a small table's
      * total is exactly what is copied).
      */
-    static long copy(ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer total,
+    static long copy(String flavor, ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer total,
                      LongConsumer progress) throws SQLException {
         List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
         // Identifiers were validated by the registry as plain SQL identifiers; backticks are belt and braces.
         String sql = "SELECT " + String.join(", ", columns.stream().map(c -> "`" + c + "`").toList())
                 + " FROM `" + binding.database() + "`.`" + binding.table() + "`";
         long copied = 0;
-        try (Connection c = DriverManager.getConnection(jdbcUrl(shard), shard.user(), shard.password() == null ? "" : shard.password());
+        try (Connection c = DriverManager.getConnection(jdbcUrl(flavor, shard), shard.user(), shard.password() == null ? "" : shard.password());
              Statement s = c.createStatement()) {
             s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
             total.accept(estimateRows(c, binding));
