@@ -65,13 +65,18 @@ public final class ViewLayout {
             // Buckets spread evenly over the first byte, where HBase pre-splits the table.
             out.write(Math.floorMod(h, saltBuckets) * (256 / saltBuckets));
         }
+        writeHeader(out, side, type);
+        out.writeBytes(nodeBytes);
+    }
+
+    /** View id, side, record type: what follows the salt in every key. */
+    private void writeHeader(ByteArrayOutputStream out, Side side, RecordType type) {
         out.write((int) (viewId >>> 24));
         out.write((int) (viewId >>> 16));
         out.write((int) (viewId >>> 8));
         out.write((int) viewId);
         out.write(side.code);
         out.write(type.code);
-        out.writeBytes(nodeBytes);
     }
 
     public int saltBuckets() {
@@ -94,12 +99,7 @@ public final class ViewLayout {
     byte[] typePrefix(byte[] salt, Side side, RecordType type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8);
         out.writeBytes(salt);
-        out.write((int) (viewId >>> 24));
-        out.write((int) (viewId >>> 16));
-        out.write((int) (viewId >>> 8));
-        out.write((int) viewId);
-        out.write(side.code);
-        out.write(type.code);
+        writeHeader(out, side, type);
         return out.toByteArray();
     }
 

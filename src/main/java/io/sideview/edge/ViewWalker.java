@@ -6,6 +6,7 @@ import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -20,47 +21,39 @@ public final class ViewWalker {
 
     /** Nodes with a count row (every node ever written has one): the denominator of a walk's progress. */
     public static long estimateNodes(KvStore store, ViewLayout layout, Side side) {
-        long n = 0;
-        for (byte[] salt : layout.saltPrefixes()) {
-            KeyRange range = KeyRange.prefix(layout.typePrefix(salt, side, RecordType.COUNT));
-            byte[] start = range.start();
-            while (true) {
-                List<KeyValue> page = store.scan(new KeyRange(start, range.end()), false, PAGE);
-                n += page.size();
-                if (page.size() < PAGE) {
-                    break;
-                }
-                start = NodeAudit.next(page.get(page.size() - 1).key());
-            }
-        }
-        return n;
+        long[] n = {0};
+        forEachCountRow(store, layout, side, row -> n[0]++);
+        return n[0];
     }
 
     /** Sums of one side's committed count rows: nodes with at least one edge, and edges. */
     public record Totals(long nodes, long edges) {}
 
     public static Totals totals(KvStore store, ViewLayout layout, Side side) {
-        long nodes = 0;
-        long edges = 0;
+        long[] sums = {0, 0};
+        forEachCountRow(store, layout, side, row -> {
+            long c = RecordCodec.decodeCount(row.value()).count();
+            if (c > 0) {
+                sums[0]++;
+                sums[1] += c;
+            }
+        });
+        return new Totals(sums[0], sums[1]);
+    }
+
+    private static void forEachCountRow(KvStore store, ViewLayout layout, Side side, Consumer<KeyValue> action) {
         for (byte[] salt : layout.saltPrefixes()) {
             KeyRange range = KeyRange.prefix(layout.typePrefix(salt, side, RecordType.COUNT));
             byte[] start = range.start();
             while (true) {
                 List<KeyValue> page = store.scan(new KeyRange(start, range.end()), false, PAGE);
-                for (KeyValue kv : page) {
-                    long c = RecordCodec.decodeCount(kv.value()).count();
-                    if (c > 0) {
-                        nodes++;
-                        edges += c;
-                    }
-                }
+                page.forEach(action);
                 if (page.size() < PAGE) {
                     break;
                 }
                 start = NodeAudit.next(page.get(page.size() - 1).key());
             }
         }
-        return new Totals(nodes, edges);
     }
 
     /** Calls {@code visitor} with each node; stops early when it returns false. Returns false if stopped. */

@@ -265,11 +265,12 @@ public class JobService implements Managed, JobTracker {
                 dao.finish(id, "CANCELLED", l.done, null, clock.millis());
                 return;
             }
-            dao.finish(id, "DONE", l.done, mapper.writeValueAsString(result), clock.millis());
             if (type == JobType.INDEX_BUILD) {
+                // Ready before the job reads DONE: whoever saw DONE may scan the index at once.
                 dao.updateIndexBuild(j.viewId(), indexes.get(0).id(), "READY", id, clock.millis());
                 ready.remove(j.viewId());
             }
+            dao.finish(id, "DONE", l.done, mapper.writeValueAsString(result), clock.millis());
             LOG.info("job {} {} of view {} done: {}", id, type, j.viewName(), result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
