@@ -37,7 +37,7 @@ function outcome(job) {
   if ('wasExact' in r) lines.push(r.wasExact ? 'nothing to repair' : 'repaired');
   if ('indexRowsWritten' in r) lines.push(`built: ${r.indexRowsWritten} index row(s) written`);
   if ('edges' in r) lines.push(`${r.edges} edges, ${r.nodes} nodes`);
-  const drift = ['countMismatches', 'indexRowsMissing', 'indexRowsStale', 'interruptedApplies'].filter((k) => r[k]);
+  const drift = ['countMismatches', 'indexRowsMissing', 'indexRowsStale', 'sideMismatches', 'interruptedApplies'].filter((k) => r[k]);
   drift.forEach((k) => lines.push(`${k}: ${r[k]}`));
   return h('div', {}, h('span', { class: 'small' }, lines.join(' · ')),
     r.samples && r.samples.length

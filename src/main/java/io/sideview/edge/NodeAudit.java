@@ -31,7 +31,7 @@ public final class NodeAudit {
      * apply was finished (the protocol's own recovery, which the next write would run anyway).
      */
     public record Report(long states, long active, long countStored, boolean countChecked, int indexMissing,
-                         int indexStale, boolean finishedInterruptedApply) {
+                         int indexStale, boolean finishedInterruptedApply, List<Twin> twinDifferences) {
         public boolean countWrong() {
             return countChecked && countStored != active;
         }
@@ -41,8 +41,23 @@ public final class NodeAudit {
         }
     }
 
+    /**
+     * A state row whose twin on the other side (OUT (s, t) and IN (t, s) hold the same edge) was absent
+     * or held another state when read. The other side has its own writer, so this may be an apply in
+     * flight: {@link #confirm} tells.
+     */
+    public record Twin(Object source, Object target, byte[] key, byte[] value, byte[] twinKey, byte[] twinValue) {}
+
+    /** At most this many twin differences are kept per node (a node side that lost its twin entirely reports that many). */
+    static final int MAX_TWINS = 100;
+
     public static Report run(KvStore store, ViewLayout layout, Side side, Object node, List<IndexDef> indexes,
                              boolean checkCount, boolean repair) {
+        return run(store, layout, side, node, indexes, checkCount, repair, false);
+    }
+
+    public static Report run(KvStore store, ViewLayout layout, Side side, Object node, List<IndexDef> indexes,
+                             boolean checkCount, boolean repair, boolean checkTwins) {
         byte[] countKey = layout.countKey(side, node);
         CountRecord count = RecordCodec.decodeCount(store.get(countKey).orElse(null));
         boolean finished = false;
@@ -53,7 +68,9 @@ public final class NodeAudit {
         Map<ByteBuffer, byte[]> expected = new HashMap<>();
         long states = 0;
         long active = 0;
-        for (KeyValue row : scanAll(store, KeyRange.prefix(layout.prefix(side, RecordType.STATE, node)))) {
+        List<KeyValue> stateRows = scanAll(store, KeyRange.prefix(layout.prefix(side, RecordType.STATE, node)));
+        List<Twin> twins = checkTwins ? twins(store, layout, side, node, stateRows) : List.of();
+        for (KeyValue row : stateRows) {
             states++;
             DecodedEdge d = RecordCodec.decodeEdge(row.value());
             if (!d.state().active()) {
@@ -82,7 +99,7 @@ public final class NodeAudit {
         }
         int missing = expected.size();
         expected.forEach((k, v) -> fixes.add(new Write.Put(k.array(), v)));
-        Report report = new Report(states, active, count.count(), checkCount, missing, stale, finished);
+        Report report = new Report(states, active, count.count(), checkCount, missing, stale, finished, twins);
         if (repair) {
             if (!fixes.isEmpty()) {
                 store.write(fixes);
@@ -92,6 +109,62 @@ public final class NodeAudit {
             }
         }
         return report;
+    }
+
+    private static List<Twin> twins(KvStore store, ViewLayout layout, Side side, Object node, List<KeyValue> rows) {
+        Side other = side == Side.OUT ? Side.IN : Side.OUT;
+        List<Twin> out = new ArrayList<>();
+        for (int from = 0; from < rows.size() && out.size() < MAX_TWINS; from += PAGE) {
+            List<KeyValue> chunk = rows.subList(from, Math.min(rows.size(), from + PAGE));
+            List<byte[]> twinKeys = new ArrayList<>(chunk.size());
+            List<DecodedEdge> decoded = new ArrayList<>(chunk.size());
+            for (KeyValue row : chunk) {
+                DecodedEdge d = RecordCodec.decodeEdge(row.value());
+                decoded.add(d);
+                twinKeys.add(layout.stateKey(other, d.other(), node));
+            }
+            List<byte[]> twinValues = store.multiGet(twinKeys);
+            for (int i = 0; i < chunk.size() && out.size() < MAX_TWINS; i++) {
+                if (!sameState(decoded.get(i).state(), twinValues.get(i))) {
+                    Object source = side == Side.OUT ? node : decoded.get(i).other();
+                    Object target = side == Side.OUT ? decoded.get(i).other() : node;
+                    out.add(new Twin(source, target, chunk.get(i).key(), chunk.get(i).value(), twinKeys.get(i), twinValues.get(i)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameState(EdgeState state, byte[] twinValue) {
+        return twinValue != null && RecordCodec.decodeEdge(twinValue).state().equals(state);
+    }
+
+    /**
+     * The twin differences that are real: read again (after the lanes drained what was queued), both
+     * rows still hold exactly what they held at the first read, and they still differ. A difference
+     * that an apply in flight explains has changed one of the two rows in between.
+     */
+    public static List<Twin> confirm(KvStore store, List<Twin> candidates) {
+        List<Twin> real = new ArrayList<>();
+        for (int from = 0; from < candidates.size(); from += PAGE) {
+            List<Twin> chunk = candidates.subList(from, Math.min(candidates.size(), from + PAGE));
+            List<byte[]> keys = new ArrayList<>(chunk.size() * 2);
+            for (Twin t : chunk) {
+                keys.add(t.key());
+                keys.add(t.twinKey());
+            }
+            List<byte[]> values = store.multiGet(keys);
+            for (int i = 0; i < chunk.size(); i++) {
+                Twin t = chunk.get(i);
+                byte[] now = values.get(2 * i);
+                byte[] twinNow = values.get(2 * i + 1);
+                if (Arrays.equals(now, t.value()) && Arrays.equals(twinNow, t.twinValue())
+                        && (now == null || !sameState(RecordCodec.decodeEdge(now).state(), twinNow))) {
+                    real.add(t);
+                }
+            }
+        }
+        return real;
     }
 
     /** The smallest key after {@code key}. */

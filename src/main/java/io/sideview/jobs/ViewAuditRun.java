@@ -30,6 +30,8 @@ import java.util.function.LongConsumer;
 public final class ViewAuditRun {
     private static final int IN_FLIGHT = 64;
     private static final int SAMPLES = 20;
+    /** Twin differences kept for confirmation; beyond, they are only counted. */
+    private static final int MAX_TWIN_CANDIDATES = 10_000;
 
     private final KvStore store;
     private final EdgeWriter writer;
@@ -49,7 +51,20 @@ public final class ViewAuditRun {
         final AtomicLong indexRowsMissing = new AtomicLong();
         final AtomicLong indexRowsStale = new AtomicLong();
         final AtomicLong interruptedApplies = new AtomicLong();
+        final AtomicLong twinOverflow = new AtomicLong();
         final List<String> samples = new ArrayList<>();
+        /** (source, target) -> first twin difference seen for that edge, from either side. */
+        final java.util.Map<List<Object>, NodeAudit.Twin> twins = new java.util.LinkedHashMap<>();
+
+        synchronized void twins(List<NodeAudit.Twin> found) {
+            for (NodeAudit.Twin t : found) {
+                if (twins.size() >= MAX_TWIN_CANDIDATES) {
+                    twinOverflow.incrementAndGet();
+                } else {
+                    twins.putIfAbsent(List.of(t.source(), t.target()), t);
+                }
+            }
+        }
 
         synchronized void sample(String s) {
             if (samples.size() < SAMPLES) {
@@ -71,6 +86,8 @@ public final class ViewAuditRun {
                    LongConsumer progress) throws InterruptedException {
         boolean repair = type != JobType.VERIFY;
         boolean checkCount = type != JobType.INDEX_BUILD;
+        // OUT (s, t) and IN (t, s) hold the same edge when the view keeps both sides.
+        boolean checkTwins = type != JobType.INDEX_BUILD && sides(layout).size() == 2;
         Totals totals = new Totals();
         Semaphore window = new Semaphore(IN_FLIGHT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -88,7 +105,7 @@ public final class ViewAuditRun {
                     Thread.currentThread().interrupt();
                     return false;
                 }
-                writer.exclusive(layout, side, node, s -> NodeAudit.run(s, layout, side, node, indexes, checkCount, repair))
+                writer.exclusive(layout, side, node, s -> NodeAudit.run(s, layout, side, node, indexes, checkCount, repair, checkTwins))
                         .whenComplete((report, error) -> {
                             try {
                                 if (error != null) {
@@ -120,7 +137,13 @@ public final class ViewAuditRun {
         if (!finished) {
             return null;
         }
-        return summary(type, totals);
+        List<NodeAudit.Twin> mirror = List.of();
+        if (checkTwins) {
+            // Differences an apply in flight explains are gone once the lanes drained what was queued.
+            await(writer.barrier());
+            mirror = NodeAudit.confirm(store, new ArrayList<>(totals.twins.values()));
+        }
+        return summary(type, totals, mirror, checkTwins);
     }
 
     /** Edges are counted on one side only (the OUT side when kept), so each edge counts once. */
@@ -136,6 +159,9 @@ public final class ViewAuditRun {
         t.indexRowsStale.addAndGet(r.indexStale());
         if (r.finishedInterruptedApply()) {
             t.interruptedApplies.incrementAndGet();
+        }
+        if (!r.twinDifferences().isEmpty()) {
+            t.twins(r.twinDifferences());
         }
         if (!r.clean()) {
             t.sample(side + " " + node + ": " + describe(r));
@@ -156,7 +182,7 @@ public final class ViewAuditRun {
         return String.join(", ", parts);
     }
 
-    private ObjectNode summary(JobType type, Totals t) {
+    private ObjectNode summary(JobType type, Totals t, List<NodeAudit.Twin> mirror, boolean checkedTwins) {
         ObjectNode out = mapper.createObjectNode();
         out.put("nodes", t.nodes.get());
         out.put("edges", t.edges.get());
@@ -170,7 +196,15 @@ public final class ViewAuditRun {
         out.put("indexRowsMissing", t.indexRowsMissing.get());
         out.put("indexRowsStale", t.indexRowsStale.get());
         out.put("interruptedApplies", t.interruptedApplies.get());
-        boolean clean = t.countMismatches.get() == 0 && t.indexRowsMissing.get() == 0 && t.indexRowsStale.get() == 0;
+        if (checkedTwins) {
+            out.put("sideMismatches", mirror.size() + t.twinOverflow.get());
+            for (NodeAudit.Twin m : mirror) {
+                t.sample("edge " + m.source() + " -> " + m.target() + ": the OUT and IN sides disagree ("
+                        + (m.twinValue() == null ? "one side has no record of it" : "different states") + ")");
+            }
+        }
+        boolean clean = t.countMismatches.get() == 0 && t.indexRowsMissing.get() == 0 && t.indexRowsStale.get() == 0
+                && mirror.isEmpty() && t.twinOverflow.get() == 0;
         out.put(type == JobType.VERIFY ? "exact" : "wasExact", clean);
         if (type != JobType.VERIFY) {
             out.put("repaired", !clean);

@@ -212,6 +212,46 @@ abstract class RandomGraphModelTest {
         assertThat(again.get("edges").asLong()).isEqualTo(activeEdges);
     }
 
+    /**
+     * The two sides of a BOTH view must hold the same edges: an IN record lost, or an OUT record that
+     * holds another state, is reported as a side mismatch, while live applies on both sides during
+     * the verify are not (their differences are gone once the lanes drain).
+     */
+    @Test
+    void verifyFindsSidesThatDisagree() throws Exception {
+        Random random = new Random(11);
+        ViewLayout layout = new ViewLayout(5, FOLLOWS, saltBuckets());
+        applyRandomEvents(random, layout);
+        var audits = new io.sideview.jobs.ViewAuditRun(store, writer, new com.fasterxml.jackson.databind.ObjectMapper());
+        var verify = io.sideview.jobs.JobType.VERIFY;
+        // Writes keep arriving on both sides while the verify runs.
+        List<CompletableFuture<ApplyStatus>> live = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            live.add(writer.apply(layout, new Mutation(MutationType.INSERT, random.nextInt(NODES), random.nextInt(NODES),
+                    1_000_000 + i, Map.of("created_at", (long) i))));
+        }
+        var clean = audits.run(verify, layout, FOLLOWS.indexes(), () -> false, n -> { });
+        live.forEach(CompletableFuture::join);
+        assertThat(clean.get("sideMismatches").asLong()).as(clean.toString()).isZero();
+        assertThat(clean.get("exact").asBoolean()).isTrue();
+
+        // Lose the IN record of one active edge; give the OUT record of another an older state.
+        List<io.sideview.storage.KeyValue> outRows = store.scan(io.sideview.storage.KeyRange.prefix(
+                layout.prefix(Side.OUT, RecordType.STATE, 1L)), false, 100);
+        List<io.sideview.storage.KeyValue> active = outRows.stream().filter(r -> RecordCodec.isActive(r.value())).toList();
+        assertThat(active).hasSizeGreaterThan(1);
+        Object lostTarget = RecordCodec.decodeEdge(active.get(0).value()).other();
+        store.delete(layout.stateKey(Side.IN, lostTarget, 1L));
+        var changed = RecordCodec.decodeEdge(active.get(1).value());
+        store.put(active.get(1).key(), RecordCodec.encodeEdge(changed.other(),
+                new EdgeState(changed.state().insertVersion() - 1, EdgeState.NONE, changed.state().properties())));
+
+        var drift = audits.run(verify, layout, FOLLOWS.indexes(), () -> false, n -> { });
+        assertThat(drift.get("sideMismatches").asLong()).as(drift.toString()).isEqualTo(2);
+        assertThat(drift.get("exact").asBoolean()).isFalse();
+        assertThat(drift.get("samples").toString()).contains("1 -> " + lostTarget, "1 -> " + changed.other());
+    }
+
     /** Every record of the view as hex key -> comparable value: counts by their count only (a rebuild bumps the seq; absent = 0). */
     private Map<String, String> dump(ViewLayout layout) {
         Map<String, String> out = new java.util.TreeMap<>();
