@@ -107,6 +107,11 @@ public class EdgeWriter implements Managed {
         return done;
     }
 
+    /** Makes every apply completed so far durable against a machine crash (see {@link KvStore#sync()}). */
+    public void sync() {
+        store.sync();
+    }
+
     /** Completes once every lane has finished what was queued before this call. */
     public CompletableFuture<Void> barrier() {
         List<CompletableFuture<Void>> all = new ArrayList<>();

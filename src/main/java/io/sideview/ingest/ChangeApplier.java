@@ -40,6 +40,8 @@ public class ChangeApplier implements ChangeSink {
             pending.add(writer.apply(t.target().layout(), t.mutation()));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        // Durable before the caller commits the source offsets past these changes.
+        writer.sync();
         return mapped.deadLetters();
     }
 

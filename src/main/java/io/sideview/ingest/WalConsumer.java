@@ -156,6 +156,8 @@ public class WalConsumer implements Managed {
             }
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        // Durable before the Kafka offsets are committed past these records.
+        writer.sync();
     }
 
     private static void sleep(long ms) {

@@ -29,6 +29,13 @@ public interface KvStore extends AutoCloseable {
     /** Applies the writes in order; each row atomically. */
     void write(List<Write> batch);
 
+    /**
+     * Makes every write acknowledged so far durable against a machine crash, not only a process
+     * crash. Called before source offsets are committed and before a write API answers, once per
+     * batch. RocksDB syncs its WAL; HBase syncs its WAL on every write, so it has nothing to do.
+     */
+    default void sync() {}
+
     /** A cheap round trip to the backend, for health checks. */
     void ping();
 

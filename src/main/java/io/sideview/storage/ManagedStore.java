@@ -75,6 +75,11 @@ public class ManagedStore implements KvStore, Managed {
     }
 
     @Override
+    public void sync() {
+        store().sync();
+    }
+
+    @Override
     public void ping() {
         store().ping();
     }

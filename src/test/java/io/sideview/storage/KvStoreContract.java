@@ -43,6 +43,14 @@ public abstract class KvStoreContract {
     }
 
     @Test
+    void syncKeepsWhatWasWritten() {
+        store.write(List.of(new Write.Put(b("s1"), b("1")), new Write.Put(b("s2"), b("2"))));
+        store.sync();
+        store.sync();
+        assertThat(store.multiGet(List.of(b("s1"), b("s2")))).extracting(String::new).containsExactly("1", "2");
+    }
+
+    @Test
     void putGetDelete() {
         assertThat(store.get(b("a"))).isEmpty();
         store.put(b("a"), b("1"));

@@ -115,6 +115,8 @@ public class MutationResource {
                         "storage failure, retry (applies are idempotent): " + e.getClass().getSimpleName()));
             }
         }
+        // What the answer reports as applied is durable when it is sent.
+        writer.sync();
         return Response.status(anyError ? 207 : 200).entity(new MutationResponse(results)).build();
     }
 
