@@ -364,7 +364,13 @@ public class ShardEngine {
                 // Commit on the shard to applied here; binlog timestamps have 1 s resolution.
                 lastLagMs = Math.max(0, System.currentTimeMillis() - sourceMillis);
             }
-            long now = System.nanoTime();
+            // Applying again: the error that made the engine retry is over.
+            lastError = null;
+            updateRate(System.nanoTime());
+        }
+
+        /** Events/s over the last second or more; a shard with nothing to apply decays to 0 instead of freezing. */
+        private synchronized void updateRate(long now) {
             if (now - rateNanosMark > 1_000_000_000L) {
                 long total = applied.get();
                 rate = (total - rateAppliedMark) / ((now - rateNanosMark) / 1e9);
@@ -374,6 +380,7 @@ public class ShardEngine {
         }
 
         ShardStatus snapshot(String group, String shard, List<String> tables) {
+            updateRate(System.nanoTime());
             Long lag = lastLagMs;
             return new ShardStatus(group, shard, state, tables.stream().map(t -> t.replace("\\.", ".")).toList(), position,
                     lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, java.util.Map.copyOf(backfills));

@@ -48,5 +48,7 @@ class ShardOutageIntegrationTest {
         workload.run(3000);
         ViewVsSql.awaitExact(cdc::http, workload, "after the shard came back", 180);
         assertThat(cdc.healthy("cdc-friends-shard1")).isTrue();
+        var shard1 = cdc.http().get("/v1/ingest/status").json().at("/shards/1");
+        assertThat(shard1.get("lastError").isNull()).as("the outage's error is cleared once changes apply again: %s", shard1).isTrue();
     }
 }
