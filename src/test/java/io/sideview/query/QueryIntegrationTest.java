@@ -164,6 +164,10 @@ class QueryIntegrationTest {
             big.append(i == 0 ? "" : ",").append("{}");
         }
         assertProblem(http().post("/v1/views/follows/mutations", big.append("]}").toString()), 413, "at most 1000");
+        // Over 4 MiB: refused by size before it is parsed.
+        String huge = "{\"mutations\":[],\"pad\":\"" + "x".repeat(4 * 1024 * 1024) + "\"}";
+        assertProblem(http().post("/v1/views/follows/mutations", huge), 413, "at most 4194304 bytes");
+        assertProblem(http().post("/v1/views/follows/mutations", ""), 400, "a body");
     }
 
     @Test

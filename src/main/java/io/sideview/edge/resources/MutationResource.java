@@ -69,7 +69,8 @@ public class MutationResource {
     @Path("/{view}/mutations")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Response mutate(@PathParam("view") String view, @QueryParam("force") boolean force, String body) {
+    public Response mutate(@PathParam("view") String view, @QueryParam("force") boolean force, java.io.InputStream in) {
+        String body = readBounded(in);
         ViewLayout layout = catalog.active(view).layout();
         Binding binding = layout.definition().binding();
         if (binding != null && !force) {
@@ -120,13 +121,30 @@ public class MutationResource {
         return Response.status(anyError ? 207 : 200).entity(new MutationResponse(results)).build();
     }
 
+    /** Reads at most {@link #MAX_BODY_BYTES} + 1 bytes: an oversized batch is refused without buffering all of it. */
+    private static String readBounded(java.io.InputStream in) {
+        if (in == null) {
+            return null;
+        }
+        try {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw ProblemException.badRequest("$", "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static ProblemException tooLarge() {
+        return new ProblemException(new Problem("about:blank", "Batch too large", 413,
+                "body is larger than " + MAX_BODY_BYTES + " bytes", List.of(new FieldError("$", "at most " + MAX_BODY_BYTES + " bytes"))));
+    }
+
     private JsonNode items(String body) {
         if (body == null || body.isBlank()) {
             throw ProblemException.badRequest("$", "a body {\"mutations\": [...]} is required");
-        }
-        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ProblemException(new Problem("about:blank", "Batch too large", 413,
-                    "body is larger than " + MAX_BODY_BYTES + " bytes", List.of(new FieldError("$", "at most " + MAX_BODY_BYTES + " bytes"))));
         }
         JsonNode root;
         try {
