@@ -39,5 +39,6 @@ public class SideviewConfiguration extends Configuration {
     @JsonProperty public Map<String, SourceGroupConfig> getSources() { return sources; }
     @JsonProperty public void setSources(Map<String, SourceGroupConfig> sources) {
         this.sources = sources == null ? Map.of() : Map.copyOf(sources);
+        SourceGroupConfig.checkIdentities(this.sources);
     }
 }

@@ -19,4 +19,33 @@ public record SourceGroupConfig(
     public SourceGroupConfig {
         shards = shards == null ? null : List.copyOf(shards);
     }
+
+    /**
+     * Group names reach topic names, file names and metric names; shard names must be unique in their
+     * group (offsets and history are kept per group and shard); server ids must be unique across every
+     * shard (the source server drops a replica whose id another one uses). Fails start-up with the reason.
+     */
+    public static void checkIdentities(java.util.Map<String, SourceGroupConfig> groups) {
+        java.util.Map<Long, String> serverIds = new java.util.HashMap<>();
+        for (var g : groups.entrySet()) {
+            if (!g.getKey().matches("[a-z][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("source group name '" + g.getKey() + "' must match [a-z][a-z0-9_]{0,62}");
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (ShardConfig shard : g.getValue().shards() == null ? List.<ShardConfig>of() : g.getValue().shards()) {
+                if (shard == null) {
+                    continue;
+                }
+                if (!names.add(shard.name())) {
+                    throw new IllegalArgumentException("shard name '" + shard.name() + "' appears twice in source group '" + g.getKey() + "'");
+                }
+                String where = g.getKey() + "/" + shard.name();
+                String other = serverIds.putIfAbsent(shard.serverId(), where);
+                if (other != null) {
+                    throw new IllegalArgumentException("serverId " + shard.serverId() + " is used by both " + other + " and " + where
+                            + "; each shard needs its own");
+                }
+            }
+        }
+    }
 }

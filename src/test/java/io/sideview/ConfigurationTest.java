@@ -1,0 +1,59 @@
+package io.sideview;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Source groups that would break capture are refused at start-up, with the reason. */
+class ConfigurationTest {
+    private static final YamlConfigurationFactory<SideviewConfiguration> FACTORY = new YamlConfigurationFactory<>(
+            SideviewConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+
+    private static SideviewConfiguration parse(String yaml) throws Exception {
+        Path file = Files.createTempFile("sideview-config-", ".yml");
+        Files.writeString(file, "database:\n  driverClass: org.h2.Driver\n  url: jdbc:h2:mem:config\n" + yaml);
+        return FACTORY.build(new File(file.toString()));
+    }
+
+    private static String group(String name, String... shards) {
+        StringBuilder y = new StringBuilder("  " + name + ":\n    flavor: mariadb\n    shards:\n");
+        for (String s : shards) {
+            String[] parts = s.split(":");
+            y.append("      - {name: ").append(parts[0]).append(", host: 127.0.0.1, port: 3307, user: cdc, serverId: ")
+                    .append(parts[1]).append("}\n");
+        }
+        return y.toString();
+    }
+
+    @Test
+    void wellFormedGroupsParse() throws Exception {
+        SideviewConfiguration c = parse("sources:\n" + group("friends", "shard0:5401", "shard1:5402") + group("likes", "shard0:5403"));
+        assertThat(c.getSources()).containsOnlyKeys("friends", "likes");
+    }
+
+    @Test
+    void aShardNameTwiceInAGroupIsRefused() {
+        assertThatThrownBy(() -> parse("sources:\n" + group("friends", "shard0:5401", "shard0:5402")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("shard name 'shard0' appears twice in source group 'friends'");
+    }
+
+    @Test
+    void aServerIdUsedTwiceIsRefused() {
+        assertThatThrownBy(() -> parse("sources:\n" + group("friends", "shard0:5401") + group("likes", "shard0:5401")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("serverId 5401 is used by both");
+    }
+
+    @Test
+    void aGroupNameThatCannotBeATopicNameIsRefused() {
+        assertThatThrownBy(() -> parse("sources:\n" + group("Friends.v2", "shard0:5401")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("source group name 'Friends.v2' must match");
+    }
+}
