@@ -25,9 +25,18 @@ final class TableCopy {
 
     private TableCopy() {}
 
-    /** MySQL shards through MySQL's own driver (its authentication plugins), MariaDB through MariaDB's. */
+    /**
+     * MySQL shards through MySQL's own driver (its authentication plugins), MariaDB through MariaDB's.
+     * {@code tinyInt1isBit=false}: a TINYINT(1) is read as the number Debezium streams, not a Boolean.
+     */
     static String jdbcUrl(String flavor, ShardConfig shard) {
-        return ("mysql".equals(flavor) ? "jdbc:mysql://" : "jdbc:mariadb://") + shard.host() + ":" + shard.port() + "/";
+        return ("mysql".equals(flavor) ? "jdbc:mysql://" : "jdbc:mariadb://") + shard.host() + ":" + shard.port()
+                + "/?tinyInt1isBit=false";
+    }
+
+    /** A copied value as the stream would carry it (Debezium runs with decimal.handling.mode=double). */
+    static Object asStreamed(Object v) {
+        return v instanceof java.math.BigDecimal d ? (Object) d.doubleValue() : v;
     }
 
     /**
@@ -97,7 +106,7 @@ final class TableCopy {
                 while (rs.next()) {
                     Map<String, Object> row = new HashMap<>();
                     for (String col : columns) {
-                        row.put(col, rs.getObject(col));
+                        row.put(col, asStreamed(rs.getObject(col)));
                     }
                     batch.add(new RowChange(shard.name(), binding.database(), binding.table(), 'r', null, row, at, true));
                     if (batch.size() == BATCH) {

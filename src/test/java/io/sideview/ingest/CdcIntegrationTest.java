@@ -68,18 +68,19 @@ class CdcIntegrationTest {
         assertThat(friendsCopies.asText()).startsWith("DONE");
         for (MariaDbShard s : cdc.shards) {
             s.execute("CREATE TABLE social.blocks (user_id BIGINT NOT NULL, blocked_id BIGINT NOT NULL, created_at BIGINT NOT NULL, "
-                    + "PRIMARY KEY (user_id, blocked_id))");
+                    + "weight DECIMAL(8,2) NOT NULL DEFAULT 12.50, level TINYINT(1) NOT NULL DEFAULT 1, PRIMARY KEY (user_id, blocked_id))");
         }
         for (int u = 0; u < 40; u++) {
-            workload.shardOf(u).execute("INSERT INTO social.blocks VALUES (" + u + ", " + (u + 1) % 40 + ", " + (1000 + u) + ")");
+            workload.shardOf(u).execute("INSERT INTO social.blocks (user_id, blocked_id, created_at) VALUES (" + u + ", " + (u + 1) % 40 + ", " + (1000 + u) + ")");
         }
         String blocksView = """
                 {"name":"blocks","sourceType":"long","targetType":"long","direction":"BOTH",
-                 "properties":[{"name":"created_at","type":"long"}],
+                 "properties":[{"name":"created_at","type":"long"},{"name":"weight","type":"string"},{"name":"level","type":"int"}],
                  "indexes":[{"name":"recent","fields":[{"field":"created_at","order":"DESC"}]}],
                  "binding":{"sourceGroup":"friends","database":"social","table":"blocks","columns":[
                    {"column":"user_id","type":"BIGINT","mapsTo":"source"},{"column":"blocked_id","type":"BIGINT","mapsTo":"target"},
-                   {"column":"created_at","type":"BIGINT","mapsTo":"created_at"}]}}""";
+                   {"column":"created_at","type":"BIGINT","mapsTo":"created_at"},
+                   {"column":"weight","type":"DECIMAL","mapsTo":"weight"},{"column":"level","type":"TINYINT","mapsTo":"level"}]}}""";
         assertThat(http().post("/v1/views", blocksView).status()).isEqualTo(201);
         for (int u = 0; u < 40; u += 4) {
             workload.shardOf(u).execute("DELETE FROM social.blocks WHERE user_id = " + u);
@@ -98,6 +99,19 @@ class CdcIntegrationTest {
             Thread.sleep(300);
         }
         assertThat(blocked).as("40 blocks copied, 10 deleted while streaming").isEqualTo(30);
+        // A streamed row reads exactly like a copied one: DECIMAL and TINYINT(1) values alike.
+        workload.shardOf(1).execute("INSERT INTO social.blocks (user_id, blocked_id, created_at) VALUES (1, 39, 5000)");
+        JsonNode streamed = null;
+        for (int i = 0; i < 100 && (streamed == null || streamed.isEmpty()); i++) {
+            Thread.sleep(100);
+            streamed = http().get("/v1/views/blocks/edge?source=1&target=39").json().get("edges");
+        }
+        JsonNode copied = http().get("/v1/views/blocks/edge?source=1&target=2").json().get("edges");
+        assertThat(streamed).as("streamed block").hasSize(1);
+        assertThat(copied).as("copied block").hasSize(1);
+        assertThat(copied.at("/0/properties/weight").asText()).isEqualTo(streamed.at("/0/properties/weight").asText()).isEqualTo("12.5");
+        assertThat(copied.at("/0/properties/level")).isEqualTo(streamed.at("/0/properties/level"));
+        assertThat(copied.at("/0/properties/level").asInt()).isEqualTo(1);
         JsonNode after = http().get("/v1/ingest/status").json();
         assertThat(after.get("shards")).allSatisfy(s -> assertThat(s.get("tables")).extracting(JsonNode::asText)
                 .containsExactly("social.blocks", "social.friends"));
