@@ -310,25 +310,8 @@ public class JobService implements Managed, JobTracker {
         Live l = live.get(r.id());
         long done = l != null ? l.done : r.done();
         Long total = l != null && l.total != null ? l.total : r.total();
-        Double percent = null;
-        Double rate = null;
-        Long eta = null;
-        if (total != null && total > 0) {
-            percent = Math.min(100.0, Math.round(1000.0 * done / total) / 10.0);
-        } else if ("DONE".equals(r.state())) {
-            percent = 100.0;
-        }
-        if (r.startedAt() != null) {
-            long end = r.finishedAt() != null ? r.finishedAt() : clock.millis();
-            double seconds = Math.max(0.001, (end - r.startedAt()) / 1000.0);
-            rate = Math.round(10.0 * done / seconds) / 10.0;
-            if ("RUNNING".equals(r.state()) && total != null && done > 0 && total > done) {
-                eta = Math.round((total - done) / (done / seconds));
-            } else if ("RUNNING".equals(r.state()) && total != null && done >= total) {
-                eta = 0L;
-            }
-        }
-        return new Job(r.id(), r.type(), r.viewName(), r.detail(), r.state(), total, done, percent, rate, eta,
+        JobProgress p = JobProgress.of(r.state(), total, done, r.startedAt(), r.finishedAt(), clock.millis());
+        return new Job(r.id(), r.type(), r.viewName(), r.detail(), r.state(), total, done, p.percent(), p.ratePerSecond(), p.etaSeconds(),
                 json(r.result()), Instant.ofEpochMilli(r.createdAt()), instant(r.startedAt()),
                 Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()));
     }
