@@ -319,6 +319,13 @@ class UiBrowserIntegrationTest {
         browser.wait.until(d -> d.findElements(By.cssSelector("#all-jobs tbody tr")).stream()
                 .anyMatch(r -> r.getText().contains("REBUILD") && r.getText().contains("nothing to repair")));
         System.out.println("screenshot " + browser.screenshot("jobs"));
+        Dimension wide = browser.driver.manage().window().getSize();
+        browser.driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            System.out.println("screenshot " + browser.screenshot("jobs-phone"));
+        } finally {
+            browser.driver.manage().window().setSize(wide);
+        }
 
         open("#/views");
         browser.wait.until(d -> d.findElement(By.id("views-table")).getText().contains("audited"));
