@@ -45,6 +45,7 @@ else
   : "${DURATION:=300}" "${WARMUP:=30}" "${LAG_DURATION:=120}"; LAG_SETTLE=10
 fi
 
+DRAIN=${DRAIN:-90}
 API=19080; ADMIN=19081; KAFKA=19092; KAFKA_CTL=19093
 MPORTS=(14306 14307)
 for p in $API $ADMIN $KAFKA $KAFKA_CTL "${MPORTS[@]}"; do
@@ -231,7 +232,7 @@ run_corner() { # storage wal
   read -r b0 t0 < <(machine_busy)
   local la0; la0=$(cut -d' ' -f1-3 /proc/loadavg)
   bench ingest-throughput $API "$(IFS=,; echo "${MPORTS[*]}")" "$rate" "$WARMUP" "$DURATION" \
-    "$([ "$wal" = kafka ] && echo "127.0.0.1:$KAFKA" || echo -)" sideview-applier 2 180 "$d/throughput.json"
+    "$([ "$wal" = kafka ] && echo "127.0.0.1:$KAFKA" || echo -)" sideview-applier 2 "$DRAIN" "$d/throughput.json"
   read -r b1 t1 < <(machine_busy)
   {
     printf -- "- %s, CPU during the throughput run (warm-up, window and drain; %s cores):" "$storage + wal $wal" "$(nproc)"
@@ -258,8 +259,8 @@ for s in $STORAGES; do for w in $WALS; do run_corner "$s" "$w"; done; done
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB RAM; load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1); Kafka 4.1.1 (KRaft, one broker, -Xmx512m); HBase 2.6.3 local mode (-Xmx1g); Sideview $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes)') (-Xmx1g, G1, applyLanes ${LANES:-default 4})"
   echo "- 2 MariaDB shards (ROW binlog, FULL images), table social.friends (docs/examples/friends.sql), view docs/examples/friends-view.json (direction BOTH: 2 node sides per change); wal kafka: WAL topic 12 partitions"
-  echo "- throughput: target ${RATE_R}/s (RocksDB), ${RATE_H}/s (HBase); ${WARMUP} s warm-up + ${DURATION} s window; applied changes sampled every second; drain bounded at 180 s"
-  echo "- lag: markers every 100 ms for ${LAG_DURATION} s (after ${LAG_SETTLE} s) under ${LAG_RATE} changes/s; commit on the shard → visible through GET /edge, polled every 2 ms"
+  echo "- throughput: target ${RATE_R}/s (RocksDB), ${RATE_H}/s (HBase); ${WARMUP} s warm-up + ${DURATION} s window; applied changes sampled every second; drain bounded at ${DRAIN} s"
+  echo "- lag: markers every 100 ms for ${LAG_DURATION} s (after ${LAG_SETTLE} s) under ${LAG_RATE} changes/s; commit on the shard → visible through GET /edge, polled every 5 ms by one thread in multi-get requests (up to 100 markers each)"
   echo "- service log ERROR lines per corner: $(for d in "$WORK"/*/errors.txt; do printf '%s %s; ' "$(basename "$(dirname "$d")")" "$(cat "$d")"; done)"
 } > "$WORK/meta.md"
 bench ingest-report "$WORK" "$BENCH/results/ingest-$STAMP.md" > /dev/null

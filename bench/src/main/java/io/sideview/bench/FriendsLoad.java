@@ -93,11 +93,12 @@ final class FriendsLoad implements Runnable {
                 last = now;
                 long behind = (long) due - committed.get();
                 // About 50 transactions per second per shard; catch up with bigger ones when late.
-                int batch = (int) Math.min(500, Math.max(1, Math.min(behind, Math.max(1, rate / 50))));
-                if (behind < batch || behind <= 0) {
+                int least = (int) Math.min(500, Math.max(1, rate / 50));
+                if (behind < least) {
                     Thread.sleep(2);
                     continue;
                 }
+                int batch = (int) Math.min(Math.max(least, behind), Math.min(2_000, state.length / 4));
                 java.util.BitSet used = new java.util.BitSet(state.length);
                 java.util.Arrays.fill(pending, 0);
                 for (int n = 0; n < batch; n++) {
