@@ -87,7 +87,7 @@ mvn -q -B -f "$BENCH/pom.xml" package -DskipTests
 DEP=org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
 mvn -q -B -f "$BENCH/pom.xml" $DEP -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
 BENCH_CP="$BENCH/target/classes:$(cat "$WORK/cp.txt")"
-bench() { java -Xmx1g -cp "$BENCH_CP" io.sideview.bench.Bench "$@"; }
+bench() { java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENCH_CP" io.sideview.bench.Bench "$@"; }
 case " $WALS " in *" kafka "*)
   mvn -q -B -f "$BENCH/kafka/pom.xml" $DEP -Dmdep.outputFile="$WORK/kafka-cp.txt" ;;
 esac
@@ -261,6 +261,9 @@ for s in $STORAGES; do for w in $WALS; do run_corner "$s" "$w"; done; done
   echo "- 2 MariaDB shards (ROW binlog, FULL images), table social.friends (docs/examples/friends.sql), view docs/examples/friends-view.json (direction BOTH: 2 node sides per change); wal kafka: WAL topic 12 partitions"
   echo "- throughput: target ${RATE_R}/s (RocksDB), ${RATE_H}/s (HBase); ${WARMUP} s warm-up + ${DURATION} s window; applied changes sampled every second; drain bounded at ${DRAIN} s"
   echo "- lag: markers every 100 ms for ${LAG_DURATION} s (after ${LAG_SETTLE} s) under ${LAG_RATE} changes/s; commit on the shard → visible through GET /edge, polled every 5 ms by one thread in multi-get requests (up to 100 markers each)"
+  if awk -v n="$(nproc)" -v a="$LOAD_BEFORE" -v b="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN{split(a,x," ");split(b,y," ");exit !(x[1]>n/2 || y[3]>n+4)}'; then
+    echo "- **the machine was busy**: the load average (above) says other work shared the $(nproc) cores during the run; compare the per-process CPU seconds under Details, and re-run on a quiet machine before quoting the numbers"
+  fi
   echo "- service log ERROR lines per corner: $(for d in "$WORK"/*/errors.txt; do printf '%s %s; ' "$(basename "$(dirname "$d")")" "$(cat "$d")"; done)"
 } > "$WORK/meta.md"
 bench ingest-report "$WORK" "$BENCH/results/ingest-$STAMP.md" > /dev/null
