@@ -262,7 +262,7 @@ for s in $STORAGES; do for w in $WALS; do run_corner "$s" "$w"; done; done
   echo "- throughput: target ${RATE_R}/s (RocksDB), ${RATE_H}/s (HBase); ${WARMUP} s warm-up + ${DURATION} s window; applied changes sampled every second; drain bounded at ${DRAIN} s"
   echo "- lag: markers every 100 ms for ${LAG_DURATION} s (after ${LAG_SETTLE} s) under ${LAG_RATE} changes/s; commit on the shard → visible through GET /edge, polled every 5 ms by one thread in multi-get requests (up to 100 markers each)"
   if awk -v n="$(nproc)" -v a="$LOAD_BEFORE" -v b="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN{split(a,x," ");split(b,y," ");exit !(x[1]>n/2 || y[3]>n+4)}'; then
-    echo "- **the machine was busy**: the load average (above) says other work shared the $(nproc) cores during the run; compare the per-process CPU seconds under Details, and re-run on a quiet machine before quoting the numbers"
+    echo "- **the machine was probably busy**: the load average (above; this benchmark alone keeps it near 4-6) suggests other work shared the $(nproc) cores; compare the per-process CPU seconds under Details, and re-run on a quiet machine before quoting the numbers"
   fi
   echo "- service log ERROR lines per corner: $(for d in "$WORK"/*/errors.txt; do printf '%s %s; ' "$(basename "$(dirname "$d")")" "$(cat "$d")"; done)"
 } > "$WORK/meta.md"
