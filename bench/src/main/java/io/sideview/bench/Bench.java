@@ -45,6 +45,13 @@ public final class Bench {
             case "measure-mariadb" -> measureMariadb(Path.of(args[1]), ports(args[2]), Double.parseDouble(args[3]),
                     Double.parseDouble(args[4]), Integer.parseInt(args[5]), Path.of(args[6]));
             case "report" -> Report.write(Path.of(args[1]), Path.of(args[2]));
+            // ingest benchmark (bench/ingest.sh)
+            case "ingest-throughput" -> IngestBench.throughput(Integer.parseInt(args[1]), ports(args[2]),
+                    Double.parseDouble(args[3]), Double.parseDouble(args[4]), Double.parseDouble(args[5]), args[6], args[7],
+                    Integer.parseInt(args[8]), Integer.parseInt(args[9]), Path.of(args[10]));
+            case "ingest-lag" -> IngestLag.lag(Integer.parseInt(args[1]), ports(args[2]), Double.parseDouble(args[3]),
+                    Double.parseDouble(args[4]), Double.parseDouble(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
+            case "ingest-report" -> IngestReport.write(Path.of(args[1]), Path.of(args[2]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
