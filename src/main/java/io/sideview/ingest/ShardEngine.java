@@ -232,7 +232,10 @@ public class ShardEngine {
         // Heartbeats carry the binlog position even when no captured table changes, so an engine
         // that has seen nothing yet still commits where it is and resumes there after a restart.
         p.setProperty("heartbeat.interval.ms", "1000");
-        p.setProperty("connect.keep.alive.interval.ms", "2000");
+        // The keep-alive declares the binlog connection lost when no packet was read for this long. A reader
+        // held back by a busy applier (backpressure) reads nothing meanwhile: at 2 s it reconnected over and
+        // over under load (bench/ingest.sh), redoing work. A stopped shard closes the socket at once anyway.
+        p.setProperty("connect.keep.alive.interval.ms", "15000");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         p.setProperty("offset.storage.file.filename", dir.resolve("offsets.dat").toString());
         p.setProperty("offset.flush.interval.ms", "1000");
