@@ -76,7 +76,9 @@ export async function ingestPage() {
         while (values.length > SAMPLES) values.shift();
         history.set(k, values);
       }
-      summary.textContent = `WAL: ${status.wal} · ${status.shards.length} shard(s) · ${status.pendingDeadLetters} pending dead letter(s) · refreshed ${new Date().toLocaleTimeString()}`;
+      const c = status.walConsumer;
+      const consumer = c ? ` · WAL consumer: ${c.applied} applied, ${c.lagRecords ?? '?'} behind, lag ${fmtLag(c.lagMs)}${c.lastError ? ' · error: ' + c.lastError : ''}` : '';
+      summary.textContent = `WAL: ${status.wal}${consumer} · ${status.shards.length} shard(s) · ${status.pendingDeadLetters} pending dead letter(s) · refreshed ${new Date().toLocaleTimeString()}`;
       shardsHost.replaceChildren(status.shards.length === 0
         ? h('p', {}, 'No source group is configured: nothing is captured.')
         : h('div', { class: 'table-wrap' }, h('table', { id: 'shards-table' },

@@ -122,11 +122,12 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         ChangeApplier applier = new ChangeApplier(edges.writer(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
         WalConfig wal = config.getWal();
         ChangeSink sink = applier;
+        WalConsumer consumer = null;
         if (wal.isKafka()) {
             WalPublisher publisher = new WalPublisher(wal.kafka(), applier, environment.getObjectMapper());
             environment.lifecycle().manage(publisher);
-            environment.lifecycle().manage(new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(),
-                    environment.getObjectMapper(), deadLetters));
+            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), environment.getObjectMapper(), deadLetters);
+            environment.lifecycle().manage(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;
         }
@@ -134,6 +135,9 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 Path.of(config.getStorage().dataDir(), "ingest"), sink, deadLetters,
                 jdbi.onDemand(BackfillDao.class), edges.jobs(), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
+        if (consumer != null) {
+            ingest.walConsumer(consumer::status, environment.metrics());
+        }
         // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
         environment.lifecycle().manage(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));

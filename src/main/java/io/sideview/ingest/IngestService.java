@@ -8,6 +8,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.ViewLayout;
 import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.api.ShardStatus;
+import io.sideview.ingest.api.WalConsumerStatus;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.jobs.JobTracker;
@@ -29,6 +30,7 @@ public class IngestService implements Managed {
     private final int saltBuckets;
     private final DeadLetterDao deadLetters;
     private final String walMode;
+    private volatile java.util.function.Supplier<WalConsumerStatus> walConsumer = () -> null;
     private final List<ShardEngine> engines = new ArrayList<>();
     private volatile List<ViewDescriptor> views = List.of();
 
@@ -96,7 +98,15 @@ public class IngestService implements Managed {
 
     public IngestStatus status() {
         long pending = deadLetters.pending();
-        return new IngestStatus(walMode, engines.stream().map(ShardEngine::status).toList(), pending);
+        return new IngestStatus(walMode, engines.stream().map(ShardEngine::status).toList(), pending, walConsumer.get());
+    }
+
+    /** wal: kafka: where the status and the gauges read the applying half from. */
+    public void walConsumer(java.util.function.Supplier<WalConsumerStatus> status, MetricRegistry metrics) {
+        this.walConsumer = status;
+        metrics.register("ingest.wal.applied", (Gauge<Long>) () -> status.get().applied());
+        metrics.register("ingest.wal.lagRecords", (Gauge<Long>) () -> status.get().lagRecords());
+        metrics.register("ingest.wal.lagMs", (Gauge<Long>) () -> status.get().lagMs());
     }
 
     private void refresh() {

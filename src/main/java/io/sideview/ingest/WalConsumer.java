@@ -11,6 +11,7 @@ import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.MutationParser;
 import io.sideview.edge.Side;
 import io.sideview.edge.ViewCatalog;
+import io.sideview.ingest.api.WalConsumerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,6 +51,9 @@ public class WalConsumer implements Managed {
     private final AtomicLong applied = new AtomicLong();
     private volatile boolean running;
     private volatile String lastError;
+    private volatile Long lagRecords;
+    private volatile Long lagMs;
+    private long lagCheckedAt;
 
     public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer, ObjectMapper mapper,
                        DeadLetterDao deadLetters) {
@@ -66,6 +70,36 @@ public class WalConsumer implements Managed {
 
     public String lastError() {
         return lastError;
+    }
+
+    public WalConsumerStatus status() {
+        return new WalConsumerStatus(applied.get(), lagRecords, lagMs, lastError);
+    }
+
+    /** After a poll is applied and committed: the newest record's age, and (once a second) the backlog. */
+    private void measureLag(KafkaConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records) {
+        long newest = Long.MIN_VALUE;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            newest = Math.max(newest, r.timestamp());
+        }
+        long now = System.currentTimeMillis();
+        if (newest != Long.MIN_VALUE) {
+            lagMs = Math.max(0, now - newest);
+        }
+        if (records.isEmpty() ? now - lagCheckedAt < 5000 : now - lagCheckedAt < 1000) {
+            return;
+        }
+        lagCheckedAt = now;
+        var assigned = consumer.assignment();
+        long behind = 0;
+        for (var e : consumer.endOffsets(assigned, Duration.ofSeconds(2)).entrySet()) {
+            behind += Math.max(0, e.getValue() - consumer.position(e.getKey(), Duration.ofSeconds(2)));
+        }
+        lagRecords = behind;
+        if (behind == 0) {
+            // Nothing waits: the age of the last record applied says nothing about now.
+            lagMs = 0L;
+        }
     }
 
     @Override
@@ -105,13 +139,13 @@ public class WalConsumer implements Managed {
                 });
                 while (running) {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-                    if (records.isEmpty()) {
-                        continue;
+                    if (!records.isEmpty()) {
+                        apply(records);
+                        consumer.commitSync();
+                        applied.addAndGet(records.count());
+                        lastError = null;
                     }
-                    apply(records);
-                    consumer.commitSync();
-                    applied.addAndGet(records.count());
-                    lastError = null;
+                    measureLag(consumer, records);
                 }
             } catch (RuntimeException e) {
                 lastError = e.toString();

@@ -49,6 +49,15 @@ class KafkaHBaseCdcIntegrationTest {
 
         JsonNode status = cdc.http().get("/v1/ingest/status").json();
         assertThat(status.get("wal").asText()).isEqualTo("kafka");
+        // The applying half: records applied, nothing left behind.
+        JsonNode consumer = status.get("walConsumer");
+        for (int i = 0; i < 100 && !consumer.get("lagRecords").isNumber(); i++) {
+            Thread.sleep(100);
+            consumer = cdc.http().get("/v1/ingest/status").json().get("walConsumer");
+        }
+        assertThat(consumer.get("applied").asLong()).as(consumer.toString()).isPositive();
+        assertThat(consumer.get("lagRecords").asLong()).as(consumer.toString()).isZero();
+        assertThat(consumer.get("lastError").isNull()).isTrue();
         assertThat(cdc.healthy("wal-kafka")).isTrue();
         assertThat(cdc.healthy("storage")).isTrue();
     }
