@@ -58,16 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ build
-JAR=$ROOT/target/sideview.jar
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
-  log "building the service ($ROOT)"
-  mvn -q -B -f "$ROOT/pom.xml" package -DskipTests
-fi
-log "building the harness"
-mvn -q -B -f "$BENCH/pom.xml" package -DskipTests
-DEP=org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
-mvn -q -B -f "$BENCH/pom.xml" $DEP -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt"
-BENCH_CP="$BENCH/target/classes:$(cat "$WORK/cp.txt")"
+. "$BENCH/build.sh"
 bench() { java -Xmx2g -cp "$BENCH_CP" io.sideview.bench.Bench "$@"; }
 # HBase's JDK 11+ flags (recipes/hbase.md); harmless for RocksDB, so both runs use the same JVM flags
 JFLAGS=(--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
