@@ -86,7 +86,7 @@ public class WalConsumer implements Managed {
         if (newest != Long.MIN_VALUE) {
             lagMs = Math.max(0, now - newest);
         }
-        if (records.isEmpty() ? now - lagCheckedAt < 5000 : now - lagCheckedAt < 1000) {
+        if (now - lagCheckedAt < 1000) {
             return;
         }
         lagCheckedAt = now;
