@@ -99,6 +99,8 @@ public final class ViewAuditRun {
                 if (cancelled.getAsBoolean() || failure.get() != null) {
                     return false;
                 }
+                // Reported from this thread: the lanes carry live applies and must not wait on the metadata DB.
+                progress.accept(done.get());
                 try {
                     window.acquire();
                 } catch (InterruptedException e) {
@@ -113,7 +115,7 @@ public final class ViewAuditRun {
                                 } else {
                                     add(totals, side, side == primary, node, report);
                                 }
-                                progress.accept(done.incrementAndGet());
+                                done.incrementAndGet();
                             } finally {
                                 window.release();
                             }
@@ -128,6 +130,7 @@ public final class ViewAuditRun {
         if (!window.tryAcquire(IN_FLIGHT, 10, TimeUnit.MINUTES)) {
             throw new IllegalStateException("nodes still in flight after 10 minutes");
         }
+        progress.accept(done.get());
         if (failure.get() != null) {
             throw new IllegalStateException("a node could not be checked: " + failure.get().getMessage(), failure.get());
         }
