@@ -52,6 +52,15 @@ public enum MetadataDatabases {
     /** A new, empty database on this engine, described as Dropwizard config. */
     public abstract DataSourceFactory create();
 
+    /** A new database with the real migrations applied, started; the caller stops it. */
+    public io.dropwizard.db.ManagedDataSource migrated(String name) throws Exception {
+        DataSourceFactory factory = create();
+        io.sideview.ops.MigrationGuard.run(factory, new com.codahale.metrics.MetricRegistry(), true);
+        io.dropwizard.db.ManagedDataSource dataSource = factory.build(new com.codahale.metrics.MetricRegistry(), name);
+        dataSource.start();
+        return dataSource;
+    }
+
     private static DataSourceFactory factory(String driver, String url, String user, String password) {
         DataSourceFactory f = new DataSourceFactory();
         f.setDriverClass(driver);

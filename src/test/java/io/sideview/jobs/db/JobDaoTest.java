@@ -2,11 +2,8 @@ package io.sideview.jobs.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
-import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.sideview.MetadataDatabases;
-import io.sideview.ops.MigrationGuard;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
@@ -18,10 +15,7 @@ class JobDaoTest {
     private ManagedDataSource dataSource;
 
     private JobDao dao(MetadataDatabases engine) throws Exception {
-        DataSourceFactory factory = engine.create();
-        MigrationGuard.run(factory, new MetricRegistry(), true);
-        dataSource = factory.build(new MetricRegistry(), "job-dao-test");
-        dataSource.start();
+        dataSource = engine.migrated("job-dao-test");
         return Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin()).onDemand(JobDao.class);
     }
 

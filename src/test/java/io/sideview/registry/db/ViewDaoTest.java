@@ -3,11 +3,8 @@ package io.sideview.registry.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.codahale.metrics.MetricRegistry;
-import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.sideview.MetadataDatabases;
-import io.sideview.ops.MigrationGuard;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,10 +23,7 @@ class ViewDaoTest {
     private ManagedDataSource dataSource;
 
     private ViewDao dao(MetadataDatabases engine) throws Exception {
-        DataSourceFactory factory = engine.create();
-        MigrationGuard.run(factory, new MetricRegistry(), true);
-        dataSource = factory.build(new MetricRegistry(), "dao-test");
-        dataSource.start();
+        dataSource = engine.migrated("dao-test");
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         return jdbi.onDemand(ViewDao.class);
     }
