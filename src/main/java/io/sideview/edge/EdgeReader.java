@@ -1,12 +1,15 @@
 package io.sideview.edge;
 
 import io.sideview.edge.RecordCodec.DecodedEdge;
+import io.sideview.registry.model.IdType;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.registry.model.PropertyDef;
+import io.sideview.registry.model.PropertyType;
 import io.sideview.storage.Bytes;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
+import io.sideview.storage.codec.OrderedCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -111,7 +114,7 @@ public class EdgeReader {
      * of the two nodes' state rows, both sorted by target. {@code after} is the last target's encoding.
      */
     public Page<Object> mutual(ViewLayout layout, Object a, Object b, byte[] after, int limit) {
-        if (adjacency.enabled() && layout.definition().targetType() == io.sideview.registry.model.IdType.LONG) {
+        if (adjacency.enabled() && layout.definition().targetType() == IdType.LONG) {
             long[] ta = cachedTargets(layout, a);
             long[] tb = ta == null ? null : cachedTargets(layout, b);
             if (ta != null && tb != null) {
@@ -182,8 +185,8 @@ public class EdgeReader {
         int i = 0;
         int j = 0;
         if (after != null) {
-            long last = (Long) io.sideview.storage.codec.OrderedCodec.read(new io.sideview.storage.codec.OrderedCodec.Reader(after, 0),
-                    io.sideview.registry.model.PropertyType.LONG, false, false);
+            long last = (Long) OrderedCodec.read(new OrderedCodec.Reader(after, 0),
+                    PropertyType.LONG, false, false);
             i = firstAbove(a, last);
             j = firstAbove(b, last);
         }
@@ -196,7 +199,7 @@ public class EdgeReader {
                 j++;
             } else {
                 if (out.size() == limit) {
-                    return new Page<>(out, ViewLayout.id(io.sideview.registry.model.IdType.LONG, lastId));
+                    return new Page<>(out, ViewLayout.id(IdType.LONG, lastId));
                 }
                 lastId = a[i];
                 out.add(lastId);
