@@ -21,6 +21,7 @@ import io.sideview.api.ViolationProblemMapper;
 import io.sideview.api.WebApplicationProblemMapper;
 import io.sideview.auth.AuthWiring;
 import io.sideview.auth.MeResource;
+import io.sideview.auth.ReadAccess;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.ops.ViewStatsResource;
 import io.sideview.registry.DefinitionParser;
@@ -50,12 +51,15 @@ import io.sideview.jobs.resources.JobResource;
 import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
 import io.sideview.query.CursorSecrets;
-import io.sideview.query.resources.QueryResource;
+import io.sideview.query.QueryFilter;
+import io.sideview.query.QueryService;
 import io.sideview.storage.KvStore;
 import io.sideview.storage.ManagedStore;
 import io.sideview.storage.StorageConfig;
 import io.sideview.storage.StorageHealthCheck;
+import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 
@@ -160,8 +164,12 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.lifecycle().manage(jobs);
         environment.jersey().register(new JobResource(jobs));
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
-        environment.jersey().register(new QueryResource(catalog,
-                new EdgeReader(store, config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs));
+        QueryService queries = new QueryService(catalog,
+                new EdgeReader(store, config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs);
+        // The read shapes are served by a filter in front of Jersey (why: QueryFilter's comment).
+        environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
+                        environment.getObjectMapper(), environment.metrics()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
         environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
         return new Edges(writer, catalog, jobs, store);
     }

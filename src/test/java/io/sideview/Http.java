@@ -15,16 +15,26 @@ import java.net.URI;
 public final class Http {
     private final Client client;
     private final String base;
-    private final String token;
+    /** The Authorization header sent, or null. */
+    private final String authorization;
 
     public Http(Client client, String base, String token) {
+        this(client, base, token, true);
+    }
+
+    private Http(Client client, String base, String token, boolean bearer) {
         this.client = client;
         this.base = base;
-        this.token = token;
+        this.authorization = token == null ? null : bearer ? "Bearer " + token : token;
     }
 
     public Http withToken(String newToken) {
         return new Http(client, base, newToken);
+    }
+
+    /** Sends this Authorization header as it is (another scheme, another case). */
+    public Http withAuthorization(String header) {
+        return new Http(client, base, header, false);
     }
 
     public record Reply(int status, String mediaType, URI location, String body, String challenge) {
@@ -63,7 +73,7 @@ public final class Http {
 
     private Invocation.Builder request(String path) {
         Invocation.Builder b = client.target(base + path).request();
-        return token == null ? b : b.header("Authorization", "Bearer " + token);
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     private static Reply read(Response r) {

@@ -10,6 +10,7 @@ import io.sideview.Http;
 import io.sideview.SideviewApplication;
 import io.sideview.SideviewConfiguration;
 import io.sideview.TestApps;
+import io.sideview.query.QueryFilter;
 import jakarta.ws.rs.Path;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ class OpenApiIntegrationTest {
         }
     }
 
-    /** "METHOD /template" for every resource method Jersey serves, from the app's own resource config. */
+    /** "METHOD /template" for every resource method Jersey serves, from the app's own resource config, and QueryFilter's. */
     private static Set<String> servedEndpoints() {
         ResourceConfig config = APP.getEnvironment().jersey().getResourceConfig();
         List<Resource> roots = new ArrayList<>(config.getResources());
@@ -139,6 +140,8 @@ class OpenApiIntegrationTest {
         for (Resource r : roots) {
             walk(r, "", out);
         }
+        // The read shapes are served in front of Jersey.
+        out.addAll(QueryFilter.endpoints());
         return out;
     }
 

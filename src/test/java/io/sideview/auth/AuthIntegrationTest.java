@@ -64,6 +64,38 @@ class AuthIntegrationTest {
         assertThat(anonymous.withToken("reader-secret").get("/v1/views/auth_follows").status()).isEqualTo(200);
     }
 
+    /** The read shapes are served in front of Jersey (QueryFilter): the same rule must hold there. */
+    @Test
+    void queriesNeedAReadToken() {
+        Http admin = anonymous.withToken("admin-secret-1");
+        assertThat(admin.post("/v1/views", Examples.json("follows-view.json").put("name", "auth_reads").toString()).status())
+                .isEqualTo(201);
+        assertThat(admin.post("/v1/views/auth_reads/mutations", Examples.text("follows-mutations.json")).status())
+                .isEqualTo(200);
+        for (String query : new String[] {"/count?start=1", "/edge?source=1&target=2", "/scan?start=1",
+                                          "/scan?start=3&direction=IN&index=recent", "/mutual?a=1&b=2"}) {
+            Http.Reply none = anonymous.get("/v1/views/auth_reads" + query);
+            assertThat(none.status()).as(query).isEqualTo(401);
+            assertThat(none.isProblem()).as(query).isTrue();
+            assertThat(none.challenge()).as(query).startsWith("Bearer");
+            assertThat(anonymous.withToken("reader-secretX").get("/v1/views/auth_reads" + query).status()).as(query)
+                    .isEqualTo(401);
+            assertThat(anonymous.withToken("reader-secret").get("/v1/views/auth_reads" + query).status()).as(query)
+                    .isEqualTo(200);
+            assertThat(admin.get("/v1/views/auth_reads" + query).status()).as(query).isEqualTo(200);
+        }
+        Http.Reply count = anonymous.withToken("reader-secret").get("/v1/views/auth_reads/count?start=1");
+        assertThat(count.json().get("counts").get(0).get("count").asLong()).isEqualTo(2);
+        // Like the rest of the API (Dropwizard's OAuth filter), a token may come as access_token.
+        assertThat(anonymous.get("/v1/views/auth_reads/count?start=1&access_token=reader-secret").status()).isEqualTo(200);
+        assertThat(anonymous.get("/v1/views/auth_reads/count?start=1&access_token=nope").status()).isEqualTo(401);
+        // The scheme is Bearer, any case; anything else is refused.
+        assertThat(anonymous.withAuthorization("bearer reader-secret").get("/v1/views/auth_reads/count?start=1")
+                .status()).isEqualTo(200);
+        assertThat(anonymous.withAuthorization("Basic reader-secret").get("/v1/views/auth_reads/count?start=1")
+                .status()).isEqualTo(401);
+    }
+
     @Test
     void whoAmITellsTheRole() {
         assertThat(anonymous.get("/v1/me").status()).isEqualTo(401);

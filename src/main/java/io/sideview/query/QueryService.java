@@ -1,49 +1,31 @@
-package io.sideview.query.resources;
+package io.sideview.query;
 
 import static io.sideview.api.Texts.abbreviate;
 
-import com.codahale.metrics.annotation.ExceptionMetered;
-import com.codahale.metrics.annotation.ResponseMetered;
-import com.codahale.metrics.annotation.Timed;
 import io.sideview.api.ProblemException;
-import io.sideview.auth.Roles;
 import io.sideview.edge.Edge;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.Side;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.ViewLayout;
-import io.sideview.query.CursorCodec;
-import io.sideview.query.Ids;
-import io.sideview.query.RangeParser;
+import io.sideview.jobs.JobService;
 import io.sideview.query.api.CountResponse;
 import io.sideview.query.api.EdgesResponse;
 import io.sideview.query.api.MutualResponse;
 import io.sideview.query.api.ScanResponse;
 import io.sideview.registry.model.IdType;
-import io.sideview.jobs.JobService;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KeyRange;
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The query API. Ids travel as query parameters so any id is safe in a URL (no path segment
- * decoding). Errors: 400 bad parameter, range or cursor; 401/403 auth; 404 unknown view or index;
- * 409 deactivated view or a direction the view does not keep.
+ * The four read shapes of a view, from raw query-parameter text to an answer record. Knows nothing of
+ * HTTP: {@link QueryFilter} serves it. Every refusal is a {@link ProblemException} naming the parameter:
+ * 400 bad parameter, range or cursor; 404 unknown view or index; 409 deactivated view, an index still
+ * being built, or a direction the view does not keep.
  */
-@Path("/v1/views")
-@Produces(MediaType.APPLICATION_JSON)
-@Timed
-@ResponseMetered
-@ExceptionMetered
-public class QueryResource {
+public class QueryService {
     public static final int MAX_PAIRS = 100;
     public static final int MAX_COUNT_STARTS = 100;
     public static final int DEFAULT_LIMIT = 20;
@@ -54,18 +36,15 @@ public class QueryResource {
     private final CursorCodec cursors;
     private final JobService jobs;
 
-    public QueryResource(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors, JobService jobs) {
-        this.jobs = jobs;
+    public QueryService(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors, JobService jobs) {
         this.catalog = catalog;
         this.reader = reader;
         this.cursors = cursors;
+        this.jobs = jobs;
     }
 
-    @GET
-    @Path("/{view}/edge")
-    @RolesAllowed({Roles.ADMIN, Roles.READER})
-    public EdgesResponse edge(@PathParam("view") String view, @QueryParam("source") List<String> sources,
-                              @QueryParam("target") List<String> targets) {
+    /** Get / multi-get: the active edges among the source x target pairs (at most {@value #MAX_PAIRS}). */
+    public EdgesResponse edge(String view, List<String> sources, List<String> targets) {
         ViewLayout layout = catalog.active(view).layout();
         List<Object> s = Ids.parseAll("source", sources, layout.definition().sourceType(), MAX_PAIRS);
         List<Object> t = Ids.parseAll("target", targets, layout.definition().targetType(), MAX_PAIRS);
@@ -76,11 +55,7 @@ public class QueryResource {
         return new EdgesResponse(reader.get(layout, s, t));
     }
 
-    @GET
-    @Path("/{view}/count")
-    @RolesAllowed({Roles.ADMIN, Roles.READER})
-    public CountResponse count(@PathParam("view") String view, @QueryParam("start") List<String> starts,
-                               @QueryParam("direction") String direction) {
+    public CountResponse count(String view, List<String> starts, String direction) {
         ViewLayout layout = catalog.active(view).layout();
         Side side = side(layout, direction);
         List<Object> nodes = Ids.parseAll("start", starts, nodeType(layout, side), MAX_COUNT_STARTS);
@@ -92,13 +67,8 @@ public class QueryResource {
         return new CountResponse(out);
     }
 
-    @GET
-    @Path("/{view}/scan")
-    @RolesAllowed({Roles.ADMIN, Roles.READER})
-    public ScanResponse scan(@PathParam("view") String view, @QueryParam("start") String start,
-                             @QueryParam("direction") String direction, @QueryParam("index") String indexName,
-                             @QueryParam("limit") String limitText, @QueryParam("cursor") String cursor,
-                             @QueryParam("range") List<String> ranges) {
+    public ScanResponse scan(String view, String start, String direction, String indexName, String limitText,
+                             String cursor, List<String> ranges) {
         ViewLayout layout = catalog.active(view).layout();
         Side side = side(layout, direction);
         Object node = Ids.parse("start", start, nodeType(layout, side));
@@ -106,7 +76,7 @@ public class QueryResource {
         IndexDef index = null;
         KeyRange range;
         if (indexName == null || indexName.isEmpty()) {
-            if (ranges != null && !ranges.isEmpty()) {
+            if (!ranges.isEmpty()) {
                 throw ProblemException.badRequest("range", "ranges need an index");
             }
             range = reader.stateRange(layout, side, node);
@@ -114,7 +84,7 @@ public class QueryResource {
             index = layout.definition().index(indexName).orElseThrow(() -> ProblemException.notFound(
                     "view '" + view + "' has no index named '" + abbreviate(indexName) + "'"));
             jobs.requireReady(layout.viewId(), index);
-            range = RangeParser.plan(layout, index, layout.indexPrefix(side, node, index), ranges == null ? List.of() : ranges);
+            range = RangeParser.plan(layout, index, layout.indexPrefix(side, node, index), ranges);
         }
         String scope = "scan|" + layout.viewId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());
         byte[] after = cursor == null || cursor.isEmpty() ? null : cursors.decode(scope, cursor);
@@ -122,11 +92,7 @@ public class QueryResource {
         return new ScanResponse(page.items(), page.lastKey() == null ? null : cursors.encode(scope, page.lastKey()));
     }
 
-    @GET
-    @Path("/{view}/mutual")
-    @RolesAllowed({Roles.ADMIN, Roles.READER})
-    public MutualResponse mutual(@PathParam("view") String view, @QueryParam("a") String a, @QueryParam("b") String b,
-                                 @QueryParam("limit") String limitText, @QueryParam("cursor") String cursor) {
+    public MutualResponse mutual(String view, String a, String b, String limitText, String cursor) {
         ViewLayout layout = catalog.active(view).layout();
         if (!layout.definition().direction().keepsOut()) {
             throw ProblemException.conflict("direction", "view '" + view + "' keeps only the IN side; mutual needs OUT");

@@ -1,0 +1,159 @@
+package io.sideview.query;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.sideview.api.FieldError;
+import io.sideview.api.Problem;
+import io.sideview.api.ProblemException;
+import io.sideview.auth.ReadAccess;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code GET /api/v1/views/{view}/edge|count|scan|mutual} in front of Jersey (other methods on
+ * those paths: 405); every other request under {@code /api/v1/views/} goes on to Jersey unchanged.
+ *
+ * <p>Why not a Jersey resource: these four are the product's hot path, and on this 2-core target
+ * Jersey's per-request machinery (routing, filters, providers, per-method metric listeners) cost more
+ * CPU than the query itself (docs/benchmarks.md: ~80 of ~120 µs per count). This filter does only
+ * what those endpoints need, with the same contract as the rest of the API: the same bearer-token rule
+ * ({@link ReadAccess}), the same problem+json refusals with the field and the reason, the same JSON
+ * mapper, and a timer per shape ({@code io.sideview.query.QueryFilter.<shape>}).
+ */
+public class QueryFilter implements Filter {
+    /** Where the filter is mapped (the app context's path, Jersey lives under /api). */
+    public static final String MAPPING = "/api/v1/views/*";
+    private static final String PREFIX = "/api/v1/views/";
+    private static final Logger LOG = LoggerFactory.getLogger(QueryFilter.class);
+    private static final String JSON = "application/json";
+
+    private enum Shape { edge, count, scan, mutual }
+
+    private final QueryService queries;
+    private final ReadAccess access;
+    private final ObjectWriter json;
+    private final Timer[] timers = new Timer[Shape.values().length];
+    private final Meter clientErrors;
+    private final Meter serverErrors;
+
+    public QueryFilter(QueryService queries, ReadAccess access, ObjectMapper mapper, MetricRegistry metrics) {
+        this.queries = queries;
+        this.access = access;
+        this.json = mapper.writer();
+        for (Shape shape : Shape.values()) {
+            timers[shape.ordinal()] = metrics.timer(MetricRegistry.name(QueryFilter.class, shape.name()));
+        }
+        this.clientErrors = metrics.meter(MetricRegistry.name(QueryFilter.class, "4xx-responses"));
+        this.serverErrors = metrics.meter(MetricRegistry.name(QueryFilter.class, "5xx-responses"));
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        Shape shape = shapeOf(path);
+        if (shape == null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (!"GET".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET");
+            problem(response, Problem.of(405, "Method Not Allowed", "only GET is served here"));
+            return;
+        }
+        String view = path.substring(PREFIX.length(), path.lastIndexOf('/'));
+        try (Timer.Context ignored = timers[shape.ordinal()].time()) {
+            if (!access.allows(request.getHeader("Authorization"), request.getParameter("access_token"))) {
+                response.setHeader("WWW-Authenticate", ReadAccess.challenge());
+                problem(response, Problem.of(401, "Unauthorized", "a valid bearer token is required"));
+                return;
+            }
+            write(response, 200, JSON, json.writeValueAsBytes(answer(shape, view, request)));
+        } catch (ProblemException e) {
+            problem(response, e.problem());
+        } catch (RuntimeException e) {
+            if (e instanceof HttpException refused && refused.getCode() >= 400 && refused.getCode() < 500) {
+                // Jetty refuses a malformed query string (bad %-escape, bad UTF-8) when the parameters are read.
+                problem(response, ProblemException.invalid(refused.getCode(), "Bad request",
+                        List.of(new FieldError("query", "malformed query string: " + e.getMessage()))).problem());
+                return;
+            }
+            String id = UUID.randomUUID().toString();
+            LOG.error("Unexpected error {}", id, e);
+            problem(response, Problem.of(500, "Internal error", "unexpected error, id " + id));
+        }
+    }
+
+    private Object answer(Shape shape, String view, HttpServletRequest r) {
+        return switch (shape) {
+            case edge -> queries.edge(view, all(r, "source"), all(r, "target"));
+            case count -> queries.count(view, all(r, "start"), r.getParameter("direction"));
+            case scan -> queries.scan(view, r.getParameter("start"), r.getParameter("direction"), r.getParameter("index"),
+                    r.getParameter("limit"), r.getParameter("cursor"), all(r, "range"));
+            case mutual -> queries.mutual(view, r.getParameter("a"), r.getParameter("b"), r.getParameter("limit"),
+                    r.getParameter("cursor"));
+        };
+    }
+
+    /** "GET /v1/views/{view}/<shape>" for each shape served here (paths under /api, as the OpenAPI document has them). */
+    public static Set<String> endpoints() {
+        Set<String> out = new TreeSet<>();
+        for (Shape shape : Shape.values()) {
+            out.add("GET /v1/views/{view}/" + shape.name());
+        }
+        return out;
+    }
+
+    /** {@code /api/v1/views/{view}/{shape}} with a non-empty view and a known shape, else null. */
+    private static Shape shapeOf(String path) {
+        if (!path.startsWith(PREFIX)) {
+            return null;
+        }
+        int slash = path.indexOf('/', PREFIX.length());
+        if (slash <= PREFIX.length() || path.indexOf('/', slash + 1) >= 0) {
+            return null;
+        }
+        return switch (path.substring(slash + 1)) {
+            case "edge" -> Shape.edge;
+            case "count" -> Shape.count;
+            case "scan" -> Shape.scan;
+            case "mutual" -> Shape.mutual;
+            default -> null;
+        };
+    }
+
+    private static List<String> all(HttpServletRequest request, String name) {
+        String[] values = request.getParameterValues(name);
+        return values == null ? List.of() : Arrays.asList(values);
+    }
+
+    private void problem(HttpServletResponse response, Problem problem) throws IOException {
+        (problem.status() >= 500 ? serverErrors : clientErrors).mark();
+        write(response, problem.status(), Problem.MEDIA_TYPE, json.writeValueAsBytes(problem));
+    }
+
+    private static void write(HttpServletResponse response, int status, String type, byte[] body) throws IOException {
+        response.setStatus(status);
+        response.setContentType(type);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
