@@ -288,7 +288,7 @@ public final class Bench {
     static void measureSideview(Path dir, String group, int apiPort, int adminPort, double warmup, double duration,
                                 int conns, Path out) throws Exception {
         JsonNode plan = JSON.readTree(dir.resolve("plan.json").toFile());
-        long a = plan.get("a").asLong(), b = plan.get("b").asLong(), d10 = plan.get("d10").asLong(), c = plan.get("c").asLong();
+        long a = plan.get("a").asLong(), b = plan.get("b").asLong(), d10 = plan.get("d10").asLong(), c = plan.get("c").asLong(), c2 = plan.get("c2").asLong();
         long[] ss = JSON.convertValue(plan.get("sampleSource"), long[].class);
         long[] st = JSON.convertValue(plan.get("sampleTarget"), long[].class);
         // Check the answers first: a benchmark of wrong answers is worthless.
@@ -297,12 +297,13 @@ public final class Bench {
             checks.put("countOutA", JSON.readTree(h.get(VIEW + "/count?start=" + a + "&direction=OUT")).at("/counts/0/count").asLong());
             checks.put("countOutD10", JSON.readTree(h.get(VIEW + "/count?start=" + d10 + "&direction=OUT")).at("/counts/0/count").asLong());
             checks.put("countInC", JSON.readTree(h.get(VIEW + "/count?start=" + c + "&direction=IN")).at("/counts/0/count").asLong());
+            checks.put("countInC2", JSON.readTree(h.get(VIEW + "/count?start=" + c2 + "&direction=IN")).at("/counts/0/count").asLong());
             checks.put("reverseNewest20C", JSON.readTree(h.get(VIEW + "/scan?start=" + c + "&direction=IN&index=recent&limit=20")).path("edges").size());
             checks.put("mutualAB", mutualAll(h, a, b));
             checks.put("getSample0", JSON.readTree(h.get(VIEW + "/edge?source=" + ss[0] + "&target=" + st[0])).path("edges").size());
         }
         System.out.println(group + " answer check: " + checks + " (expected countOutA=" + plan.get("outA") + " countOutD10="
-                + plan.get("outD10") + " countInC=" + plan.get("inC") + " reverseNewest20C=20 mutualAB=" + plan.get("mutualAB") + " getSample0=1)");
+                + plan.get("outD10") + " countInC=" + plan.get("inC") + " countInC2=" + plan.get("inC2") + " reverseNewest20C=20 mutualAB=" + plan.get("mutualAB") + " getSample0=1)");
         record H(String name, String what, int port, java.util.function.Function<SplittableRandom, String> path) {}
         List<H> shapes = List.of(
                 new H("trivial (/api/v1/ping)", "GET /api/v1/ping", apiPort, r -> "/api/v1/ping"),
@@ -315,6 +316,8 @@ public final class Bench {
                 new H("scan newest-20 OUT", "GET /scan?start=S&direction=OUT&index=recent&limit=20, random source", apiPort,
                         r -> VIEW + "/scan?start=" + ss[r.nextInt(ss.length)] + "&direction=OUT&index=recent&limit=20"),
                 new H("reverse count", "GET /count?start=C&direction=IN (12,000 in-edges)", apiPort, r -> VIEW + "/count?start=" + c + "&direction=IN"),
+                new H("reverse count (120k in)", "GET /count?start=C2&direction=IN (120,000 in-edges)", apiPort,
+                        r -> VIEW + "/count?start=" + c2 + "&direction=IN"),
                 new H("reverse newest-20", "GET /scan?start=C&direction=IN&index=recent&limit=20", apiPort,
                         r -> VIEW + "/scan?start=" + c + "&direction=IN&index=recent&limit=20"));
         List<HttpConn> mconns = new ArrayList<>();
@@ -407,7 +410,7 @@ public final class Bench {
 
     static void measureMariadb(Path dir, int[] ports, double warmup, double duration, int threads, Path out) throws Exception {
         JsonNode plan = JSON.readTree(dir.resolve("plan.json").toFile());
-        long a = plan.get("a").asLong(), b = plan.get("b").asLong(), d10 = plan.get("d10").asLong(), c = plan.get("c").asLong();
+        long a = plan.get("a").asLong(), b = plan.get("b").asLong(), d10 = plan.get("d10").asLong(), c = plan.get("c").asLong(), c2 = plan.get("c2").asLong();
         long[] ss = JSON.convertValue(plan.get("sampleSource"), long[].class);
         long[] st = JSON.convertValue(plan.get("sampleTarget"), long[].class);
         ExecutorService pool = Executors.newFixedThreadPool(threads * ports.length);
@@ -440,6 +443,7 @@ public final class Bench {
         checks.put("countOutA", count(x0.of(a), countOut, a));
         checks.put("countOutD10", count(x0.of(d10), countOut, d10));
         checks.put("countInC", sg.all(x0, sc -> count(sc, countIn, c)).stream().mapToLong(Long::longValue).sum());
+        checks.put("countInC2", sg.all(x0, sc -> count(sc, countIn, c2)).stream().mapToLong(Long::longValue).sum());
         checks.put("mutualAB", intersect(targets(x0.of(a), a), targets(x0.of(b), b)));
         System.out.println("mariadb answer check: " + checks);
         List<Shape<DbCtx>> shapes = List.of(
@@ -473,6 +477,8 @@ public final class Bench {
                 }),
                 new Shape<>("reverse count", "SELECT COUNT(*) FROM follows WHERE target=C on all 4 shards in parallel, summed",
                         (x, r) -> sg.all(x, sc -> count(sc, countIn, c)).stream().mapToLong(Long::longValue).sum() == 12_000),
+                new Shape<>("reverse count (120k in)", "SELECT COUNT(*) FROM follows WHERE target=C2 on all 4 shards in parallel, summed",
+                        (x, r) -> sg.all(x, sc -> count(sc, countIn, c2)).stream().mapToLong(Long::longValue).sum() == plan.get("inC2").asLong()),
                 new Shape<>("reverse newest-20", "SELECT source, created_at FROM follows WHERE target=C ORDER BY created_at DESC LIMIT 20 on all 4 shards in parallel, merged to the top 20", (x, r) -> {
                     List<long[]> merged = new ArrayList<>(80);
                     for (long[][] part : sg.all(x, sc -> newest20(sc, c))) {

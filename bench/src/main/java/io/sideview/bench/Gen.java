@@ -15,11 +15,14 @@ import java.util.SplittableRandom;
  * Zipf (power-law) distribution over {@code users} ids (exponent 0.8, ranks shuffled over the ids,
  * duplicates removed), plus planted nodes with exact degrees outside the random id range:
  * A and B (10,000 out-edges each, 5,000 targets in common; on different shards), D10 (10 out-edges)
- * and C (12,000 in-edges from random users). Writes edges.tsv (shuffled), shard0..3.tsv (by
+ * C (12,000 in-edges from random users) and the celebrity C2 (120,000 in-edges from accounts that
+ * follow nobody else). Writes edges.tsv (shuffled), shard0..3.tsv (by
  * source % 4) and plan.json (the planted ids, the expected answers and samples for get/scan).
  */
 final class Gen {
     static final int SHARDS = 4;
+    /** In-degree of the celebrity C2: the reverse-count baseline [72 qps] is a node this big. */
+    static final int C2_IN = 120_000;
     static final double ZIPF_S = 0.8;
     static final long T0 = 1_700_000_000_000L;
     static final long SPAN = 365L * 24 * 3600 * 1000;
@@ -28,7 +31,7 @@ final class Gen {
         Files.createDirectories(dir);
         SplittableRandom rnd = new SplittableRandom(seed);
         int users = (int) Math.max(20_000, randomEdges / 20);
-        long a = users + 1L, b = users + 2L, d10 = users + 3L, c = users + 4L;
+        long a = users + 1L, b = users + 2L, d10 = users + 3L, c = users + 4L, c2 = users + 5L;
         double[] cdf = new double[users];
         double sum = 0;
         for (int k = 0; k < users; k++) {
@@ -41,7 +44,7 @@ final class Gen {
         }
         shuffle(rankToId, rnd);
 
-        long planted = 10_000 + 10_000 + 10 + 12_000;
+        long planted = 10_000 + 10_000 + 10 + 12_000 + C2_IN;
         long[] keys = new long[(int) (randomEdges + planted)];
         int n = 0;
         for (long i = 0; i < randomEdges; i++) {
@@ -62,6 +65,10 @@ final class Gen {
         }
         for (long s : distinct(rnd, users, 12_000)) {
             keys[n++] = s << 32 | c;
+        }
+        // C2, the celebrity: followed by C2_IN accounts that follow nobody else (ids above the planted ones).
+        for (long i = 0; i < C2_IN; i++) {
+            keys[n++] = (users + 10L + i) << 32 | c2;
         }
         long[] all = Arrays.copyOf(keys, n);
         Arrays.sort(all);
@@ -122,13 +129,15 @@ final class Gen {
         plan.put("outB", outDeg.get(b));
         plan.put("outD10", outDeg.get(d10));
         plan.put("inC", inDeg.get(c));
+        plan.put("c2", c2);
+        plan.put("inC2", inDeg.get(c2));
         plan.put("mutualAB", 5_000);
         plan.put("sampleSource", sampleS);
         plan.put("sampleTarget", sampleT);
         new ObjectMapper().writeValue(dir.resolve("plan.json").toFile(), plan);
         System.out.printf("generated %,d edges (%,d users, Zipf s=%.1f): max out-degree %,d, max in-degree %,d, "
-                        + "%d nodes with 10k+ out, %d with 10k+ in; planted A=%d B=%d (10,000 out, 5,000 shared), D10=%d, C=%d (12,000 in)%n",
-                all.length, users, ZIPF_S, maxOut, maxIn, over10kOut, over10kIn, a, b, d10, c);
+                        + "%d nodes with 10k+ out, %d with 10k+ in; planted A=%d B=%d (10,000 out, 5,000 shared), D10=%d, C=%d (12,000 in), C2=%d (%,d in)%n",
+                all.length, users, ZIPF_S, maxOut, maxIn, over10kOut, over10kIn, a, b, d10, c, c2, C2_IN);
     }
 
     private static int zipf(double[] cdf, double sum, SplittableRandom rnd) {
