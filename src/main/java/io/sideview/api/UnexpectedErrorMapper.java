@@ -14,8 +14,13 @@ public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> 
 
     @Override
     public Response toResponse(RuntimeException e) {
+        return ProblemExceptionMapper.respond(logged(e));
+    }
+
+    /** Logs the error under a fresh id and answers the problem that quotes it (also used outside Jersey). */
+    public static Problem logged(RuntimeException e) {
         String id = UUID.randomUUID().toString();
         LOG.error("Unexpected error {}", id, e);
-        return ProblemExceptionMapper.respond(Problem.of(500, "Internal error", "unexpected error, id " + id));
+        return Problem.of(500, "Internal error", "unexpected error, id " + id);
     }
 }

@@ -23,8 +23,8 @@ public final class AuthWiring {
             jersey.register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<Caller>()
                     .setAuthenticator(new TokenAuthenticator(config))
                     .setAuthorizer((caller, role, request) -> caller.roles().contains(role))
-                    .setPrefix("Bearer")
-                    .setRealm("sideview")
+                    .setPrefix(ProblemUnauthorizedHandler.PREFIX)
+                    .setRealm(ProblemUnauthorizedHandler.REALM)
                     .setUnauthorizedHandler(new ProblemUnauthorizedHandler())
                     .buildAuthFilter()));
         }

@@ -1,14 +1,11 @@
 package io.sideview.auth;
 
-import java.util.Locale;
-
 /**
  * The read check of the query fast path ({@code io.sideview.query.QueryFilter}), which answers before
  * Jersey and its auth filter: the same rule as {@code @RolesAllowed({ADMIN, READER})}. Every valid
  * token may read, so a refusal is always a 401, never a 403.
  */
 public final class ReadAccess {
-    private static final String SCHEME = "bearer";
 
     private final boolean open;
     private final TokenAuthenticator tokens;
@@ -32,7 +29,7 @@ public final class ReadAccess {
         }
         // Dropwizard's OAuthCredentialAuthFilter: scheme case-insensitive, one space, the token after it.
         int space = authorization.indexOf(' ');
-        if (space <= 0 || !authorization.substring(0, space).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+        if (space <= 0 || !authorization.substring(0, space).equalsIgnoreCase(ProblemUnauthorizedHandler.PREFIX)) {
             return false;
         }
         String token = authorization.substring(space + 1);
@@ -45,6 +42,6 @@ public final class ReadAccess {
 
     /** The challenge sent with a 401, as {@link ProblemUnauthorizedHandler} sends it. */
     public static String challenge() {
-        return "Bearer realm=\"sideview\"";
+        return ProblemUnauthorizedHandler.challenge(ProblemUnauthorizedHandler.PREFIX, ProblemUnauthorizedHandler.REALM);
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.sideview.api.FieldError;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
+import io.sideview.api.UnexpectedErrorMapper;
+import io.sideview.auth.ProblemUnauthorizedHandler;
 import io.sideview.auth.ReadAccess;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -21,10 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code GET /api/v1/views/{view}/edge|count|scan|mutual} in front of Jersey (other methods on
@@ -41,7 +40,6 @@ public class QueryFilter implements Filter {
     /** Where the filter is mapped (the app context's path, Jersey lives under /api). */
     public static final String MAPPING = "/api/v1/views/*";
     private static final String PREFIX = "/api/v1/views/";
-    private static final Logger LOG = LoggerFactory.getLogger(QueryFilter.class);
     private static final String JSON = "application/json";
 
     private enum Shape { edge, count, scan, mutual }
@@ -83,7 +81,7 @@ public class QueryFilter implements Filter {
         try (Timer.Context ignored = timers[shape.ordinal()].time()) {
             if (!access.allows(request.getHeader("Authorization"), request.getParameter("access_token"))) {
                 response.setHeader("WWW-Authenticate", ReadAccess.challenge());
-                problem(response, Problem.of(401, "Unauthorized", "a valid bearer token is required"));
+                problem(response, ProblemUnauthorizedHandler.problem());
                 return;
             }
             write(response, 200, JSON, json.writeValueAsBytes(answer(shape, view, request)));
@@ -96,9 +94,7 @@ public class QueryFilter implements Filter {
                         List.of(new FieldError("query", "malformed query string: " + e.getMessage()))).problem());
                 return;
             }
-            String id = UUID.randomUUID().toString();
-            LOG.error("Unexpected error {}", id, e);
-            problem(response, Problem.of(500, "Internal error", "unexpected error, id " + id));
+            problem(response, UnexpectedErrorMapper.logged(e));
         }
     }
 
