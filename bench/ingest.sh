@@ -9,7 +9,7 @@
 #      polled through GET /api/v1/views/friends/edge until visible (--lag-duration: 120 s, quick 30 s);
 #   2. throughput: the shards driven at --rate-rocksdb (12,000/s) / --rate-hbase (6,000/s) for
 #      --warmup (30 s, quick 15 s) + --duration (300 s, quick 45 s); applied changes sampled every second.
-# --jfr     record a JFR of the service during the throughput run (kept in the work directory; implies --keep)
+# --jfr     record a JFR of the service (and of HBase) during the throughput run (kept in the work directory; implies --keep)
 # --keep    keep the work directory (logs, raw JSON)
 # Results: bench/results/ingest-<timestamp>.md. Everything listens on 127.0.0.1; every process started
 # here is stopped on exit (also on Ctrl-C).
@@ -138,7 +138,9 @@ EOF
 start_hbase() { # dir
   local d=$1/hbase
   mkdir -p "$d"
-  (cd "$d" && exec java -Xmx1g "${JFLAGS[@]}" -Dtest.build.data.basedirectory="$d/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  local jfr=()
+  [ $JFR = 1 ] && jfr=("-XX:StartFlightRecording=filename=$d/hbase.jfr,settings=profile,delay=$((LAG_SETTLE + LAG_DURATION + 40))s,duration=$((WARMUP + DURATION))s")
+  (cd "$d" && exec java -Xmx1g "${JFLAGS[@]}" "${jfr[@]}" -Dtest.build.data.basedirectory="$d/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
      -cp "$BENCH/target/classes:$(cat "$WORK/hbase-cp.txt")" io.sideview.bench.HBaseLauncher "$d/zk.port" > "$d/hbase.log" 2>&1) &
   PIDS+=($!); PROC[hbase]=$!
   for _ in $(seq 1800); do [ -s "$d/zk.port" ] && break; kill -0 "${PROC[hbase]}" 2>/dev/null || break; sleep 0.1; done

@@ -15,20 +15,25 @@ import java.util.function.UnaryOperator;
  * Routes every apply of a (view, side, node) to one lane, a single thread, so each node side has a
  * single writer and needs no lock: hot nodes serialize only with themselves, other nodes proceed
  * on the other lanes. A lane takes whatever is queued (up to {@link #MAX_BATCH}) and applies it as
- * one batch, so storage round trips are shared by everything that arrived together.
+ * one batch, so storage round trips are shared by everything that arrived together. Each lane has its
+ * own {@link SideApplier}, whose kept count rows only that lane's thread touches.
  */
 public class EdgeWriter implements Managed {
     static final int MAX_BATCH = 512;
 
     /** Queued work: an apply, or a job step that must run as the node side's single writer. */
-    private sealed interface Task permits Apply, Exclusive {}
+    private sealed interface Task permits Apply, Exclusive, ForgetAll {}
 
     private record Apply(SideApplier.Item item, CompletableFuture<ApplyStatus> done) implements Task {}
 
-    private record Exclusive(Runnable work) implements Task {}
+    /** {@code countKey}: the node side whose kept count row the work may change (null: none). */
+    private record Exclusive(byte[] countKey, Runnable work) implements Task {}
+
+    /** Drops every kept count row of the lane. */
+    private record ForgetAll(CompletableFuture<Void> done) implements Task {}
 
     private final KvStore store;
-    private final SideApplier applier;
+    private final List<SideApplier> appliers = new ArrayList<>();
     private final UnaryOperator<ViewLayout> latest;
     private final List<BlockingQueue<Task>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -44,13 +49,19 @@ public class EdgeWriter implements Managed {
      * batch maintains its new indexes (what an index build relies on, after a {@link #barrier()}).
      */
     public EdgeWriter(KvStore store, int laneCount, UnaryOperator<ViewLayout> latest) {
+        this(store, laneCount, latest, SideApplier.DEFAULT_KEPT_COUNTS * laneCount);
+    }
+
+    /** {@code keptCounts}: committed count rows kept in memory over all lanes (0: read each from storage). */
+    public EdgeWriter(KvStore store, int laneCount, UnaryOperator<ViewLayout> latest, int keptCounts) {
         this.store = store;
         this.latest = latest;
-        this.applier = new SideApplier(store);
         for (int i = 0; i < laneCount; i++) {
             BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+            SideApplier applier = new SideApplier(store, keptCounts / laneCount);
             queues.add(queue);
-            Thread t = new Thread(() -> drain(queue), "edge-apply-" + i);
+            appliers.add(applier);
+            Thread t = new Thread(() -> drain(queue, applier), "edge-apply-" + i);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -97,7 +108,7 @@ public class EdgeWriter implements Managed {
         if (!running) {
             return CompletableFuture.failedFuture(new IllegalStateException("the apply lanes are stopped"));
         }
-        queues.get(lane(layout, side, node)).add(new Exclusive(() -> {
+        queues.get(lane(layout, side, node)).add(new Exclusive(layout.countKey(side, node), () -> {
             try {
                 done.complete(work.apply(store));
             } catch (RuntimeException e) {
@@ -117,13 +128,27 @@ public class EdgeWriter implements Managed {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (BlockingQueue<Task> queue : queues) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            queue.add(new Exclusive(() -> f.complete(null)));
+            queue.add(new Exclusive(null, () -> f.complete(null)));
             all.add(f);
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    private void drain(BlockingQueue<Task> queue) {
+    /**
+     * Makes every lane drop its kept count rows before its next apply: call it when node sides of
+     * this process may have been written by another one (a WAL partition assigned back to it).
+     */
+    public CompletableFuture<Void> forgetCounts() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (BlockingQueue<Task> queue : queues) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            queue.add(new ForgetAll(f));
+            all.add(f);
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    private void drain(BlockingQueue<Task> queue, SideApplier applier) {
         List<Task> taken = new ArrayList<>(MAX_BATCH);
         List<Apply> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
@@ -138,12 +163,19 @@ public class EdgeWriter implements Managed {
                 for (Task t : taken) {
                     if (t instanceof Apply a) {
                         batch.add(a);
-                    } else {
-                        applyBatch(batch);
-                        ((Exclusive) t).work().run();
+                    } else if (t instanceof Exclusive x) {
+                        applyBatch(applier, batch);
+                        if (x.countKey() != null) {
+                            applier.forget(x.countKey());
+                        }
+                        x.work().run();
+                    } else if (t instanceof ForgetAll f) {
+                        applyBatch(applier, batch);
+                        applier.forgetAll();
+                        f.done().complete(null);
                     }
                 }
-                applyBatch(batch);
+                applyBatch(applier, batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -153,7 +185,7 @@ public class EdgeWriter implements Managed {
         }
     }
 
-    private void applyBatch(List<Apply> batch) {
+    private void applyBatch(SideApplier applier, List<Apply> batch) {
         if (batch.isEmpty()) {
             return;
         }

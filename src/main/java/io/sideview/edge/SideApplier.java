@@ -28,6 +28,14 @@ import java.util.Map;
  * A crash before 3 leaves nothing; between 3 and 5 the intent is redone whole by the next apply on
  * that node (the replayed mutation then finds its state already joined: IDLE); after 5 the state
  * already contains the mutation, so its replay is IDLE. The count never moves twice.
+ *
+ * <p>Step 1 is served from memory when it can: an applier keeps the committed count rows it read or
+ * wrote (a bounded LRU). It is the only writer of its node sides, so what it committed last is what
+ * storage holds. Whatever could make a kept row differ from storage drops it: a failed batch (its
+ * intents may be in storage) drops them all, {@link #forget} drops one before another writer (a job
+ * step on the lane) touches its node side, {@link #forgetAll} before the lane's node sides may have
+ * had another writer (a WAL partition moving between processes). This read was the hot spot of
+ * applies on HBase: a count row is rewritten twice per batch, and HBase reads its memstore versions.
  */
 public final class SideApplier {
     /** How a mutation joins into a state; {@link Transition#apply} in production, swappable in tests. */
@@ -36,12 +44,22 @@ public final class SideApplier {
         EdgeState apply(EdgeState state, Mutation m, io.sideview.registry.model.ViewDefinition view);
     }
 
+    /** Committed count rows kept per applier unless told otherwise (~150 bytes each). */
+    public static final int DEFAULT_KEPT_COUNTS = 65_536;
+
     private final KvStore store;
     private final StateFunction transition;
     private final boolean recordIntent;
+    private final boolean forgetOnFailure;
+    private final KeptCounts kept;
 
     public SideApplier(KvStore store) {
-        this(store, Transition::apply, true);
+        this(store, DEFAULT_KEPT_COUNTS);
+    }
+
+    /** {@code keptCounts}: how many committed count rows to keep in memory (0: read every one). */
+    public SideApplier(KvStore store, int keptCounts) {
+        this(store, Transition::apply, true, true, keptCounts);
     }
 
     /**
@@ -49,9 +67,50 @@ public final class SideApplier {
      * crash test can show it would catch a non-exact apply.
      */
     SideApplier(KvStore store, StateFunction transition, boolean recordIntent) {
+        this(store, transition, recordIntent, true, DEFAULT_KEPT_COUNTS);
+    }
+
+    /** Tests only: {@code forgetOnFailure = false} keeps the count rows over a failed batch (a defect). */
+    SideApplier(KvStore store, StateFunction transition, boolean recordIntent, boolean forgetOnFailure, int keptCounts) {
+        if (keptCounts < 0) {
+            throw new IllegalArgumentException("keptCounts must be >= 0, was " + keptCounts);
+        }
         this.store = store;
         this.transition = transition;
         this.recordIntent = recordIntent;
+        this.forgetOnFailure = forgetOnFailure;
+        this.kept = new KeptCounts(keptCounts);
+    }
+
+    /** Drops the kept count row of one node side: another writer is about to touch it. */
+    public void forget(byte[] countKey) {
+        kept.remove(new Key(countKey));
+    }
+
+    /** Drops every kept count row. */
+    public void forgetAll() {
+        kept.clear();
+    }
+
+    /** An access-ordered LRU of committed count rows (no intent). One thread uses it: the lane's. */
+    private static final class KeptCounts extends LinkedHashMap<Key, CountRecord> {
+        private final int capacity;
+
+        KeptCounts(int capacity) {
+            super(16, 0.75f, true);
+            this.capacity = capacity;
+        }
+
+        void keep(Key key, CountRecord committed) {
+            if (capacity > 0) {
+                put(key, committed);
+            }
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, CountRecord> eldest) {
+            return size() > capacity;
+        }
     }
 
     /** One mutation of one side of an edge. */
@@ -77,6 +136,18 @@ public final class SideApplier {
      * the single writer of every node side in the batch.
      */
     public List<ApplyStatus> applyAll(List<Item> items) {
+        try {
+            return applyBatch(items);
+        } catch (RuntimeException e) {
+            // Any intent of this batch may be in storage now: only storage knows the rows again.
+            if (forgetOnFailure) {
+                kept.clear();
+            }
+            throw e;
+        }
+    }
+
+    private List<ApplyStatus> applyBatch(List<Item> items) {
         // Node sides in first-seen order, with their items in order.
         Map<Key, List<Integer>> byNode = new LinkedHashMap<>();
         List<byte[]> countKeys = new ArrayList<>();
@@ -91,14 +162,23 @@ public final class SideApplier {
             }
             slot.add(i);
         }
-        List<byte[]> countValues = store.multiGet(countKeys);
         Map<Key, CountRecord> commits = new HashMap<>();
-        for (int i = 0; i < countKeys.size(); i++) {
+        List<byte[]> missing = new ArrayList<>();
+        for (byte[] countKey : countKeys) {
+            CountRecord c = kept.get(new Key(countKey));
+            if (c != null) {
+                commits.put(new Key(countKey), c);
+            } else {
+                missing.add(countKey);
+            }
+        }
+        List<byte[]> countValues = missing.isEmpty() ? List.of() : store.multiGet(missing);
+        for (int i = 0; i < missing.size(); i++) {
             CountRecord c = RecordCodec.decodeCount(countValues.get(i));
             if (c.intent() != null) {
-                c = finish(countKeys.get(i), c);
+                c = finish(missing.get(i), c);
             }
-            commits.put(new Key(countKeys.get(i)), c);
+            commits.put(new Key(missing.get(i)), c);
         }
         // Every edge state the batch touches, read once.
         Map<Key, EdgeState> states = new LinkedHashMap<>();
@@ -121,6 +201,7 @@ public final class SideApplier {
         List<Write> intents = new ArrayList<>();
         List<Write> writes = new ArrayList<>();
         List<Write> commitsOut = new ArrayList<>();
+        Map<Key, CountRecord> committed = new HashMap<>();
         for (Map.Entry<Key, List<Integer>> node : byNode.entrySet()) {
             List<Write> nodeWrites = new ArrayList<>();
             long delta = 0;
@@ -146,8 +227,9 @@ public final class SideApplier {
             intents.add(new Write.Put(countKey, RecordCodec.encodeCount(
                     new CountRecord(commit.count(), commit.appliedSeq(), new Intent(delta, nodeWrites)))));
             writes.addAll(nodeWrites);
-            commitsOut.add(new Write.Put(countKey, RecordCodec.encodeCount(
-                    new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null))));
+            CountRecord after = new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null);
+            commitsOut.add(new Write.Put(countKey, RecordCodec.encodeCount(after)));
+            committed.put(node.getKey(), after);
         }
         if (!writes.isEmpty()) {
             if (recordIntent) {
@@ -156,6 +238,9 @@ public final class SideApplier {
             store.write(writes);
             store.write(commitsOut);
         }
+        // Only now is every row of this batch in storage as kept here.
+        commits.putAll(committed);
+        commits.forEach(kept::keep);
         return List.of(statuses);
     }
 

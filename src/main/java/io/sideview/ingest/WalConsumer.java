@@ -139,6 +139,9 @@ public class WalConsumer implements Managed {
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                         LOG.info("WAL partitions assigned: {}", partitions.size());
+                        // Another process may have applied these partitions' node sides meanwhile: the
+                        // count rows the lanes kept may be stale. Queued ahead of every record polled next.
+                        writer.forgetCounts();
                     }
                 });
                 while (running) {

@@ -17,6 +17,8 @@ import jakarta.validation.constraints.Pattern;
  * @param saltBuckets 0 for no salt (fine for RocksDB); 1..256 prefixes every key with a hash byte of
  *                    its node so nodes spread over HBase regions. Fixed for the life of the data.
  * @param applyLanes single-writer apply threads; every (view, side, node) always uses the same one
+ * @param countCacheRows committed count rows the apply lanes keep in memory, over all lanes (about 150
+ *                       bytes each); each one saves a storage read when its node side changes again
  * @param hbase how to reach HBase when {@code type} is hbase
  */
 public record StorageConfig(
@@ -24,6 +26,7 @@ public record StorageConfig(
         @NotBlank String dataDir,
         @NotNull @Min(0) @Max(256) Integer saltBuckets,
         @NotNull @Min(1) @Max(256) Integer applyLanes,
+        @NotNull @Min(0) @Max(100_000_000) Integer countCacheRows,
         @Valid @NotNull HBaseConfig hbase) {
 
     public StorageConfig {
@@ -31,10 +34,13 @@ public record StorageConfig(
         dataDir = dataDir == null ? "./data" : dataDir;
         saltBuckets = saltBuckets == null ? 0 : saltBuckets;
         applyLanes = applyLanes == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : applyLanes;
+        countCacheRows = countCacheRows == null ? DEFAULT_COUNT_CACHE_ROWS : countCacheRows;
         hbase = hbase == null ? HBaseConfig.defaults() : hbase;
     }
 
+    public static final int DEFAULT_COUNT_CACHE_ROWS = 262_144;
+
     public static StorageConfig defaults() {
-        return new StorageConfig(null, null, null, null, null);
+        return new StorageConfig(null, null, null, null, null, null);
     }
 }

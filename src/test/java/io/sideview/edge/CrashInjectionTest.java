@@ -41,6 +41,35 @@ class CrashInjectionTest {
         return Optional.empty();
     }
 
+    /**
+     * A storage failure the process survives: the same applier (and the count rows it keeps in memory)
+     * goes on after a failed write, the failed event delivered again. With {@code forgetOnFailure}
+     * off, the applier would trust a kept row whose intent storage still holds.
+     */
+    static Optional<String> survivedFailureCounterexample(boolean forgetOnFailure, long seed, int sequences) {
+        Random random = new Random(seed);
+        for (int s = 0; s < sequences; s++) {
+            List<Mutation> events = EventSets.random(random, 3 + random.nextInt(4));
+            MemoryKvStore clean = new MemoryKvStore();
+            EventSets.applyAll(new SideApplier(clean, Transition::apply, true), events);
+            Map<String, String> expected = EventSets.records(clean);
+            long steps = clean.rowWrites();
+            for (long crash = 1; crash <= steps; crash++) {
+                MemoryKvStore store = new MemoryKvStore();
+                store.crashAt(crash);
+                SideApplier applier = new SideApplier(store, Transition::apply, true, forgetOnFailure, 1024);
+                int inFlight = run(applier, events, 0);
+                if (inFlight >= 0) {
+                    assertThat(run(applier, events, inFlight)).isEqualTo(-1);
+                }
+                if (!EventSets.records(store).equals(expected)) {
+                    return Optional.of("failure before row write " + crash + " of " + steps + " in " + events);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Applies from {@code from}; returns the index of the event a crash interrupted, or -1. */
     private static int run(SideApplier applier, List<Mutation> events, int from) {
         for (int i = from; i < events.size(); i++) {
@@ -100,6 +129,16 @@ class CrashInjectionTest {
     @Test
     void batchesWithoutTheCommitRecordAreCaught() {
         assertThat(batchedCounterexample(false, 8, 300)).isPresent();
+    }
+
+    @Test
+    void aFailedWriteThenReplayOnTheSameApplierEqualsACleanApply() {
+        assertThat(survivedFailureCounterexample(true, 9, 300)).isEmpty();
+    }
+
+    @Test
+    void keptCountRowsTrustedOverAFailureAreCaught() {
+        assertThat(survivedFailureCounterexample(false, 9, 300)).isPresent();
     }
 
     @Test
