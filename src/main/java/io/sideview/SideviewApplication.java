@@ -15,6 +15,9 @@ import io.dropwizard.migrations.MigrationsBundle;
 import io.sideview.api.JsonProblemMapper;
 import io.sideview.api.OpenApiResource;
 import io.sideview.api.PingResource;
+import io.sideview.api.ProblemErrorHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import io.sideview.api.ProblemExceptionMapper;
 import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.api.ViolationProblemMapper;
@@ -107,6 +110,17 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         }
         MigrationGuard.run(config.getDatabase(), environment.metrics(), config.getRegistry().migrateOnStartup());
         registerErrorMappers(environment);
+        // Requests Jetty refuses before any filter or resource (e.g. a URI with an empty segment) get
+        // problem+json too, not Jetty's HTML page.
+        ProblemErrorHandler jettyErrors = new ProblemErrorHandler(environment.getObjectMapper());
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(jettyErrors);
+                }
+            }
+        });
         AuthWiring.register(config.getAuth(), environment.jersey());
         environment.jersey().register(new OpenApiResource());
         environment.jersey().register(new PingResource());

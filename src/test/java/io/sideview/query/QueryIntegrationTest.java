@@ -134,6 +134,10 @@ class QueryIntegrationTest {
         assertThat(rawGet("/api/v1/views/follows/count?start=%zz")).startsWith("HTTP/1.1 400")
                 .contains("application/problem+json").contains("malformed query string");
         assertProblem(http().get("/v1/views/follows/count?start=%C3%28"), 400, "malformed query string");
+        // Refused by Jetty itself, before any filter: still problem+json, with Jetty's reason.
+        assertThat(rawGet("/api/v1/views//count?start=1")).startsWith("HTTP/1.1 400")
+                .contains("application/problem+json").contains("\"status\":400").contains("empty segment")
+                .doesNotContain("<html");
         assertProblem(http().post("/v1/views/follows/count?start=1", "{}"), 405, "");
         assertProblem(http().get("/v1/views/follows/counts?start=1"), 404, "");
         assertProblem(http().get("/v1/views/follows/count/extra?start=1"), 404, "");
