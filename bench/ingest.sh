@@ -140,7 +140,7 @@ start_hbase() { # dir
   mkdir -p "$d"
   local jfr=()
   [ $JFR = 1 ] && jfr=("-XX:StartFlightRecording=filename=$d/hbase.jfr,settings=profile,delay=$((LAG_SETTLE + LAG_DURATION + 40))s,duration=$((WARMUP + DURATION))s")
-  (cd "$d" && exec java -Xmx${HBASE_HEAP:-3g} "${JFLAGS[@]}" "${jfr[@]}" -Dtest.build.data.basedirectory="$d/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  (cd "$d" && exec java -Xmx${HBASE_HEAP:-1g} "${JFLAGS[@]}" "${jfr[@]}" -Dtest.build.data.basedirectory="$d/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
      -cp "$BENCH/target/classes:$(cat "$WORK/hbase-cp.txt")" io.sideview.bench.HBaseLauncher "$d/zk.port" > "$d/hbase.log" 2>&1) &
   PIDS+=($!); PROC[hbase]=$!
   for _ in $(seq 1800); do [ -s "$d/zk.port" ] && break; kill -0 "${PROC[hbase]}" 2>/dev/null || break; sleep 0.1; done
@@ -243,7 +243,7 @@ for s in $STORAGES; do for w in $WALS; do run_corner "$s" "$w"; done; done
   echo "## Sideview ingest benchmark run $STAMP ($([ $QUICK = 1 ] && echo quick || echo full))"
   echo
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB RAM; load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1); Kafka 4.1.1 (KRaft, one broker, -Xmx512m); HBase 2.6.3 local mode (-Xmx${HBASE_HEAP:-3g}); Sideview $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes)') (-Xmx1g, G1, applyLanes ${LANES:-default 4})"
+  echo "- $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1); Kafka 4.1.1 (KRaft, one broker, -Xmx512m); HBase 2.6.3 local mode (-Xmx${HBASE_HEAP:-1g}); Sideview $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes)') (-Xmx1g, G1, applyLanes ${LANES:-default 4})"
   echo "- 2 MariaDB shards (ROW binlog, FULL images), table social.friends (docs/examples/friends.sql), view docs/examples/friends-view.json (direction BOTH: 2 node sides per change); wal kafka: WAL topic 12 partitions"
   echo "- throughput: target ${RATE_R}/s (RocksDB), ${RATE_H}/s (HBase); ${WARMUP} s warm-up + ${DURATION} s window; applied changes sampled every second; drain bounded at ${DRAIN} s"
   echo "- lag: markers every 100 ms for ${LAG_DURATION} s (after ${LAG_SETTLE} s) under ${LAG_RATE} changes/s; commit on the shard → visible through GET /edge, polled every 5 ms by one thread in multi-get requests (up to 100 markers each)"

@@ -139,7 +139,7 @@ if [ $HBASE = 1 ]; then
   mvn -q -B -f "$BENCH/pom.xml" $DEP -Dmdep.includeScope=provided -Dmdep.outputFile="$WORK/hbase-cp.txt"
   log "starting HBase (local mode, in-process mini cluster)"
   mkdir -p "$WORK/hbase"
-  (cd "$WORK/hbase" && exec java -Xmx${HBASE_HEAP:-3g} "${JFLAGS[@]}" -Dtest.build.data.basedirectory="$WORK/hbase/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  (cd "$WORK/hbase" && exec java -Xmx${HBASE_HEAP:-1g} "${JFLAGS[@]}" -Dtest.build.data.basedirectory="$WORK/hbase/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
      -cp "$BENCH/target/classes:$(cat "$WORK/hbase-cp.txt")" io.sideview.bench.HBaseLauncher "$WORK/hbase/zk.port" \
      > "$WORK/hbase.log" 2>&1) &
   HB_PID=$!; PIDS+=($HB_PID)

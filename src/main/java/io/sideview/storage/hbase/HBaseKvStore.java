@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
-import org.apache.hadoop.hbase.MemoryCompactionPolicy;
 import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.NamespaceNotFoundException;
 import org.apache.hadoop.hbase.TableExistsException;
@@ -118,12 +117,11 @@ public class HBaseKvStore implements KvStore {
             // NEW_VERSION_BEHAVIOR: HBase stamps cells with the server's millisecond clock, and with the
             // classic semantics a delete masks every put with a timestamp <= its own, so a put that follows
             // a delete of the same key within the same millisecond would silently vanish.
-            // In-memory compaction BASIC: the memstore's skip list is flattened into sorted arrays every
-            // ~2 MB, so inserts walk a small skip list. Measured on the ingest benchmark (local HBase):
-            // memstore inserts fell from 37 % to 14 % of the region server's CPU, lag p50 1.7 s to 0.3 s.
+            // Not in-memory compaction (BASIC): it made memstore inserts cheaper, but under the sustained
+            // ingest benchmark the region server ran out of heap (1 GB in a minute, 3 GB in five) and
+            // aborted. The default memstore blocks writers at its limit instead.
             var family = ColumnFamilyDescriptorBuilder.newBuilder(FAMILY)
-                    .setMaxVersions(1).setBloomFilterType(BloomType.ROW).setNewVersionBehavior(true)
-                    .setInMemoryCompaction(MemoryCompactionPolicy.BASIC).build();
+                    .setMaxVersions(1).setBloomFilterType(BloomType.ROW).setNewVersionBehavior(true).build();
             var descriptor = TableDescriptorBuilder.newBuilder(tableName).setColumnFamily(family).build();
             try {
                 admin.createTable(descriptor, splitKeys(regions));
