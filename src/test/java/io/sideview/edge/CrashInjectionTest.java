@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,28 +18,7 @@ import org.junit.jupiter.api.Test;
 class CrashInjectionTest {
 
     static Optional<String> counterexample(boolean recordIntent, long seed, int sequences) {
-        Random random = new Random(seed);
-        for (int s = 0; s < sequences; s++) {
-            List<Mutation> events = EventSets.random(random, 3 + random.nextInt(4));
-            MemoryKvStore clean = new MemoryKvStore();
-            EventSets.applyAll(new SideApplier(clean, Transition::apply, recordIntent), events);
-            Map<String, String> expected = EventSets.records(clean);
-            long steps = clean.rowWrites();
-            for (long crash = 1; crash <= steps; crash++) {
-                MemoryKvStore store = new MemoryKvStore();
-                store.crashAt(crash);
-                int inFlight = run(new SideApplier(store, Transition::apply, recordIntent), events, 0);
-                if (inFlight >= 0) {
-                    // Restart: the event in flight is delivered again, then the rest.
-                    int again = run(new SideApplier(store, Transition::apply, recordIntent), events, inFlight);
-                    assertThat(again).isEqualTo(-1);
-                }
-                if (!EventSets.records(store).equals(expected)) {
-                    return Optional.of("crash before row write " + crash + " of " + steps + " in " + events);
-                }
-            }
-        }
-        return Optional.empty();
+        return counterexample(store -> new SideApplier(store, Transition::apply, recordIntent), true, seed, sequences);
     }
 
     /**
@@ -47,23 +27,33 @@ class CrashInjectionTest {
      * off, the applier would trust a kept row whose intent storage still holds.
      */
     static Optional<String> survivedFailureCounterexample(boolean forgetOnFailure, long seed, int sequences) {
+        return counterexample(store -> new SideApplier(store, Transition::apply, true, forgetOnFailure, 1024),
+                false, seed, sequences);
+    }
+
+    /**
+     * Crashes before every row write of a clean run; then the event in flight is delivered again and
+     * the rest follow, on a new applier ({@code restart}) or on the same one.
+     */
+    private static Optional<String> counterexample(Function<MemoryKvStore, SideApplier> applierOf, boolean restart,
+                                                   long seed, int sequences) {
         Random random = new Random(seed);
         for (int s = 0; s < sequences; s++) {
             List<Mutation> events = EventSets.random(random, 3 + random.nextInt(4));
             MemoryKvStore clean = new MemoryKvStore();
-            EventSets.applyAll(new SideApplier(clean, Transition::apply, true), events);
+            EventSets.applyAll(applierOf.apply(clean), events);
             Map<String, String> expected = EventSets.records(clean);
             long steps = clean.rowWrites();
             for (long crash = 1; crash <= steps; crash++) {
                 MemoryKvStore store = new MemoryKvStore();
                 store.crashAt(crash);
-                SideApplier applier = new SideApplier(store, Transition::apply, true, forgetOnFailure, 1024);
+                SideApplier applier = applierOf.apply(store);
                 int inFlight = run(applier, events, 0);
                 if (inFlight >= 0) {
-                    assertThat(run(applier, events, inFlight)).isEqualTo(-1);
+                    assertThat(run(restart ? applierOf.apply(store) : applier, events, inFlight)).isEqualTo(-1);
                 }
                 if (!EventSets.records(store).equals(expected)) {
-                    return Optional.of("failure before row write " + crash + " of " + steps + " in " + events);
+                    return Optional.of("crash before row write " + crash + " of " + steps + " in " + events);
                 }
             }
         }

@@ -40,33 +40,39 @@ class EdgeWriterKeptCountsTest {
         store.put(TestViews.LAYOUT.countKey(Side.OUT, 1L), RecordCodec.encodeCount(new CountRecord(count, 99, null)));
     }
 
-    @Test
-    void aJobStepOnTheLaneIsSeenByTheNextApply() throws Exception {
+    /** Applies 1→2, runs {@code between}, applies 1→3; answers the OUT count of node 1 after. */
+    private long countAfter(ThrowingRunnable between) throws Exception {
         apply(insert(1, 2, 1));
         assertThat(count()).isEqualTo(1);
-        writer.exclusive(TestViews.LAYOUT, Side.OUT, 1L, s -> {
+        between.run();
+        apply(insert(1, 3, 2));
+        return count();
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aJobStepOnTheLaneIsSeenByTheNextApply() throws Exception {
+        assertThat(countAfter(() -> writer.exclusive(TestViews.LAYOUT, Side.OUT, 1L, s -> {
             plantCount(10);
             return null;
-        }).get(10, TimeUnit.SECONDS);
-        apply(insert(1, 3, 2));
-        assertThat(count()).isEqualTo(11);
+        }).get(10, TimeUnit.SECONDS))).isEqualTo(11);
     }
 
     @Test
     void anotherWriterIsSeenAfterForgetCounts() throws Exception {
-        apply(insert(1, 2, 1));
-        plantCount(10);
-        writer.forgetCounts().get(10, TimeUnit.SECONDS);
-        apply(insert(1, 3, 2));
-        assertThat(count()).isEqualTo(11);
+        assertThat(countAfter(() -> {
+            plantCount(10);
+            writer.forgetCounts().get(10, TimeUnit.SECONDS);
+        })).isEqualTo(11);
     }
 
     @Test
     void withoutForgettingTheLaneWouldBuildOnItsOwnRow() throws Exception {
         // The control: proves the two cases above test the kept rows, not storage reads.
-        apply(insert(1, 2, 1));
-        plantCount(10);
-        apply(insert(1, 3, 2));
-        assertThat(count()).isEqualTo(2);
+        assertThat(countAfter(() -> plantCount(10))).isEqualTo(2);
     }
 }
