@@ -16,8 +16,6 @@ import io.sideview.api.JsonProblemMapper;
 import io.sideview.api.OpenApiResource;
 import io.sideview.api.PingResource;
 import io.sideview.api.ProblemErrorHandler;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.component.LifeCycle;
 import io.sideview.api.ProblemExceptionMapper;
 import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.api.ViolationProblemMapper;
@@ -64,6 +62,8 @@ import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.time.Clock;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
 
 /** The one wiring place: every object is created here with {@code new}, in dependency order. */

@@ -33,7 +33,6 @@ public class EdgeWriter implements Managed {
     private record ForgetAll(CompletableFuture<Void> done) implements Task {}
 
     private final KvStore store;
-    private final List<SideApplier> appliers = new ArrayList<>();
     private final UnaryOperator<ViewLayout> latest;
     private final List<BlockingQueue<Task>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -60,7 +59,6 @@ public class EdgeWriter implements Managed {
             BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
             SideApplier applier = new SideApplier(store, keptCounts / laneCount);
             queues.add(queue);
-            appliers.add(applier);
             Thread t = new Thread(() -> drain(queue, applier), "edge-apply-" + i);
             t.setDaemon(true);
             threads.add(t);
@@ -125,13 +123,7 @@ public class EdgeWriter implements Managed {
 
     /** Completes once every lane has finished what was queued before this call. */
     public CompletableFuture<Void> barrier() {
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (BlockingQueue<Task> queue : queues) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            queue.add(new Exclusive(null, () -> f.complete(null)));
-            all.add(f);
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        return onEveryLane(f -> new Exclusive(null, () -> f.complete(null)));
     }
 
     /**
@@ -139,10 +131,15 @@ public class EdgeWriter implements Managed {
      * this process may have been written by another one (a WAL partition assigned back to it).
      */
     public CompletableFuture<Void> forgetCounts() {
+        return onEveryLane(ForgetAll::new);
+    }
+
+    /** Queues one task per lane, each completing its own future; done when every lane has run its task. */
+    private CompletableFuture<Void> onEveryLane(Function<CompletableFuture<Void>, Task> task) {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (BlockingQueue<Task> queue : queues) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            queue.add(new ForgetAll(f));
+            queue.add(task.apply(f));
             all.add(f);
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
