@@ -170,7 +170,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.healthChecks().register("storage", new StorageHealthCheck(store, storage.type()));
         ViewCatalog catalog = new ViewCatalog(registry, storage.saltBuckets());
         // Managed objects stop in reverse order: the lanes drain before the store closes.
-        EdgeWriter writer = new EdgeWriter(store, storage.applyLanes(), catalog::latest, storage.countCacheRows());
+        EdgeWriter writer = new EdgeWriter(store, storage.applyLanes(), catalog::latest, storage.countCacheRows(),
+                storage.stateCacheRows());
         environment.lifecycle().manage(writer);
         // After the writer: jobs stop (and leave the lanes) before the lanes drain.
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,

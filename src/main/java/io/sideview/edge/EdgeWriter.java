@@ -2,6 +2,7 @@ package io.sideview.edge;
 
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.storage.KvStore;
+import io.sideview.storage.StorageConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -16,7 +17,7 @@ import java.util.function.UnaryOperator;
  * single writer and needs no lock: hot nodes serialize only with themselves, other nodes proceed
  * on the other lanes. A lane takes whatever is queued (up to {@link #MAX_BATCH}) and applies it as
  * one batch, so storage round trips are shared by everything that arrived together. Each lane has its
- * own {@link SideApplier}, whose kept count rows only that lane's thread touches.
+ * own {@link SideApplier}, whose kept rows only that lane's thread touches.
  */
 public class EdgeWriter implements Managed {
     static final int MAX_BATCH = 512;
@@ -26,10 +27,10 @@ public class EdgeWriter implements Managed {
 
     private record Apply(SideApplier.Item item, CompletableFuture<ApplyStatus> done) implements Task {}
 
-    /** {@code countKey}: the node side whose kept count row the work may change (null: none). */
+    /** {@code countKey}: the node side whose kept rows the work may change (null: none). */
     private record Exclusive(byte[] countKey, Runnable work) implements Task {}
 
-    /** Drops every kept count row of the lane. */
+    /** Drops every kept row of the lane. */
     private record ForgetAll(CompletableFuture<Void> done) implements Task {}
 
     private final KvStore store;
@@ -48,16 +49,20 @@ public class EdgeWriter implements Managed {
      * batch maintains its new indexes (what an index build relies on, after a {@link #barrier()}).
      */
     public EdgeWriter(KvStore store, int laneCount, UnaryOperator<ViewLayout> latest) {
-        this(store, laneCount, latest, SideApplier.DEFAULT_KEPT_COUNTS * laneCount);
+        this(store, laneCount, latest, StorageConfig.DEFAULT_COUNT_CACHE_ROWS, StorageConfig.DEFAULT_STATE_CACHE_ROWS);
     }
 
-    /** {@code keptCounts}: committed count rows kept in memory over all lanes (0: read each from storage). */
-    public EdgeWriter(KvStore store, int laneCount, UnaryOperator<ViewLayout> latest, int keptCounts) {
+    /**
+     * {@code keptCounts}, {@code keptStates}: committed count rows and state rows kept in memory over
+     * all lanes (0: read each from storage), see {@link SideApplier}.
+     */
+    public EdgeWriter(KvStore store, int laneCount, UnaryOperator<ViewLayout> latest, int keptCounts,
+                      int keptStates) {
         this.store = store;
         this.latest = latest;
         for (int i = 0; i < laneCount; i++) {
             BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-            SideApplier applier = new SideApplier(store, keptCounts / laneCount);
+            SideApplier applier = new SideApplier(store, keptCounts / laneCount, keptStates / laneCount);
             queues.add(queue);
             Thread t = new Thread(() -> drain(queue, applier), "edge-apply-" + i);
             t.setDaemon(true);
@@ -127,10 +132,10 @@ public class EdgeWriter implements Managed {
     }
 
     /**
-     * Makes every lane drop its kept count rows before its next apply: call it when node sides of
+     * Makes every lane drop its kept rows before its next apply: call it when node sides of
      * this process may have been written by another one (a WAL partition assigned back to it).
      */
-    public CompletableFuture<Void> forgetCounts() {
+    public CompletableFuture<Void> forgetKeptRows() {
         return onEveryLane(ForgetAll::new);
     }
 

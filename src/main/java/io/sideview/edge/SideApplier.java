@@ -1,9 +1,11 @@
 package io.sideview.edge;
 
 import io.sideview.edge.RecordCodec.CountRecord;
+import io.sideview.edge.KeptRows.Key;
 import io.sideview.edge.RecordCodec.Intent;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KvStore;
+import io.sideview.storage.StorageConfig;
 import io.sideview.storage.Write;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,13 +31,15 @@ import java.util.Map;
  * that node (the replayed mutation then finds its state already joined: IDLE); after 5 the state
  * already contains the mutation, so its replay is IDLE. The count never moves twice.
  *
- * <p>Step 1 is served from memory when it can: an applier keeps the committed count rows it read or
- * wrote (a bounded LRU). It is the only writer of its node sides, so what it committed last is what
- * storage holds. Whatever could make a kept row differ from storage drops it: a failed batch (its
- * intents may be in storage) drops them all, {@link #forget} drops one before another writer (a job
- * step on the lane) touches its node side, {@link #forgetAll} before the lane's node sides may have
- * had another writer (a WAL partition moving between processes). This read was the hot spot of
- * applies on HBase: a count row is rewritten twice per batch, and HBase reads its memstore versions.
+ * <p>Steps 1 and 2 are served from memory when they can: an applier keeps, per node side it applied
+ * to last, the committed count row and the state rows it read or wrote ({@link KeptRows}, bounded,
+ * least recently used out). It is the only writer of its node sides, so what it committed last is
+ * what storage holds. Whatever could make a kept row differ from storage drops it: a failed batch
+ * (its intents may be in storage) drops them all, {@link #forget} drops a node side's before another
+ * writer (a job step on the lane) touches it, {@link #forgetAll} all of them before the lane's node
+ * sides may have had another writer (a WAL partition moving between processes). A state row is kept
+ * only under its node side's kept count row, so no intent can be pending under a kept state. These
+ * reads were the hot spot of applies on HBase, where every get walks a region's memstore and files.
  */
 public final class SideApplier {
     /** How a mutation joins into a state; {@link Transition#apply} in production, swappable in tests. */
@@ -44,22 +48,23 @@ public final class SideApplier {
         EdgeState apply(EdgeState state, Mutation m, io.sideview.registry.model.ViewDefinition view);
     }
 
-    /** Committed count rows kept per applier unless told otherwise (~150 bytes each). */
-    public static final int DEFAULT_KEPT_COUNTS = 65_536;
-
     private final KvStore store;
     private final StateFunction transition;
     private final boolean recordIntent;
     private final boolean forgetOnFailure;
-    private final KeptCounts kept;
+    private final KeptRows kept;
 
+    /** An applier with the whole default budget of kept rows (one lane). */
     public SideApplier(KvStore store) {
-        this(store, DEFAULT_KEPT_COUNTS);
+        this(store, StorageConfig.DEFAULT_COUNT_CACHE_ROWS, StorageConfig.DEFAULT_STATE_CACHE_ROWS);
     }
 
-    /** {@code keptCounts}: how many committed count rows to keep in memory (0: read every one). */
-    public SideApplier(KvStore store, int keptCounts) {
-        this(store, Transition::apply, true, true, keptCounts);
+    /**
+     * {@code keptCounts}: how many node sides' committed count rows to keep in memory (0: read every
+     * one); {@code keptStates}: how many of their state rows, over all of them (0: read every one).
+     */
+    public SideApplier(KvStore store, int keptCounts, int keptStates) {
+        this(store, Transition::apply, true, true, keptCounts, keptStates);
     }
 
     /**
@@ -67,50 +72,28 @@ public final class SideApplier {
      * crash test can show it would catch a non-exact apply.
      */
     SideApplier(KvStore store, StateFunction transition, boolean recordIntent) {
-        this(store, transition, recordIntent, true, DEFAULT_KEPT_COUNTS);
+        this(store, transition, recordIntent, true, StorageConfig.DEFAULT_COUNT_CACHE_ROWS,
+                StorageConfig.DEFAULT_STATE_CACHE_ROWS);
     }
 
-    /** Tests only: {@code forgetOnFailure = false} keeps the count rows over a failed batch (a defect). */
-    SideApplier(KvStore store, StateFunction transition, boolean recordIntent, boolean forgetOnFailure, int keptCounts) {
-        if (keptCounts < 0) {
-            throw new IllegalArgumentException("keptCounts must be >= 0, was " + keptCounts);
-        }
+    /** Tests only: {@code forgetOnFailure = false} keeps the rows over a failed batch (a defect). */
+    SideApplier(KvStore store, StateFunction transition, boolean recordIntent, boolean forgetOnFailure,
+                int keptCounts, int keptStates) {
         this.store = store;
         this.transition = transition;
         this.recordIntent = recordIntent;
         this.forgetOnFailure = forgetOnFailure;
-        this.kept = new KeptCounts(keptCounts);
+        this.kept = new KeptRows(keptCounts, keptStates);
     }
 
-    /** Drops the kept count row of one node side: another writer is about to touch it. */
+    /** Drops the kept rows of one node side: another writer is about to touch it. */
     public void forget(byte[] countKey) {
-        kept.remove(new Key(countKey));
+        kept.forget(new Key(countKey));
     }
 
-    /** Drops every kept count row. */
+    /** Drops every kept row. */
     public void forgetAll() {
         kept.clear();
-    }
-
-    /** An access-ordered LRU of committed count rows (no intent). One thread uses it: the lane's. */
-    private static final class KeptCounts extends LinkedHashMap<Key, CountRecord> {
-        private final int capacity;
-
-        KeptCounts(int capacity) {
-            super(16, 0.75f, true);
-            this.capacity = capacity;
-        }
-
-        void keep(Key key, CountRecord committed) {
-            if (capacity > 0) {
-                put(key, committed);
-            }
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, CountRecord> eldest) {
-            return size() > capacity;
-        }
     }
 
     /** One mutation of one side of an edge. */
@@ -150,26 +133,20 @@ public final class SideApplier {
     private List<ApplyStatus> applyBatch(List<Item> items) {
         // Node sides in first-seen order, with their items in order.
         Map<Key, List<Integer>> byNode = new LinkedHashMap<>();
-        List<byte[]> countKeys = new ArrayList<>();
+        Key[] nodeOf = new Key[items.size()];
         for (int i = 0; i < items.size(); i++) {
             Item it = items.get(i);
-            byte[] countKey = it.layout().countKey(it.side(), it.node());
-            List<Integer> slot = byNode.get(new Key(countKey));
-            if (slot == null) {
-                slot = new ArrayList<>();
-                byNode.put(new Key(countKey), slot);
-                countKeys.add(countKey);
-            }
-            slot.add(i);
+            nodeOf[i] = new Key(it.layout().countKey(it.side(), it.node()));
+            byNode.computeIfAbsent(nodeOf[i], k -> new ArrayList<>()).add(i);
         }
         Map<Key, CountRecord> commits = new HashMap<>();
         List<byte[]> missing = new ArrayList<>();
-        for (byte[] countKey : countKeys) {
-            CountRecord c = kept.get(new Key(countKey));
+        for (Key node : byNode.keySet()) {
+            CountRecord c = kept.count(node);
             if (c != null) {
-                commits.put(new Key(countKey), c);
+                commits.put(node, c);
             } else {
-                missing.add(countKey);
+                missing.add(node.bytes());
             }
         }
         List<byte[]> countValues = missing.isEmpty() ? List.of() : store.multiGet(missing);
@@ -180,23 +157,27 @@ public final class SideApplier {
             }
             commits.put(new Key(missing.get(i)), c);
         }
-        // Every edge state the batch touches, read once.
-        Map<Key, EdgeState> states = new LinkedHashMap<>();
-        List<byte[]> stateKeys = new ArrayList<>();
-        byte[][] stateKeyOf = new byte[items.size()][];
+        // Every state row the batch touches as storage holds it (ABSENT: no row), each read once. Kept
+        // rows exist only for node sides whose count row is kept, so no intent is pending under them.
+        Map<Key, byte[]> rows = new HashMap<>();
+        Key[] stateKeyOf = new Key[items.size()];
+        List<byte[]> toRead = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             Item it = items.get(i);
-            stateKeyOf[i] = it.layout().stateKey(it.side(), it.node(), it.other());
-            if (states.putIfAbsent(new Key(stateKeyOf[i]), EdgeState.EMPTY) == null) {
-                stateKeys.add(stateKeyOf[i]);
+            stateKeyOf[i] = new Key(it.layout().stateKey(it.side(), it.node(), it.other()));
+            if (!rows.containsKey(stateKeyOf[i])) {
+                byte[] known = kept.state(nodeOf[i], stateKeyOf[i]);
+                rows.put(stateKeyOf[i], known);
+                if (known == null) {
+                    toRead.add(stateKeyOf[i].bytes());
+                }
             }
         }
-        List<byte[]> stateValues = store.multiGet(stateKeys);
-        for (int i = 0; i < stateKeys.size(); i++) {
-            if (stateValues.get(i) != null) {
-                states.put(new Key(stateKeys.get(i)), RecordCodec.decodeEdge(stateValues.get(i)).state());
-            }
+        List<byte[]> read = toRead.isEmpty() ? List.of() : store.multiGet(toRead);
+        for (int i = 0; i < toRead.size(); i++) {
+            rows.put(new Key(toRead.get(i)), read.get(i) == null ? KeptRows.ABSENT : read.get(i));
         }
+        Map<Key, EdgeState> states = new HashMap<>();
         ApplyStatus[] statuses = new ApplyStatus[items.size()];
         List<Write> intents = new ArrayList<>();
         List<Write> writes = new ArrayList<>();
@@ -207,16 +188,18 @@ public final class SideApplier {
             long delta = 0;
             for (int i : node.getValue()) {
                 Item it = items.get(i);
-                Key stateKey = new Key(stateKeyOf[i]);
-                EdgeState before = states.get(stateKey);
+                Key stateKey = stateKeyOf[i];
+                EdgeState before = states.computeIfAbsent(stateKey, k -> decodeState(rows.get(k)));
                 EdgeState after = transition.apply(before, it.mutation(), it.layout().definition());
                 statuses[i] = ApplyStatus.of(before, after);
                 if (after.equals(before)) {
                     continue;
                 }
                 states.put(stateKey, after);
+                byte[] value = RecordCodec.encodeEdge(it.other(), after);
+                rows.put(stateKey, value);
                 nodeWrites.addAll(writes(it.layout(), it.side(), it.mutation().source(), it.mutation().target(),
-                        it.other(), stateKeyOf[i], before, after));
+                        stateKey.bytes(), value, before, after));
                 delta += (after.active() ? 1 : 0) - (before.active() ? 1 : 0);
             }
             if (nodeWrites.isEmpty()) {
@@ -240,21 +223,18 @@ public final class SideApplier {
         }
         // Only now is every row of this batch in storage as kept here.
         commits.putAll(committed);
-        commits.forEach(kept::keep);
+        for (Map.Entry<Key, List<Integer>> node : byNode.entrySet()) {
+            Map<Key, byte[]> nodeRows = new HashMap<>();
+            for (int i : node.getValue()) {
+                nodeRows.put(stateKeyOf[i], rows.get(stateKeyOf[i]));
+            }
+            kept.keep(node.getKey(), commits.get(node.getKey()), nodeRows);
+        }
         return List.of(statuses);
     }
 
-    /** Byte-array map key. */
-    private record Key(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(bytes, k.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
+    private static EdgeState decodeState(byte[] row) {
+        return row == KeptRows.ABSENT ? EdgeState.EMPTY : RecordCodec.decodeEdge(row).state();
     }
 
     /** Redoes a crashed apply's writes (idempotent) and commits its count delta. */
@@ -269,10 +249,9 @@ public final class SideApplier {
         return done;
     }
 
-    private static List<Write> writes(ViewLayout layout, Side side, Object source, Object target, Object other,
-                                      byte[] stateKey, EdgeState before, EdgeState after) {
+    private static List<Write> writes(ViewLayout layout, Side side, Object source, Object target,
+                                      byte[] stateKey, byte[] value, EdgeState before, EdgeState after) {
         List<Write> writes = new ArrayList<>();
-        byte[] value = RecordCodec.encodeEdge(other, after);
         writes.add(new Write.Put(stateKey, value));
         List<IndexDef> indexes = layout.definition().indexes();
         List<byte[]> keep = new ArrayList<>();

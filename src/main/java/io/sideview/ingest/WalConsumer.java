@@ -141,7 +141,7 @@ public class WalConsumer implements Managed {
                         LOG.info("WAL partitions assigned: {}", partitions.size());
                         // Another process may have applied these partitions' node sides meanwhile: the
                         // count rows the lanes kept may be stale. Queued ahead of every record polled next.
-                        writer.forgetCounts();
+                        writer.forgetKeptRows();
                     }
                 });
                 while (running) {

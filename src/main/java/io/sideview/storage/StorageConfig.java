@@ -19,6 +19,9 @@ import jakarta.validation.constraints.Pattern;
  * @param applyLanes single-writer apply threads; every (view, side, node) always uses the same one
  * @param countCacheRows committed count rows the apply lanes keep in memory, over all lanes (about 150
  *                       bytes each); each one saves a storage read when its node side changes again
+ * @param stateCacheRows state rows (one per edge and side) the apply lanes keep in memory, over all
+ *                       lanes, under the node sides whose count rows they keep (the stored bytes,
+ *                       about 200 bytes each); each one saves a storage read when its edge changes again
  * @param hbase how to reach HBase when {@code type} is hbase
  */
 public record StorageConfig(
@@ -27,6 +30,7 @@ public record StorageConfig(
         @NotNull @Min(0) @Max(256) Integer saltBuckets,
         @NotNull @Min(1) @Max(256) Integer applyLanes,
         @NotNull @Min(0) @Max(100_000_000) Integer countCacheRows,
+        @NotNull @Min(0) @Max(100_000_000) Integer stateCacheRows,
         @Valid @NotNull HBaseConfig hbase) {
 
     public StorageConfig {
@@ -35,12 +39,14 @@ public record StorageConfig(
         saltBuckets = saltBuckets == null ? 0 : saltBuckets;
         applyLanes = applyLanes == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : applyLanes;
         countCacheRows = countCacheRows == null ? DEFAULT_COUNT_CACHE_ROWS : countCacheRows;
+        stateCacheRows = stateCacheRows == null ? DEFAULT_STATE_CACHE_ROWS : stateCacheRows;
         hbase = hbase == null ? HBaseConfig.defaults() : hbase;
     }
 
     public static final int DEFAULT_COUNT_CACHE_ROWS = 262_144;
+    public static final int DEFAULT_STATE_CACHE_ROWS = 262_144;
 
     public static StorageConfig defaults() {
-        return new StorageConfig(null, null, null, null, null, null);
+        return new StorageConfig(null, null, null, null, null, null, null);
     }
 }
