@@ -227,6 +227,16 @@ run_corner() { # storage wal
       printf ", %s %.0f s" "$k" "$(echo "($(cpu_ticks "${PROC[$k]}") - ${c0[$k]}) / $HZ" | bc -l)"
     done
     printf "; load average %s before, %s after\n" "$la0" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    # Where the apply lanes found the rows each apply starts from (edge.apply.* gauges).
+    curl -fs "127.0.0.1:$ADMIN/metrics" 2>/dev/null | python3 -c '
+import json, sys
+g = json.load(sys.stdin)["gauges"]
+v = lambda n: g.get("edge.apply." + n, {}).get("value", 0)
+def line(kind):
+    kept, read = v(kind + "Rows.kept"), v(kind + "Rows.read")
+    return "%s rows %s of %s from memory (%.1f %%)" % (kind, format(kept, ","), format(kept + read, ","), 100.0 * kept / max(1, kept + read))
+print("- %s, kept rows since start: %s, %s" % (sys.argv[1], line("count"), line("state")))
+' "$storage + wal $wal" || true
   } > "$d/procs.md"
   cat "$d/procs.md"
   curl -fs "127.0.0.1:$API/api/v1/ingest/status" > "$d/status-end.json" || true

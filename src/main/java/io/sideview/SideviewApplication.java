@@ -1,5 +1,6 @@
 package io.sideview;
 
+import com.codahale.metrics.Gauge;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -35,6 +36,7 @@ import io.sideview.registry.tasks.ViewDeactivateTask;
 import io.sideview.registry.tasks.ViewListTask;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.KeptReads;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.resources.MutationResource;
 import io.sideview.ingest.ChangeApplier;
@@ -173,6 +175,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         EdgeWriter writer = new EdgeWriter(store, storage.applyLanes(), catalog::latest, storage.countCacheRows(),
                 storage.stateCacheRows());
         environment.lifecycle().manage(writer);
+        KeptReads reads = writer.keptReads();
+        environment.metrics().register("edge.apply.countRows.kept", (Gauge<Long>) reads.countsKept()::sum);
+        environment.metrics().register("edge.apply.countRows.read", (Gauge<Long>) reads.countsRead()::sum);
+        environment.metrics().register("edge.apply.stateRows.kept", (Gauge<Long>) reads.statesKept()::sum);
+        environment.metrics().register("edge.apply.stateRows.read", (Gauge<Long>) reads.statesRead()::sum);
         // After the writer: jobs stop (and leave the lanes) before the lanes drain.
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
                 environment.getObjectMapper(), Clock.systemUTC());

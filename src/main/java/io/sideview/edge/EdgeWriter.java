@@ -35,6 +35,7 @@ public class EdgeWriter implements Managed {
 
     private final KvStore store;
     private final UnaryOperator<ViewLayout> latest;
+    private final KeptReads keptReads = new KeptReads();
     private final List<BlockingQueue<Task>> queues = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -62,7 +63,7 @@ public class EdgeWriter implements Managed {
         this.latest = latest;
         for (int i = 0; i < laneCount; i++) {
             BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-            SideApplier applier = new SideApplier(store, keptCounts / laneCount, keptStates / laneCount);
+            SideApplier applier = new SideApplier(store, keptCounts / laneCount, keptStates / laneCount, keptReads);
             queues.add(queue);
             Thread t = new Thread(() -> drain(queue, applier), "edge-apply-" + i);
             t.setDaemon(true);
@@ -119,6 +120,11 @@ public class EdgeWriter implements Managed {
             }
         }));
         return done;
+    }
+
+    /** Where the lanes' applies found their count and state rows: kept in memory or read. */
+    public KeptReads keptReads() {
+        return keptReads;
     }
 
     /** Makes every apply completed so far durable against a machine crash (see {@link KvStore#sync()}). */

@@ -53,6 +53,7 @@ public final class SideApplier {
     private final boolean recordIntent;
     private final boolean forgetOnFailure;
     private final KeptRows kept;
+    private final KeptReads reads;
 
     /** An applier with the whole default budget of kept rows (one lane). */
     public SideApplier(KvStore store) {
@@ -64,7 +65,12 @@ public final class SideApplier {
      * one); {@code keptStates}: how many of their state rows, over all of them (0: read every one).
      */
     public SideApplier(KvStore store, int keptCounts, int keptStates) {
-        this(store, Transition::apply, true, true, keptCounts, keptStates);
+        this(store, keptCounts, keptStates, new KeptReads());
+    }
+
+    /** The same, counting where the rows came from in {@code reads} (shared by a writer's lanes). */
+    public SideApplier(KvStore store, int keptCounts, int keptStates, KeptReads reads) {
+        this(store, Transition::apply, true, true, keptCounts, keptStates, reads);
     }
 
     /**
@@ -73,13 +79,14 @@ public final class SideApplier {
      */
     SideApplier(KvStore store, StateFunction transition, boolean recordIntent) {
         this(store, transition, recordIntent, true, StorageConfig.DEFAULT_COUNT_CACHE_ROWS,
-                StorageConfig.DEFAULT_STATE_CACHE_ROWS);
+                StorageConfig.DEFAULT_STATE_CACHE_ROWS, new KeptReads());
     }
 
     /** Tests only: {@code forgetOnFailure = false} keeps the rows over a failed batch (a defect). */
     SideApplier(KvStore store, StateFunction transition, boolean recordIntent, boolean forgetOnFailure,
-                int keptCounts, int keptStates) {
+                int keptCounts, int keptStates, KeptReads reads) {
         this.store = store;
+        this.reads = reads;
         this.transition = transition;
         this.recordIntent = recordIntent;
         this.forgetOnFailure = forgetOnFailure;
@@ -149,6 +156,8 @@ public final class SideApplier {
                 missing.add(node.bytes());
             }
         }
+        reads.countsKept().add(byNode.size() - missing.size());
+        reads.countsRead().add(missing.size());
         List<byte[]> countValues = missing.isEmpty() ? List.of() : store.multiGet(missing);
         for (int i = 0; i < missing.size(); i++) {
             CountRecord c = RecordCodec.decodeCount(countValues.get(i));
@@ -173,6 +182,8 @@ public final class SideApplier {
                 }
             }
         }
+        reads.statesKept().add(rows.size() - toRead.size());
+        reads.statesRead().add(toRead.size());
         List<byte[]> read = toRead.isEmpty() ? List.of() : store.multiGet(toRead);
         for (int i = 0; i < toRead.size(); i++) {
             rows.put(new Key(toRead.get(i)), read.get(i) == null ? KeptRows.ABSENT : read.get(i));

@@ -27,7 +27,7 @@ class CrashInjectionTest {
      * off, the applier would trust a kept row whose intent storage still holds.
      */
     static Optional<String> survivedFailureCounterexample(boolean forgetOnFailure, long seed, int sequences) {
-        return counterexample(store -> new SideApplier(store, Transition::apply, true, forgetOnFailure, 1024, 1024),
+        return counterexample(store -> new SideApplier(store, Transition::apply, true, forgetOnFailure, 1024, 1024, new KeptReads()),
                 false, seed, sequences);
     }
 
