@@ -31,6 +31,10 @@ import java.util.Map;
  * that node (the replayed mutation then finds its state already joined: IDLE); after 5 the state
  * already contains the mutation, so its replay is IDLE. The count never moves twice.
  *
+ * <p>On a store whose batches are atomic ({@link KvStore#atomicBatches()}, RocksDB) steps 3 to 5 are
+ * one batch without the intent: a crash leaves all of it or none, which is what the intent ensures
+ * elsewhere. An intent found in storage (written before, or by a non-atomic store) is still finished.
+ *
  * <p>Steps 1 and 2 are served from memory when they can: an applier keeps, per node side it applied
  * to last, the committed count row and the state rows it read or wrote ({@link KeptRows}, bounded,
  * least recently used out). It is the only writer of its node sides, so what it committed last is
@@ -120,9 +124,9 @@ public final class SideApplier {
 
     /**
      * Applies a batch with the same protocol, per node side, in a fixed number of storage round trips
-     * (two multi-gets and three batch writes, whatever the batch size): every node side's intent is
-     * written before any of its writes, and its commit after all of them, so each node side stays
-     * crash-exact on its own. Items of one node side are applied in the order given; the caller is
+     * (two multi-gets and three batch writes, or one where batches are atomic, whatever the batch
+     * size): every node side's intent is written before any of its writes, and its commit after all
+     * of them, so each node side stays crash-exact on its own. Items of one node side are applied in the order given; the caller is
      * the single writer of every node side in the batch.
      */
     public List<ApplyStatus> applyAll(List<Item> items) {
@@ -188,6 +192,8 @@ public final class SideApplier {
         for (int i = 0; i < toRead.size(); i++) {
             rows.put(new Key(toRead.get(i)), read.get(i) == null ? KeptRows.ABSENT : read.get(i));
         }
+        // Where a batch is atomic (RocksDB), each node side's writes and commit go in one: no intent.
+        boolean atomic = store.atomicBatches();
         Map<Key, EdgeState> states = new HashMap<>();
         ApplyStatus[] statuses = new ApplyStatus[items.size()];
         List<Write> intents = new ArrayList<>();
@@ -218,14 +224,19 @@ public final class SideApplier {
             }
             CountRecord commit = commits.get(node.getKey());
             byte[] countKey = node.getKey().bytes();
-            intents.add(new Write.Put(countKey, RecordCodec.encodeCount(
-                    new CountRecord(commit.count(), commit.appliedSeq(), new Intent(delta, nodeWrites)))));
+            if (!atomic) {
+                intents.add(new Write.Put(countKey, RecordCodec.encodeCount(
+                        new CountRecord(commit.count(), commit.appliedSeq(), new Intent(delta, nodeWrites)))));
+            }
             writes.addAll(nodeWrites);
             CountRecord after = new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null);
             commitsOut.add(new Write.Put(countKey, RecordCodec.encodeCount(after)));
             committed.put(node.getKey(), after);
         }
-        if (!writes.isEmpty()) {
+        if (atomic && !writes.isEmpty()) {
+            writes.addAll(commitsOut);
+            store.write(writes);
+        } else if (!writes.isEmpty()) {
             if (recordIntent) {
                 store.write(intents);
             }

@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * The ordered key-value contract every view-storage backend meets (RocksDB embedded, HBase).
  * Keys compare as unsigned bytes. Each single-row write is atomic; a batch is applied in order and
- * each of its rows atomically, but a batch as a whole is not promised to be atomic (HBase cannot), so
- * the edge engine's apply protocol never relies on it.
+ * each of its rows atomically. A batch as a whole is atomic only where {@link #atomicBatches()} says
+ * so (RocksDB; HBase cannot): the edge engine's apply protocol works with single-row atomicity and
+ * uses atomic batches, where they exist, to write less.
  */
 public interface KvStore extends AutoCloseable {
 
@@ -28,6 +29,14 @@ public interface KvStore extends AutoCloseable {
 
     /** Applies the writes in order; each row atomically. */
     void write(List<Write> batch);
+
+    /**
+     * True when {@link #write} applies a whole batch atomically, also across a crash: afterwards
+     * either every write of it is in storage or none is.
+     */
+    default boolean atomicBatches() {
+        return false;
+    }
 
     /**
      * Makes every write acknowledged so far durable against a machine crash, not only a process

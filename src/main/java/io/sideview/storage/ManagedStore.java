@@ -75,6 +75,11 @@ public class ManagedStore implements KvStore, Managed {
     }
 
     @Override
+    public boolean atomicBatches() {
+        return store().atomicBatches();
+    }
+
+    @Override
     public void sync() {
         store().sync();
     }

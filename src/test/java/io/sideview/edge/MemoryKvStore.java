@@ -15,14 +15,42 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * A unit-test fake of the storage SPI (the real backends have their own contract suite). Each row of a
- * batch is a separate step, like HBase, and {@link #crashAt} makes the n-th row write throw before it
- * happens, so tests can crash an apply at every step boundary.
+ * A unit-test fake of the storage SPI (the real backends have their own contract suite). By default
+ * each row of a batch is a separate step, like HBase; {@link #atomic()} makes a whole batch one step,
+ * like RocksDB. {@link #crashAt} makes the n-th step throw before it happens, so tests can crash an
+ * apply at every step boundary.
  */
 public class MemoryKvStore implements KvStore {
     private final ConcurrentSkipListMap<byte[], byte[]> data = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final boolean claimsAtomic;
+    private final boolean atomicSteps;
     private long rowWrites;
     private long crashAt = -1;
+
+    public MemoryKvStore() {
+        this(false, false);
+    }
+
+    /** {@code claimsAtomic}: what {@link #atomicBatches()} answers; {@code atomicSteps}: whether it is true. */
+    MemoryKvStore(boolean claimsAtomic, boolean atomicSteps) {
+        this.claimsAtomic = claimsAtomic;
+        this.atomicSteps = atomicSteps;
+    }
+
+    /** A store whose batches are atomic, and say so. */
+    static MemoryKvStore atomic() {
+        return new MemoryKvStore(true, true);
+    }
+
+    /** A defect to catch: says its batches are atomic, but a crash can stop one between two rows. */
+    static MemoryKvStore falselyAtomic() {
+        return new MemoryKvStore(true, false);
+    }
+
+    @Override
+    public boolean atomicBatches() {
+        return claimsAtomic;
+    }
 
     public static final class Crash extends RuntimeException {
         Crash(long step) {
@@ -30,13 +58,9 @@ public class MemoryKvStore implements KvStore {
         }
     }
 
-    /** Throw before the n-th row write from now (1-based); 0 or less disables. */
+    /** Throw before the n-th step from now (1-based); 0 or less disables. */
     public void crashAt(long n) {
         this.crashAt = n <= 0 ? -1 : rowWrites + n;
-    }
-
-    public long rowWrites() {
-        return rowWrites;
     }
 
     private void step() {
@@ -45,6 +69,11 @@ public class MemoryKvStore implements KvStore {
             crashAt = -1;
             throw new Crash(rowWrites);
         }
+    }
+
+    /** Steps so far: row writes, or whole batches when they are atomic. */
+    public long steps() {
+        return rowWrites;
     }
 
     /** Every record, hex-keyed, for exact comparison of two stores. */
@@ -99,11 +128,17 @@ public class MemoryKvStore implements KvStore {
 
     @Override
     public void write(List<Write> batch) {
+        if (atomicSteps) {
+            step();
+        }
         for (Write w : batch) {
+            if (!atomicSteps) {
+                step();
+            }
             if (w instanceof Write.Put p) {
-                put(p.key(), p.value());
+                data.put(p.key(), p.value());
             } else {
-                delete(w.key());
+                data.remove(w.key());
             }
         }
     }

@@ -149,6 +149,12 @@ public class RocksKvStore implements KvStore {
         }
     }
 
+    /** A WriteBatch is one WAL record: recovery replays all of it or none. */
+    @Override
+    public boolean atomicBatches() {
+        return true;
+    }
+
     /** Writes go to RocksDB's WAL unsynced (fast); this fsyncs it, for all of them at once. */
     @Override
     public void sync() {
