@@ -18,6 +18,7 @@ import io.sideview.registry.api.ViewDescriptor;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KvStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +41,16 @@ import org.slf4j.LoggerFactory;
  * <p>Index builds keep queries exact: an index added by a later revision has no rows for the edges
  * written before it, so {@link #requireReady} refuses it until its build is done. The build first
  * waits for every apply lane to drain ({@link EdgeWriter#barrier()}): every later apply already
- * writes the new index, and the build fills in the rest node by node on each node's own lane.
+ * writes the new index, and the build fills in the rest node by node on each node's own lane. A
+ * build that fails (storage unavailable, say) runs again after a delay that doubles up to
+ * {@link #MAX_RETRY_DELAY}, for as long as its index waits for it; a restart runs it at once.
  */
 public class JobService implements Managed, JobTracker {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     private static final long FLUSH_MILLIS = 1000;
+    /** Wait before a failed index build runs again, unless told otherwise; doubles per failure. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(30);
+    public static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(10);
 
     private final JobDao dao;
     private final ViewRegistry registry;
@@ -56,6 +64,14 @@ public class JobService implements Managed, JobTracker {
         t.setDaemon(true);
         return t;
     });
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jobs-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Duration retryDelay;
+    /** Failures so far of index builds that are waiting to run again. */
+    private final Map<Long, Integer> failures = new ConcurrentHashMap<>();
     /** Live progress of running jobs: done, total, and when it was last written to the DB. */
     private final Map<Long, Live> live = new ConcurrentHashMap<>();
     private final Set<Long> cancelRequested = ConcurrentHashMap.newKeySet();
@@ -70,6 +86,13 @@ public class JobService implements Managed, JobTracker {
 
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock) {
+        this(dao, registry, catalog, store, writer, mapper, clock, RETRY_DELAY);
+    }
+
+    /** {@code retryDelay}: the first wait before a failed index build runs again. */
+    public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
+                      ObjectMapper mapper, Clock clock, Duration retryDelay) {
+        this.retryDelay = retryDelay;
         this.dao = dao;
         this.registry = registry;
         this.catalog = catalog;
@@ -99,6 +122,7 @@ public class JobService implements Managed, JobTracker {
     @Override
     public void stop() throws InterruptedException {
         cancelRequested.addAll(live.keySet());
+        retries.shutdownNow();
         runner.shutdownNow();
         runner.awaitTermination(30, TimeUnit.SECONDS);
     }
@@ -250,7 +274,7 @@ public class JobService implements Managed, JobTracker {
         try {
             ViewLayout layout = catalog.any(j.viewName()).layout();
             if (layout.viewId() != j.viewId()) {
-                throw new IllegalStateException("view '" + j.viewName() + "' was deleted and created again");
+                throw new Gone("view '" + j.viewName() + "' was deleted and created again");
             }
             List<IndexDef> indexes = indexesFor(type, j, layout);
             // Every apply queued before now ran with its producer's layout; every later one uses the
@@ -271,6 +295,7 @@ public class JobService implements Managed, JobTracker {
                 ready.remove(j.viewId());
             }
             dao.finish(id, "DONE", l.done, mapper.writeValueAsString(result), clock.millis());
+            failures.remove(id);
             LOG.info("job {} {} of view {} done: {}", id, type, j.viewName(), result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -278,6 +303,9 @@ public class JobService implements Managed, JobTracker {
         } catch (Exception e) {
             LOG.warn("job {} {} of view {} failed", id, type, j.viewName(), e);
             dao.finish(id, "FAILED", l.done, error(e.getMessage()), clock.millis());
+            if (type == JobType.INDEX_BUILD && !(e instanceof Gone)) {
+                retryLater(id);
+            }
         } finally {
             live.remove(id);
             cancelRequested.remove(id);
@@ -287,9 +315,32 @@ public class JobService implements Managed, JobTracker {
     private static List<IndexDef> indexesFor(JobType type, JobRow j, ViewLayout layout) {
         if (type == JobType.INDEX_BUILD) {
             return List.of(layout.definition().index(j.detail()).orElseThrow(() ->
-                    new IllegalStateException("index '" + j.detail() + "' is no longer in the view")));
+                    new Gone("index '" + j.detail() + "' is no longer in the view")));
         }
         return layout.definition().indexes();
+    }
+
+    /** A job whose subject no longer exists: running it again cannot help. */
+    private static final class Gone extends RuntimeException {
+        Gone(String message) {
+            super(message);
+        }
+    }
+
+    /** Queues a failed index build again after its delay, if its index is still waiting for it then. */
+    private void retryLater(long id) {
+        int failed = failures.merge(id, 1, Integer::sum);
+        long delay = Math.min(retryDelay.toMillis() << Math.min(failed - 1, 20), MAX_RETRY_DELAY.toMillis());
+        LOG.info("index build job {} runs again in {} ms (failures so far: {})", id, delay, failed);
+        try {
+            retries.schedule(() -> {
+                if (dao.requeueIndexBuild(id, clock.millis()) == 1) {
+                    runner.submit(() -> run(id));
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // Shutting down: the next start queues it again.
+        }
     }
 
     private void flush(long id, Live l, boolean force) {

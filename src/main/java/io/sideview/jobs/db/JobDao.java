@@ -54,6 +54,12 @@ public interface JobDao {
             WHERE state IN ('FAILED', 'CANCELLED') AND id IN (SELECT job_id FROM index_builds WHERE state = 'PENDING')""")
     int requeuePendingIndexBuilds(long now);
 
+    /** Queues one failed index build again, if its index is still waiting for it. */
+    @SqlUpdate("""
+            UPDATE jobs SET state = 'QUEUED', updated_at = :now
+            WHERE id = :id AND state = 'FAILED' AND id IN (SELECT job_id FROM index_builds WHERE state = 'PENDING')""")
+    int requeueIndexBuild(long id, long now);
+
     @SqlQuery("SELECT * FROM jobs WHERE state IN ('QUEUED', 'RUNNING') ORDER BY id")
     List<JobRow> unfinished();
 

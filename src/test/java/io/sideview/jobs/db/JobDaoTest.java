@@ -67,4 +67,21 @@ class JobDaoTest {
         assertThat(dao.readyIndexes(7)).containsExactlyInAnyOrder(1, 2);
         assertThat(dao.requeuePendingIndexBuilds(5_000)).isZero();
     }
+
+    @ParameterizedTest
+    @EnumSource(MetadataDatabases.class)
+    void oneFailedIndexBuildIsQueuedAgainWhileItsIndexWaits(MetadataDatabases engine) throws Exception {
+        JobDao dao = dao(engine);
+        long build = dao.add("INDEX_BUILD", 7, "follows", "recent", "QUEUED", null, 1_000);
+        long other = dao.add("INDEX_BUILD", 7, "follows", "by_name", "QUEUED", null, 1_000);
+        dao.insertIndexBuild(7, 2, "PENDING", build, 1_000);
+        dao.insertIndexBuild(7, 3, "PENDING", other, 1_000);
+        assertThat(dao.requeueIndexBuild(build, 1_500)).as("not failed").isZero();
+        dao.finish(build, "FAILED", 0, "{\"error\":\"storage\"}", 2_000);
+        dao.finish(other, "FAILED", 0, "{\"error\":\"storage\"}", 2_000);
+        assertThat(dao.requeueIndexBuild(build, 3_000)).isEqualTo(1);
+        assertThat(dao.unfinished()).extracting(JobRow::id).containsExactly(build);
+        dao.updateIndexBuild(7, 3, "READY", other, 4_000);
+        assertThat(dao.requeueIndexBuild(other, 5_000)).as("its index no longer waits").isZero();
+    }
 }
