@@ -1,7 +1,7 @@
 package io.sideview.edge;
 
-import io.sideview.edge.RecordCodec.CountRecord;
 import io.sideview.edge.KeptRows.Key;
+import io.sideview.edge.RecordCodec.CountRecord;
 import io.sideview.edge.RecordCodec.Intent;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KvStore;
