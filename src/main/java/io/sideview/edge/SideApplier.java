@@ -126,8 +126,8 @@ public final class SideApplier {
      * Applies a batch with the same protocol, per node side, in a fixed number of storage round trips
      * (two multi-gets and three batch writes, or one where batches are atomic, whatever the batch
      * size): every node side's intent is written before any of its writes, and its commit after all
-     * of them, so each node side stays crash-exact on its own. Items of one node side are applied in the order given; the caller is
-     * the single writer of every node side in the batch.
+     * of them, so each node side stays crash-exact on its own. Items of one node side are applied in
+     * the order given; the caller is the single writer of every node side in the batch.
      */
     public List<ApplyStatus> applyAll(List<Item> items) {
         try {
@@ -199,7 +199,6 @@ public final class SideApplier {
         List<Write> intents = new ArrayList<>();
         List<Write> writes = new ArrayList<>();
         List<Write> commitsOut = new ArrayList<>();
-        Map<Key, CountRecord> committed = new HashMap<>();
         for (Map.Entry<Key, List<Integer>> node : byNode.entrySet()) {
             List<Write> nodeWrites = new ArrayList<>();
             long delta = 0;
@@ -231,20 +230,22 @@ public final class SideApplier {
             writes.addAll(nodeWrites);
             CountRecord after = new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null);
             commitsOut.add(new Write.Put(countKey, RecordCodec.encodeCount(after)));
-            committed.put(node.getKey(), after);
+            // Each node side is visited once; a failed write below throws this map away.
+            commits.put(node.getKey(), after);
         }
-        if (atomic && !writes.isEmpty()) {
-            writes.addAll(commitsOut);
-            store.write(writes);
-        } else if (!writes.isEmpty()) {
-            if (recordIntent) {
-                store.write(intents);
+        if (!writes.isEmpty()) {
+            if (atomic) {
+                writes.addAll(commitsOut);
+                store.write(writes);
+            } else {
+                if (recordIntent) {
+                    store.write(intents);
+                }
+                store.write(writes);
+                store.write(commitsOut);
             }
-            store.write(writes);
-            store.write(commitsOut);
         }
         // Only now is every row of this batch in storage as kept here.
-        commits.putAll(committed);
         for (Map.Entry<Key, List<Integer>> node : byNode.entrySet()) {
             Map<Key, byte[]> nodeRows = new HashMap<>();
             for (int i : node.getValue()) {

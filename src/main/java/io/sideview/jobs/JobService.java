@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,16 +60,8 @@ public class JobService implements Managed, JobTracker {
     private final EdgeWriter writer;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jobs");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jobs-retry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(daemon("jobs"));
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(daemon("jobs-retry"));
     private final Duration retryDelay;
     /** Failures so far of index builds that are waiting to run again. */
     private final Map<Long, Integer> failures = new ConcurrentHashMap<>();
@@ -320,6 +313,14 @@ public class JobService implements Managed, JobTracker {
         return layout.definition().indexes();
     }
 
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     /** A job whose subject no longer exists: running it again cannot help. */
     private static final class Gone extends RuntimeException {
         Gone(String message) {
@@ -336,6 +337,8 @@ public class JobService implements Managed, JobTracker {
             retries.schedule(() -> {
                 if (dao.requeueIndexBuild(id, clock.millis()) == 1) {
                     runner.submit(() -> run(id));
+                } else {
+                    failures.remove(id); // its index no longer waits for it
                 }
             }, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
