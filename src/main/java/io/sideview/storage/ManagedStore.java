@@ -22,9 +22,14 @@ public class ManagedStore implements KvStore, Managed {
     @Override
     public void start() {
         delegate = switch (config.type()) {
-            case "hbase" -> HBaseKvStore.connect(config.hbase());
+            case "hbase" -> coalesced(HBaseKvStore.connect(config.hbase()), config.hbase().readsInFlight());
             default -> new RocksKvStore(Path.of(config.dataDir(), "records"));
         };
+    }
+
+    /** Every HBase read is a round trip, so reads of the same moment share them; RocksDB reads are local. */
+    private static KvStore coalesced(KvStore store, int readsInFlight) {
+        return readsInFlight == 0 ? store : new CoalescingKvStore(store, readsInFlight);
     }
 
     @Override

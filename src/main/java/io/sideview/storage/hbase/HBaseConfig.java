@@ -17,6 +17,11 @@ import java.util.Map;
  *     {@code sideview_records}); created with its namespace on first open if missing
  * @param regions regions to pre-split a newly created table into, on the first key byte (the salt byte
  *     when salting is on), 1..256 (default 16); ignored when the table already exists
+ * @param readsInFlight shared multi-gets in flight at once (default 1): point reads that arrive while
+ *     they run go together in the next one, and equal scans asked meanwhile run once; every answer is
+ *     still read after its caller asked. 0 sends every read on its own. One in flight gives the most
+ *     reads per round trip (measured best on one machine, docs/benchmarks.md); more let reads to other
+ *     region servers go on while one server answers slowly
  * @param properties extra HBase client settings copied into the client {@code Configuration} after the
  *     quorum, e.g. {@code hbase.client.operation.timeout} (default none)
  */
@@ -26,6 +31,7 @@ public record HBaseConfig(
         @Pattern(regexp = TABLE_NAME, message = "must be an HBase table name ([namespace:]name of A-Za-z0-9_.-)")
         String table,
         @NotNull @Min(1) @Max(256) Integer regions,
+        @NotNull @Min(0) @Max(256) Integer readsInFlight,
         @NotNull Map<String, String> properties) {
 
     /** HBase's rules: namespace of word characters; a qualifier of word characters, '.' and '-' not starting with '.' or '-'. */
@@ -35,10 +41,11 @@ public record HBaseConfig(
         zookeeperQuorum = zookeeperQuorum == null ? "127.0.0.1:2181" : zookeeperQuorum;
         table = table == null ? "sideview_records" : table;
         regions = regions == null ? 16 : regions;
+        readsInFlight = readsInFlight == null ? 1 : readsInFlight;
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 
     public static HBaseConfig defaults() {
-        return new HBaseConfig(null, null, null, null);
+        return new HBaseConfig(null, null, null, null, null);
     }
 }

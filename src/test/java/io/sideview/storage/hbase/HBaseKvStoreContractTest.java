@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.jersey.validation.Validators;
+import io.sideview.storage.CoalescingKvStore;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
@@ -19,13 +20,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.RegionLocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,7 +155,7 @@ class HBaseKvStoreContractTest extends KvStoreContract {
 
     @Test
     void connectFromConfigAndHealthCheck() {
-        HBaseConfig config = new HBaseConfig(MiniHBase.quorum(), freshTable("configured_"), 2,
+        HBaseConfig config = new HBaseConfig(MiniHBase.quorum(), freshTable("configured_"), 2, 0,
                 Map.of("hbase.client.retries.number", "3"));
         HBaseKvStore own = HBaseKvStore.connect(config);
         StorageHealthCheck check = new StorageHealthCheck(own, "hbase");
@@ -168,24 +175,87 @@ class HBaseKvStoreContractTest extends KvStoreContract {
 
     @Test
     void configDefaultsAndValidation() {
-        HBaseConfig defaults = new HBaseConfig(null, null, null, null);
+        HBaseConfig defaults = new HBaseConfig(null, null, null, null, null);
         assertThat(defaults).isEqualTo(HBaseConfig.defaults());
         assertThat(defaults.zookeeperQuorum()).isEqualTo("127.0.0.1:2181");
         assertThat(defaults.table()).isEqualTo("sideview_records");
         assertThat(defaults.regions()).isEqualTo(16);
+        assertThat(defaults.readsInFlight()).isEqualTo(1);
         assertThat(defaults.properties()).isEmpty();
         Validator validator = Validators.newValidator();
         assertThat(validator.validate(defaults)).isEmpty();
         for (String ok : List.of("t", "ns:t", "a_b.c-d", "NS_1:Tab.le-2")) {
-            assertThat(validator.validate(new HBaseConfig(null, ok, null, null))).as(ok).isEmpty();
+            assertThat(validator.validate(new HBaseConfig(null, ok, null, null, null))).as(ok).isEmpty();
         }
         for (String bad : List.of("", "a b", "a:b:c", ":t", "ns:", ".t", "-t", "ns-x:t", "t/u")) {
-            assertThat(validator.validate(new HBaseConfig(null, bad, null, null))).as(bad).isNotEmpty();
+            assertThat(validator.validate(new HBaseConfig(null, bad, null, null, null))).as(bad).isNotEmpty();
         }
-        assertThat(validator.validate(new HBaseConfig(null, null, 0, null))).isNotEmpty();
-        assertThat(validator.validate(new HBaseConfig(null, null, 257, null))).isNotEmpty();
-        assertThat(validator.validate(new HBaseConfig(null, null, 256, null))).isEmpty();
-        assertThat(validator.validate(new HBaseConfig(" ", null, null, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, 0, null, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, 257, null, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, 256, null, null))).isEmpty();
+        assertThat(validator.validate(new HBaseConfig(" ", null, null, null, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, null, -1, null))).isNotEmpty();
+        assertThat(validator.validate(new HBaseConfig(null, null, null, 0, null))).isEmpty();
+    }
+
+    /**
+     * The same contract through the read coalescing the service puts in front of HBase, and reads
+     * racing a writer: each read must see every write acknowledged before it asked.
+     */
+    @Nested
+    class ThroughReadCoalescing extends KvStoreContract {
+        @Override
+        protected KvStore open() {
+            return new CoalescingKvStore(new HBaseKvStore(connection, freshTable("coalesced_"), 4), 2);
+        }
+
+        @Test
+        void everyReadSeesTheWritesAcknowledgedBeforeItAsked() throws Exception {
+            byte[] key = bytes("hot");
+            KeyRange hotRows = KeyRange.prefix(bytes("hot"));
+            AtomicLong acknowledged = new AtomicLong();
+            AtomicLong stale = new AtomicLong();
+            AtomicLong reads = new AtomicLong();
+            ExecutorService readers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int kind = t % 3;
+                    running.add(readers.submit(() -> {
+                        while (acknowledged.get() < 300) {
+                            long floor = acknowledged.get();
+                            long seen = switch (kind) {
+                                case 0 -> store.get(key).map(v -> Long.parseLong(text(v))).orElse(0L);
+                                case 1 -> store.multiGet(List.of(bytes("other"), key)).stream()
+                                        .filter(java.util.Objects::nonNull).mapToLong(v -> Long.parseLong(text(v))).max().orElse(0L);
+                                default -> store.scan(hotRows, false, 10).stream()
+                                        .mapToLong(kv -> Long.parseLong(text(kv.value()))).max().orElse(0L);
+                            };
+                            reads.incrementAndGet();
+                            if (seen < floor) {
+                                stale.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (long i = 1; i <= 300; i++) {
+                    store.put(key, bytes(Long.toString(i)));
+                    acknowledged.set(i);
+                }
+                for (Future<?> f : running) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                readers.shutdownNow();
+            }
+            assertThat(reads.get()).isGreaterThan(300);
+            assertThat(stale.get()).as("reads older than a write acknowledged before they asked").isZero();
+        }
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String s) {
