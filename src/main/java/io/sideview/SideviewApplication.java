@@ -187,7 +187,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new JobResource(jobs));
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
         QueryService queries = new QueryService(catalog,
-                new EdgeReader(store, config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs);
+                new EdgeReader(store.queryReads(), config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs);
         // The read shapes are served by a filter in front of Jersey (why: QueryFilter's comment).
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))

@@ -13,23 +13,30 @@ import java.util.Optional;
  */
 public class ManagedStore implements KvStore, Managed {
     private final StorageConfig config;
+    private final KvStore queryReads;
     private volatile KvStore delegate;
 
     public ManagedStore(StorageConfig config) {
         this.config = config;
+        int readsInFlight = config.hbase().readsInFlight();
+        this.queryReads = "hbase".equals(config.type()) && readsInFlight > 0 ? new CoalescingKvStore(this, readsInFlight) : this;
+    }
+
+    /**
+     * The store the query path reads. On HBase every read is a round trip, so queries of the same
+     * moment share them ({@link CoalescingKvStore}). The write path reads this store directly: each
+     * apply lane reads its own node sides, and must not wait for a wave of queries to land.
+     */
+    public KvStore queryReads() {
+        return queryReads;
     }
 
     @Override
     public void start() {
         delegate = switch (config.type()) {
-            case "hbase" -> coalesced(HBaseKvStore.connect(config.hbase()), config.hbase().readsInFlight());
+            case "hbase" -> HBaseKvStore.connect(config.hbase());
             default -> new RocksKvStore(Path.of(config.dataDir(), "records"));
         };
-    }
-
-    /** Every HBase read is a round trip, so reads of the same moment share them; RocksDB reads are local. */
-    private static KvStore coalesced(KvStore store, int readsInFlight) {
-        return readsInFlight == 0 ? store : new CoalescingKvStore(store, readsInFlight);
     }
 
     @Override
