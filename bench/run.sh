@@ -139,7 +139,8 @@ if [ $HBASE = 1 ]; then
   mvn -q -B -f "$BENCH/pom.xml" $DEP -Dmdep.includeScope=provided -Dmdep.outputFile="$WORK/hbase-cp.txt"
   log "starting HBase (local mode, in-process mini cluster)"
   mkdir -p "$WORK/hbase"
-  (cd "$WORK/hbase" && exec java -Xmx${HBASE_HEAP:-1g} "${JFLAGS[@]}" -Dtest.build.data.basedirectory="$WORK/hbase/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  # 2 GiB: a block cache (40 %) about the size of the four shards' 4 x 256 MiB InnoDB buffer pools
+  (cd "$WORK/hbase" && exec java -Xmx${HBASE_HEAP:-2g} "${JFLAGS[@]}" -Dtest.build.data.basedirectory="$WORK/hbase/" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
      -cp "$BENCH/target/classes:$(cat "$WORK/hbase-cp.txt")" io.sideview.bench.HBaseLauncher "$WORK/hbase/zk.port" \
      > "$WORK/hbase.log" 2>&1) &
   HB_PID=$!; PIDS+=($HB_PID)
@@ -150,6 +151,9 @@ if [ $HBASE = 1 ]; then
   start_sideview hbase $HAPI $HADMIN SIDEVIEW_STORAGE=hbase SIDEVIEW_HBASE_QUORUM=127.0.0.1:$ZK SIDEVIEW_SALT_BUCKETS=16
   log "loading Sideview (HBase) through the mutations API"
   bench load-sideview "$WORK/data" $HAPI "$ROOT/docs/examples/follows-view.json" 4 $LOAD_LIMIT | tee "$WORK/load-hbase.txt"
+  log "flushing and major-compacting the HBase table, as after any bulk load"
+  java "${JFLAGS[@]}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENCH/target/classes:$(cat "$WORK/hbase-cp.txt")" \
+    io.sideview.bench.HBaseSettle "$ZK" sideview_records 2>> "$WORK/hbase.log" | tee "$WORK/settle-hbase.txt"
   log "measuring Sideview (HBase)"
   bench measure-sideview "$WORK/data" hbase $HAPI $HADMIN "$WARMUP" "$DURATION" "$CONNS" "$WORK/results-hbase.json"
   heap "HBase backend (Sideview JVM), after the measurements" $SV_PID $HADMIN
@@ -166,6 +170,7 @@ STAMP=$(date +%Y%m%d-%H%M%S)
   echo "- $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1); Sideview $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') (-Xmx1g, default GC)"
   echo "- data set: $(cat "$WORK/gen.txt")"
   echo "- load: $(grep -h 'sideview load' "$WORK"/load-*.txt | sed 's/^/ /' | paste -sd';' -)"
+  [ -f "$WORK/settle-hbase.txt" ] && echo "- HBase (heap ${HBASE_HEAP:-2g}, HBase's production defaults): $(cat "$WORK/settle-hbase.txt")"
   echo "- warm-up ${WARMUP} s per backend (shapes in turn), then ${DURATION} s per shape; Sideview ${CONNS} keep-alive connections, MariaDB ${DB_THREADS} threads"
   echo "- RocksDB data directory after the run: ${RDB_SIZE:-?}"
   echo

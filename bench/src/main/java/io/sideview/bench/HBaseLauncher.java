@@ -21,6 +21,13 @@ public final class HBaseLauncher {
         c.set("hbase.zookeeper.property.clientPortAddress", "127.0.0.1");
         c.setInt("hbase.master.info.port", -1);
         c.setInt("hbase.regionserver.info.port", -1);
+        // The testing utility's own hbase-site (override-hbase-site.xml) is tuned for small unit tests:
+        // 5 RPC handlers, regions split at 64 MiB, chores every second. A benchmark wants HBase's
+        // production defaults (hbase-default.xml), or it measures region splits during the load.
+        c.setInt("hbase.regionserver.handler.count", 30);
+        c.setLong("hbase.hregion.max.filesize", 10L * 1024 * 1024 * 1024);
+        c.setInt("hbase.server.thread.wakefrequency", 10_000);
+        c.setInt("hbase.regionserver.msginterval", 3_000);
         try {
             u.startMiniZKCluster();
             u.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).build());
