@@ -2,6 +2,7 @@ package io.sideview.storage;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,11 @@ import java.util.Optional;
  * ({@link ReadFlights}). Hot rows (a celebrity's count, the same newest-20 asked by many) then cost one
  * round trip per wave of callers instead of one per caller, and scattered point reads share round trips.
  *
+ * <p>Point reads go by key hash to one of {@code readsInFlight} lanes, each with one multi-get in flight
+ * at a time. A key always takes the same lane, so a hot row never has two reads in flight (each would
+ * cost a round trip for the same answer), while reads of other keys go on in the other lanes (on
+ * HBase a multi-get is served by one handler thread, one key after the other).
+ *
  * <p>Nothing is cached: every answer is read from storage after its caller asked, so each caller sees
  * every write acknowledged before it asked, whichever process wrote it. Writes pass straight through.
  */
@@ -20,13 +26,23 @@ public final class CoalescingKvStore implements KvStore {
     static final int MAX_BATCH_KEYS = 1_000;
 
     private final KvStore backend;
-    private final ReadBatcher points;
+    private final ReadBatcher[] lanes;
     private final ReadFlights<ScanKey, List<KeyValue>> scans = new ReadFlights<>();
 
-    /** @param readsInFlight shared multi-gets running at once */
+    /** @param readsInFlight lanes of point reads, so shared multi-gets running at once */
     public CoalescingKvStore(KvStore backend, int readsInFlight) {
+        if (readsInFlight < 1) {
+            throw new IllegalArgumentException("readsInFlight must be >= 1");
+        }
         this.backend = backend;
-        this.points = new ReadBatcher(this::readBatch, readsInFlight, MAX_BATCH_KEYS);
+        this.lanes = new ReadBatcher[readsInFlight];
+        for (int i = 0; i < readsInFlight; i++) {
+            lanes[i] = new ReadBatcher(this::readBatch, 1, MAX_BATCH_KEYS);
+        }
+    }
+
+    int lane(byte[] key) {
+        return Math.floorMod(Arrays.hashCode(key), lanes.length);
     }
 
     /** A batch of one key (a hot row) as a plain get: HBase's multi-get machinery costs more. */
@@ -36,12 +52,37 @@ public final class CoalescingKvStore implements KvStore {
 
     @Override
     public Optional<byte[]> get(byte[] key) {
-        return Optional.ofNullable(points.read(List.of(key)).get(0));
+        return Optional.ofNullable(lanes[lane(key)].read(List.of(key)).get(0));
     }
 
+    /**
+     * Keys of several lanes are read lane by lane, in lane order: a caller then only ever waits for
+     * reads that are running, never while holding up a read of its own in another lane.
+     */
     @Override
     public List<byte[]> multiGet(List<byte[]> keys) {
-        return points.read(keys);
+        if (lanes.length == 1) {
+            return lanes[0].read(keys);
+        }
+        List<List<Integer>> positions = new ArrayList<>(lanes.length);
+        for (int i = 0; i < lanes.length; i++) {
+            positions.add(new ArrayList<>());
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            positions.get(lane(keys.get(i))).add(i);
+        }
+        byte[][] out = new byte[keys.size()][];
+        for (int l = 0; l < lanes.length; l++) {
+            List<Integer> at = positions.get(l);
+            if (at.isEmpty()) {
+                continue;
+            }
+            List<byte[]> values = lanes[l].read(at.stream().map(keys::get).toList());
+            for (int j = 0; j < at.size(); j++) {
+                out[at.get(j)] = values.get(j);
+            }
+        }
+        return Arrays.asList(out);
     }
 
     @Override

@@ -78,16 +78,16 @@ class CoalescingKvStoreTest {
     }
 
     @Test
-    void upToReadsInFlightRunAtOnceThenTheyQueue() throws Exception {
-        CoalescingKvStore store = new CoalescingKvStore(backend, 2);
-        store.put(b("k"), b("v"));
+    void upToMaxInFlightBatchesRunAtOnceThenTheyQueue() throws Exception {
+        ReadBatcher batcher = new ReadBatcher(backend::multiGet, 2, 1_000);
+        backend.put(b("k"), b("v"));
         backend.hold();
         List<Future<?>> calls = new ArrayList<>();
-        calls.add(pool.submit(() -> store.get(b("k"))));
-        calls.add(pool.submit(() -> store.get(b("k"))));
+        calls.add(pool.submit(() -> batcher.read(List.of(b("k")))));
+        calls.add(pool.submit(() -> batcher.read(List.of(b("k")))));
         waitFor(() -> backend.started() == 2);
-        calls.add(pool.submit(() -> store.get(b("k"))));
-        calls.add(pool.submit(() -> store.get(b("k"))));
+        calls.add(pool.submit(() -> batcher.read(List.of(b("k")))));
+        calls.add(pool.submit(() -> batcher.read(List.of(b("k")))));
         waitFor(() -> backend.waitingCallers() == 2);
         assertThat(backend.started()).as("the third and fourth wait").isEqualTo(2);
         backend.open();
@@ -95,6 +95,58 @@ class CoalescingKvStoreTest {
             f.get(10, TimeUnit.SECONDS);
         }
         assertThat(backend.multiGets).hasSize(3);
+    }
+
+    @Test
+    void aKeyNeverHasTwoReadsInFlightWhileKeysOfOtherLanesGoOn() throws Exception {
+        CoalescingKvStore store = new CoalescingKvStore(backend, 2);
+        byte[] hot = b("hot");
+        byte[] other = otherLane(store, hot);
+        store.put(hot, b("h"));
+        store.put(other, b("o"));
+        backend.hold();
+        Future<?> first = pool.submit(() -> store.get(hot));
+        waitFor(() -> backend.started() == 1);
+        Future<?> again = pool.submit(() -> store.get(hot));
+        waitFor(() -> backend.waitingCallers() == 1);
+        Future<?> elsewhere = pool.submit(() -> store.get(other));
+        waitFor(() -> backend.started() == 2);
+        assertThat(backend.multiGets).containsExactly(List.of("hot"), List.of(s(other)));
+        backend.open();
+        first.get(10, TimeUnit.SECONDS);
+        again.get(10, TimeUnit.SECONDS);
+        elsewhere.get(10, TimeUnit.SECONDS);
+        assertThat(backend.multiGets).hasSize(3);
+    }
+
+    @Test
+    void aMultiGetOverSeveralLanesAnswersInKeyOrder() {
+        CoalescingKvStore store = new CoalescingKvStore(backend, 3);
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add(b("k" + i));
+            if (i % 3 == 0) {
+                store.put(b("k" + i), b("v" + i));
+            }
+        }
+        keys.add(b("k3")); // twice
+        List<byte[]> got = store.multiGet(keys);
+        assertThat(got).hasSize(41);
+        for (int i = 0; i < 40; i++) {
+            assertThat(got.get(i) == null ? null : s(got.get(i))).as("k" + i).isEqualTo(i % 3 == 0 ? "v" + i : null);
+        }
+        assertThat(s(got.get(40))).isEqualTo("v3");
+        assertThat(java.util.stream.IntStream.range(0, 40).map(i -> store.lane(keys.get(i))).distinct().count())
+                .as("the keys spread over the lanes").isEqualTo(3);
+    }
+
+    private static byte[] otherLane(CoalescingKvStore store, byte[] key) {
+        for (int i = 0; ; i++) {
+            byte[] candidate = b("other" + i);
+            if (store.lane(candidate) != store.lane(key)) {
+                return candidate;
+            }
+        }
     }
 
     @Test
