@@ -17,11 +17,11 @@ import java.util.Map;
  *     {@code sideview_records}); created with its namespace on first open if missing
  * @param regions regions to pre-split a newly created table into, on the first key byte (the salt byte
  *     when salting is on), 1..256 (default 16); ignored when the table already exists
- * @param readsInFlight shared multi-gets in flight at once (default 1): point reads that arrive while
- *     they run go together in the next one, and equal scans asked meanwhile run once; every answer is
- *     still read after its caller asked. 0 sends every read on its own. One in flight gives the most
- *     reads per round trip (measured best on one machine, docs/benchmarks.md); more let reads to other
- *     region servers go on while one server answers slowly
+ * @param readsInFlight lanes of the query path's point reads (default 1), each with one shared
+ *     multi-get in flight: a key always takes the same lane, and reads that arrive while its lane's
+ *     multi-get runs go together in the next one; equal scans asked meanwhile run once. Every answer
+ *     is still read after its caller asked. 0 sends every read on its own. More lanes serve scattered
+ *     reads in parallel (HBase serves one multi-get on one handler thread) at more round trips
  * @param properties extra HBase client settings copied into the client {@code Configuration} after the
  *     quorum, e.g. {@code hbase.client.operation.timeout} (default none)
  */
