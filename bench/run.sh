@@ -5,7 +5,7 @@
 # --hbase   also run the Sideview shapes on HBase (in-process local-mode HBase; adds a few minutes)
 # --keep    keep the work directory (data, logs, raw JSON results) instead of deleting it
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
-set -euo pipefail
+set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
@@ -48,6 +48,7 @@ cleanup() {
   if [ $KEEP = 1 ]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'echo "bench/run.sh: line $LINENO failed (exit $?)" >&2' ERR
 trap 'exit 130' INT TERM
 
 # ------------------------------------------------------------------ build
@@ -66,8 +67,17 @@ bench gen "$WORK/data" "$EDGES" | tee "$WORK/gen.txt"
 start_maria() { # shard index
   local i=$1 d=$WORK/maria$1 port=${MPORTS[$1]}
   mkdir -p "$d"
-  mariadb-install-db --no-defaults --user=root --datadir="$d/data" --auth-root-authentication-method=normal \
-    --skip-test-db > "$d/install.log" 2>&1
+  # Seen failing now and then (the run stopped here without a word): say why, then try once more.
+  local try
+  for try in 1 2; do
+    rm -rf "$d/data"
+    mariadb-install-db --no-defaults --user=root --datadir="$d/data" --auth-root-authentication-method=normal \
+      --skip-test-db > "$d/install.log" 2>&1 && break
+    echo "mariadb-install-db failed for shard $i (try $try); its log:" >&2
+    tail -15 "$d/install.log" >&2
+    [ $try = 2 ] && exit 1
+    sleep 2
+  done
   "$MARIADBD" --no-defaults --user=root --datadir="$d/data" --port="$port" --bind-address=127.0.0.1 \
     --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --log-error="$d/error.log" --server-id=$((i + 1)) \
     --skip-log-bin --skip-name-resolve --innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
