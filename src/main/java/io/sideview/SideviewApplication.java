@@ -56,6 +56,7 @@ import io.sideview.query.CursorCodec;
 import io.sideview.query.CursorSecrets;
 import io.sideview.query.QueryFilter;
 import io.sideview.query.QueryService;
+import io.sideview.storage.CoalescingKvStore;
 import io.sideview.storage.KvStore;
 import io.sideview.storage.ManagedStore;
 import io.sideview.storage.StorageConfig;
@@ -185,6 +186,10 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 environment.getObjectMapper(), Clock.systemUTC());
         environment.lifecycle().manage(jobs);
         environment.jersey().register(new JobResource(jobs));
+        if (store.queryReads() instanceof CoalescingKvStore shared) {
+            environment.metrics().register("storage.queryReads.asked", (Gauge<Long>) shared::asked);
+            environment.metrics().register("storage.queryReads.sent", (Gauge<Long>) shared::sent);
+        }
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
         QueryService queries = new QueryService(catalog,
                 new EdgeReader(store.queryReads(), config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A backend whose every read is a network round trip (HBase), read in fewer round trips: point reads
@@ -28,6 +29,8 @@ public final class CoalescingKvStore implements KvStore {
     private final KvStore backend;
     private final ReadBatcher[] lanes;
     private final ReadFlights<ScanKey, List<KeyValue>> scans = new ReadFlights<>();
+    private final LongAdder asked = new LongAdder();
+    private final LongAdder sent = new LongAdder();
 
     /** @param readsInFlight lanes of point reads, so shared multi-gets running at once */
     public CoalescingKvStore(KvStore backend, int readsInFlight) {
@@ -47,11 +50,13 @@ public final class CoalescingKvStore implements KvStore {
 
     /** A batch of one key (a hot row) as a plain get: HBase's multi-get machinery costs more. */
     private List<byte[]> readBatch(List<byte[]> keys) {
+        sent.increment();
         return keys.size() == 1 ? Collections.singletonList(backend.get(keys.get(0)).orElse(null)) : backend.multiGet(keys);
     }
 
     @Override
     public Optional<byte[]> get(byte[] key) {
+        asked.increment();
         return Optional.ofNullable(lanes[lane(key)].read(List.of(key)).get(0));
     }
 
@@ -61,6 +66,7 @@ public final class CoalescingKvStore implements KvStore {
      */
     @Override
     public List<byte[]> multiGet(List<byte[]> keys) {
+        asked.increment();
         if (lanes.length == 1) {
             return lanes[0].read(keys);
         }
@@ -90,7 +96,21 @@ public final class CoalescingKvStore implements KvStore {
         ScanKey key = new ScanKey(ByteBuffer.wrap(range.start()), range.end() == null ? null : ByteBuffer.wrap(range.end()),
                 reverse, limit);
         // each caller gets its own list: callers may sort or trim what they get
-        return new ArrayList<>(scans.read(key, () -> backend.scan(range, reverse, limit)));
+        asked.increment();
+        return new ArrayList<>(scans.read(key, () -> {
+            sent.increment();
+            return backend.scan(range, reverse, limit);
+        }));
+    }
+
+    /** Reads callers asked for (a get, a multi-get or a scan each), since start. */
+    public long asked() {
+        return asked.sum();
+    }
+
+    /** Round trips sent to the backend for them; {@code asked / sent} is the reads shared per trip. */
+    public long sent() {
+        return sent.sum();
     }
 
     @Override

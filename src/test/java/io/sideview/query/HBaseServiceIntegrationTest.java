@@ -41,5 +41,11 @@ class HBaseServiceIntegrationTest {
         assertThat(http.get("/v1/views/follows/count?start=3&direction=IN").json().at("/counts/0/count").asLong()).isEqualTo(1);
 
         assertThat(APP.getEnvironment().healthChecks().runHealthCheck("storage").isHealthy()).isTrue();
+        // the queries above went through read coalescing (storage.hbase.readsInFlight defaults to 1)
+        var gauges = APP.getEnvironment().metrics().getGauges();
+        long asked = (Long) gauges.get("storage.queryReads.asked").getValue();
+        long sent = (Long) gauges.get("storage.queryReads.sent").getValue();
+        assertThat(asked).isGreaterThanOrEqualTo(6);
+        assertThat(sent).isPositive().isLessThanOrEqualTo(asked);
     }
 }

@@ -75,6 +75,8 @@ class CoalescingKvStoreTest {
         }
         assertThat(backend.multiGets).as("one read for the first caller, one for all 16 others").hasSize(2);
         assertThat(backend.multiGets.get(1)).as("each distinct key once").hasSize(9);
+        assertThat(store.asked()).isEqualTo(17);
+        assertThat(store.sent()).isEqualTo(2);
     }
 
     @Test
@@ -193,6 +195,8 @@ class CoalescingKvStoreTest {
         }
         assertThat(otherLimit.get(10, TimeUnit.SECONDS)).hasSize(1);
         assertThat(backend.scans).as("first, one for the five equal ones, the other limit").hasSize(3);
+        assertThat(store.asked()).isEqualTo(7);
+        assertThat(store.sent()).isEqualTo(3);
     }
 
     @Test
