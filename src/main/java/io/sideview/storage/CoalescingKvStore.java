@@ -95,8 +95,8 @@ public final class CoalescingKvStore implements KvStore {
     public List<KeyValue> scan(KeyRange range, boolean reverse, int limit) {
         ScanKey key = new ScanKey(ByteBuffer.wrap(range.start()), range.end() == null ? null : ByteBuffer.wrap(range.end()),
                 reverse, limit);
-        // each caller gets its own list: callers may sort or trim what they get
         asked.increment();
+        // each caller gets its own list: callers may sort or trim what they get
         return new ArrayList<>(scans.read(key, () -> {
             sent.increment();
             return backend.scan(range, reverse, limit);

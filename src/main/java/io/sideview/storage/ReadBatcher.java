@@ -110,11 +110,6 @@ final class ReadBatcher {
         }
     }
 
-    /** Batches running now; for tests. */
-    synchronized int running() {
-        return running;
-    }
-
     /**
      * The answer, or its failure rethrown in the caller's thread (a storage failure wrapped, so the
      * caller's own stack shows too).

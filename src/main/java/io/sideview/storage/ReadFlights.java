@@ -64,11 +64,6 @@ final class ReadFlights<K, V> {
         }
     }
 
-    /** Keys with a run going on; for tests. */
-    synchronized int running() {
-        return next.size();
-    }
-
     @SuppressWarnings("unchecked")
     private static <V> Flight<V> none() {
         return (Flight<V>) NONE;
