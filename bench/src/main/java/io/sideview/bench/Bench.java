@@ -320,26 +320,36 @@ public final class Bench {
                         r -> VIEW + "/count?start=" + c2 + "&direction=IN"),
                 new H("reverse newest-20", "GET /scan?start=C&direction=IN&index=recent&limit=20", apiPort,
                         r -> VIEW + "/scan?start=" + c + "&direction=IN&index=recent&limit=20"));
+        // -Dbench.only=REGEX: measure only the shapes whose name matches (for quick experiments).
+        String only = System.getProperty("bench.only");
+        if (only != null) {
+            shapes = shapes.stream().filter(h -> h.name().matches(only)).toList();
+        }
+        boolean withMutual = only == null || "mutual (full)".matches(only);
         List<HttpConn> mconns = new ArrayList<>();
-        for (int i = 0; i < conns; i++) {
+        for (int i = 0; i < (withMutual ? conns : 0); i++) {
             mconns.add(new HttpConn("127.0.0.1", apiPort));
         }
         Shape<HttpConn> mutual = new Shape<>("mutual (full)",
                 "GET /mutual?a=A&b=B&limit=1000, cursor followed to the end (5 pages, 5,000 ids); blocking client, one thread per connection",
                 (x, r) -> mutualAll(x, a, b) == 5_000);
-        int total = shapes.size() + 1;
+        int total = shapes.size() + (withMutual ? 1 : 0);
         System.out.printf("%s: warm-up %.0f s (all %d shapes in turn), then %.0f s per shape, %d connections (%d selector threads)%n",
                 group, warmup, total, duration, conns, NIO_THREADS);
         for (H h : shapes) {
             NioLoad.run(h.port, conns, NIO_THREADS, h.path, warmup / total, false);
         }
-        drive(group, mutual, mconns, warmup / total, false);
+        if (withMutual) {
+            drive(group, mutual, mconns, warmup / total, false);
+        }
         ArrayNode results = JSON.createArrayNode();
         for (H h : shapes) {
             NioLoad.Result res = NioLoad.run(h.port, conns, NIO_THREADS, h.path, duration, true);
             results.add(result(group, h.name, h.what, conns, res.histogram(), res.errors(), res.seconds(), true));
         }
-        results.add(drive(group, mutual, mconns, duration, true));
+        if (withMutual) {
+            results.add(drive(group, mutual, mconns, duration, true));
+        }
         for (HttpConn x : mconns) {
             x.close();
         }
