@@ -44,7 +44,8 @@ final class Report {
             if (g == null) {
                 continue;
             }
-            double ping = ops(g, "trivial (/api/v1/ping)");
+            // The better of the trivial endpoint's two measurements (first and last): the stricter base.
+            double ping = Math.max(ops(g, "trivial (/api/v1/ping)"), ops(g, Bench.TRIVIAL_AGAIN));
             row(md, backend, "get ≥ 60% of trivial endpoint", ops(g, "get"), ping, 0.6, "rps");
             row(md, backend, "count deg 10 ≥ 60% of trivial endpoint", ops(g, "count deg 10"), ping, 0.6, "rps");
             row(md, backend, "count deg 10,000 ≥ 60% of trivial endpoint", ops(g, "count deg 10,000"), ping, 0.6, "rps");
@@ -57,6 +58,7 @@ final class Report {
                 row(md, backend, "full mutual ≥ 2× MariaDB", ops(g, "mutual (full)"), ops(maria, "mutual (full)"), 2, "qps");
             }
         }
+        md.append("\nThe trivial endpoint's figure in the targets is the better of its two measurements, the first shape and the last.\n");
         md.append("\n### Count of a degree-10 node vs a degree-10,000 node\n\n| backend | deg 10 p50 / p99 ms | deg 10,000 p50 / p99 ms | ops/s deg 10 vs deg 10,000 |\n|---|---|---|---|\n");
         for (JsonNode g : groups.values()) {
             JsonNode s = find(g, "count deg 10"), l = find(g, "count deg 10,000");
