@@ -49,8 +49,8 @@ public class HBaseKvStore implements KvStore {
     /**
      * Without a data block encoding, HBase finds a row inside a 64 KiB block by walking its cells one by
      * one; ROW_INDEX_V1 adds a row index to each block and binary-searches it. Scattered point reads
-     * on the benchmark's 2,000,000 edges went from 5.0k to 8.1k/s (docs/benchmarks.md). 64 KiB stays:
-     * 16 KiB and 128 KiB blocks were both slower (6.0k, 7.2k/s).
+     * on the benchmark's 2,000,000 edges went from ~6.1k to 8.0-9.8k/s (docs/benchmarks.md). 64 KiB
+     * stays: 16 KiB and 128 KiB blocks were both slower (~6.0k, ~7.2k/s).
      */
     static final DataBlockEncoding ENCODING = DataBlockEncoding.ROW_INDEX_V1;
     private static final Logger LOG = LoggerFactory.getLogger(HBaseKvStore.class);

@@ -17,8 +17,10 @@ import jakarta.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -153,7 +155,7 @@ class HBaseKvStoreContractTest extends KvStoreContract {
             assertThat(family.getDataBlockEncoding()).isEqualTo(HBaseKvStore.ENCODING);
             assertThat(family.getBlocksize()).isEqualTo(64 * 1024);
         }
-        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        SplittableRandom random = new SplittableRandom(42);
         TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
         List<byte[]> everKeys = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
@@ -213,10 +215,10 @@ class HBaseKvStoreContractTest extends KvStoreContract {
     }
 
     private static String show(byte[] key, byte[] value) {
-        return java.util.HexFormat.of().formatHex(key) + "=" + java.util.HexFormat.of().formatHex(value);
+        return HexFormat.of().formatHex(key) + "=" + HexFormat.of().formatHex(value);
     }
 
-    private static byte[] randomBytes(java.util.SplittableRandom random, int length) {
+    private static byte[] randomBytes(SplittableRandom random, int length) {
         byte[] b = new byte[length];
         for (int i = 0; i < length; i++) {
             b[i] = (byte) random.nextInt(256);
