@@ -115,7 +115,12 @@ public class HBaseKvStore implements KvStore {
     private void ensureTable(int regions) throws IOException {
         try (Admin admin = connection.getAdmin()) {
             if (admin.tableExists(tableName)) {
-                DataBlockEncoding existing = admin.getDescriptor(tableName).getColumnFamily(FAMILY).getDataBlockEncoding();
+                var family = admin.getDescriptor(tableName).getColumnFamily(FAMILY);
+                if (family == null) {
+                    throw new IOException("it exists without the column family 'd' that Sideview stores its records in:"
+                            + " not a Sideview table");
+                }
+                DataBlockEncoding existing = family.getDataBlockEncoding();
                 if (existing != ENCODING) {
                     // Not altered here: modifying a family reopens every region, an operator's call.
                     LOG.warn("HBase table {} stores blocks with {} encoding; point reads are faster with {}: "

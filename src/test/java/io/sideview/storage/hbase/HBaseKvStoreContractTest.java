@@ -29,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.RegionLocator;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -224,6 +226,18 @@ class HBaseKvStoreContractTest extends KvStoreContract {
             b[i] = (byte) random.nextInt(256);
         }
         return b;
+    }
+
+    @Test
+    void anExistingTableWithoutSideviewsFamilyIsRefused() throws Exception {
+        TableName foreign = TableName.valueOf(freshTable("foreign_"));
+        try (var admin = connection.getAdmin()) {
+            admin.createTable(TableDescriptorBuilder.newBuilder(foreign)
+                    .setColumnFamily(ColumnFamilyDescriptorBuilder.of("other")).build());
+        }
+        assertThatThrownBy(() -> new HBaseKvStore(connection, foreign.getNameAsString(), 1))
+                .isInstanceOf(StorageException.class).hasMessageContaining("cannot open HBase table " + foreign)
+                .cause().hasMessageContaining("without the column family 'd'");
     }
 
     @Test
