@@ -1,5 +1,7 @@
 package io.sideview;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code db migrate} work on a fresh DB, and a created view survives a restart. Runs after
  * {@code package} (failsafe).
  */
+@Tag("integration")
 class PackagedJarIT {
     private static final Path JAR = Path.of("target", "sideview.jar");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

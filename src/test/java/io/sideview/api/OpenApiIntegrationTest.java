@@ -1,5 +1,7 @@
 package io.sideview.api;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * endpoint added without documentation, or documentation left behind by a removed one, fails here.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class OpenApiIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-openapi-")));

@@ -1,5 +1,7 @@
 package io.sideview.auth;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** With tokens configured: no token 401, reader token on a write 403, reads and admin writes allowed. */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class AuthIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-auth-"),

@@ -1,10 +1,13 @@
 package io.sideview.edge;
 
+import org.junit.jupiter.api.Tag;
+
 import io.sideview.storage.KvStore;
 import io.sideview.storage.hbase.HBaseKvStore;
 import io.sideview.storage.hbase.MiniHBase;
 
 /** The same model check on the real HBase mini cluster, with salted keys over a pre-split table. */
+@Tag("integration")
 class HBaseRandomGraphTest extends RandomGraphModelTest {
     @Override
     protected KvStore open() {

@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sideview.Examples;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * shards and restarted each time: afterwards the view still equals SQL over both shards — nothing
  * lost (offsets are committed only after apply), nothing counted twice (apply is crash-exact).
  */
+@Tag("integration")
 class CdcCrashIT {
     private static final Path JAR = Path.of("target", "sideview.jar");
     private static CdcTestApp cdc;

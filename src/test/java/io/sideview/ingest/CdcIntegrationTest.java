@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * view must equal SQL over both shards for every user and every friend (count, newest-first scan,
  * reverse count and reverse scan). A poison row lands in the dead letters and the rest flows on.
  */
+@Tag("integration")
 class CdcIntegrationTest {
     private static CdcTestApp cdc;
     private static FriendsWorkload workload;

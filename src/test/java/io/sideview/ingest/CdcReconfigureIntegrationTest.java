@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sideview.Examples;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * restart; a shard whose engine never saw a captured change still resumes where it was (heartbeats
  * commit its position), so rows written while the service was down arrive after the restart.
  */
+@Tag("integration")
 class CdcReconfigureIntegrationTest {
     private static CdcTestApp cdc;
 

@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The last corner of the matrix: wal none (in-process apply) into HBase, history copy plus 10,000 changes. */
+@Tag("integration")
 class HBaseCdcIntegrationTest {
     private static CdcTestApp cdc;
 

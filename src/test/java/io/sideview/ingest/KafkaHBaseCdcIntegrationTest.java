@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Kafka broker, offsets and schema history in Kafka topics, a consumer group applies) into HBase
  * (the real mini cluster, salted keys). History copy plus 10,000 changes must equal SQL.
  */
+@Tag("integration")
 class KafkaHBaseCdcIntegrationTest {
     private static CdcTestApp cdc;
 

@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * engines stop making progress (nothing is dropped: source offsets are committed only after Kafka
  * acknowledged), and once the broker is back the view is exact.
  */
+@Tag("integration")
 class KafkaOutageIntegrationTest {
     private static KafkaProcess kafka;
     private static CdcTestApp cdc;

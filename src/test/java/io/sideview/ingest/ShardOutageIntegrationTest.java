@@ -1,5 +1,7 @@
 package io.sideview.ingest;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sideview.Examples;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * A shard stops mid-workload and comes back: health shows the outage while it lasts, the engine
  * resumes from its offset, and the view is exact afterwards.
  */
+@Tag("integration")
 class ShardOutageIntegrationTest {
     private static CdcTestApp cdc;
 

@@ -1,5 +1,7 @@
 package io.sideview.jobs;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * bad job request is a 4xx with its reason.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class JobIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-jobs-")));

@@ -1,5 +1,7 @@
 package io.sideview.query;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The whole service on the real HBase mini cluster: salted keys, a pre-split table created at start, health. */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class HBaseServiceIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-hbase-"),

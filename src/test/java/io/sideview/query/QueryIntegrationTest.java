@@ -1,5 +1,7 @@
 package io.sideview.query;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README walk-through over HTTP on RocksDB: the follows example, its mutation batch, every query shape. */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class QueryIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-query-")));

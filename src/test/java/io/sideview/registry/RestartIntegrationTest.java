@@ -1,5 +1,7 @@
 package io.sideview.registry;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +18,7 @@ import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.Test;
 
 /** Definitions survive a restart; a pending changeset with migrateOnStartup off stops the start. */
+@Tag("integration")
 class RestartIntegrationTest {
     private static <T> T withApp(Path dir, Function<Http, T> body, ConfigOverride... extra) throws Exception {
         DropwizardTestSupport<SideviewConfiguration> app = new DropwizardTestSupport<>(SideviewApplication.class,

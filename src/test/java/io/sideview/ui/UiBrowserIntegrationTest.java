@@ -1,5 +1,7 @@
 package io.sideview.ui;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.numberOfElementsToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
@@ -30,6 +32,7 @@ import org.openqa.selenium.support.ui.Select;
  * config's 'friends' group with two unreachable shards). Screenshots go to target/screenshots/.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class UiBrowserIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-ui-")));

@@ -1,5 +1,7 @@
 package io.sideview.ui;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
@@ -21,6 +23,7 @@ import org.openqa.selenium.WebElement;
 
 /** With tokens configured: the UI asks for a token, and a reader token turns it read-only. */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class UiReadOnlyBrowserIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-ui-auth-"),

@@ -1,5 +1,7 @@
 package io.sideview.jobs.db;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.db.ManagedDataSource;
@@ -11,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Jobs and index builds on H2, PostgreSQL and MariaDB, with the real migrations. */
+@Tag("integration")
 class JobDaoTest {
     private ManagedDataSource dataSource;
 

@@ -1,5 +1,7 @@
 package io.sideview.registry.db;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** One DAO suite, run unchanged on H2, PostgreSQL and MariaDB with the real Liquibase migrations. */
+@Tag("integration")
 class ViewDaoTest {
     private ManagedDataSource dataSource;
 

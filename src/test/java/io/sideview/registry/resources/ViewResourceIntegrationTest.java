@@ -1,5 +1,7 @@
 package io.sideview.registry.resources;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The registry over real HTTP, on an H2 file, with the documented examples. */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class ViewResourceIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-registry-")));

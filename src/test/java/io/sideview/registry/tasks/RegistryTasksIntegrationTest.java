@@ -1,5 +1,7 @@
 package io.sideview.registry.tasks;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The operator tasks over the admin port, as an operator would call them. */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@Tag("integration")
 class RegistryTasksIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
             SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-tasks-")));

@@ -1,5 +1,7 @@
 package io.sideview.storage.hbase;
 
+import org.junit.jupiter.api.Tag;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * crossing region boundaries, same-millisecond put-after-delete, table/namespace creation and the
  * config/health wiring. Every test gets a fresh table over one shared connection.
  */
+@Tag("integration")
 class HBaseKvStoreContractTest extends KvStoreContract {
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static Connection connection;
