@@ -145,9 +145,9 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         ChangeSink sink = applier;
         WalConsumer consumer = null;
         if (wal.isKafka()) {
-            WalPublisher publisher = new WalPublisher(wal.kafka(), applier, environment.getObjectMapper());
+            WalPublisher publisher = new WalPublisher(wal.kafka(), applier);
             environment.lifecycle().manage(publisher);
-            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), environment.getObjectMapper(), deadLetters);
+            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), deadLetters);
             environment.lifecycle().manage(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;

@@ -36,11 +36,11 @@ public class EdgeReader {
 
     /** Active edges among sources x targets, read from the OUT side (the IN side for IN-only views). */
     public List<Edge> get(ViewLayout layout, List<Object> sources, List<Object> targets) {
-        boolean out = layout.definition().direction().keepsOut();
+        Side side = Side.sidesOf(layout.definition().direction()).get(0);
         List<byte[]> keys = new ArrayList<>(sources.size() * targets.size());
         for (Object s : sources) {
             for (Object t : targets) {
-                keys.add(out ? layout.stateKey(Side.OUT, s, t) : layout.stateKey(Side.IN, t, s));
+                keys.add(layout.stateKey(side, side.node(s, t), side.other(s, t)));
             }
         }
         List<byte[]> values = store.multiGet(keys);
@@ -91,8 +91,8 @@ public class EdgeReader {
                     more = true;
                     break;
                 }
-                Object source = side == Side.OUT ? node : d.other();
-                Object target = side == Side.OUT ? d.other() : node;
+                Object source = side.source(node, d.other());
+                Object target = side.target(node, d.other());
                 edges.add(edge(layout, source, target, d.state()));
                 last = row.key();
             }

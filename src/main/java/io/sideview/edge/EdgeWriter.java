@@ -13,32 +13,87 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Routes every apply of a (view, side, node) to one lane, a single thread, so each node side has a
- * single writer and needs no lock: hot nodes serialize only with themselves, other nodes proceed
- * on the other lanes. A lane takes whatever is queued (up to {@link #MAX_BATCH}) and applies it as
- * one batch, so storage round trips are shared by everything that arrived together. Each lane has its
- * own {@link SideApplier}, whose kept rows only that lane's thread touches.
+ * The apply lanes. Every side mutation of a (view, side, node) goes to one lane, a single thread, so
+ * each node side has a single writer and needs no lock: hot nodes serialize only with themselves,
+ * other nodes proceed on the other lanes. A lane takes whatever is queued (up to {@link #MAX_BATCH})
+ * and applies it as one batch, so storage round trips are shared by everything that arrived together.
+ * Each lane has its own {@link SideApplier}, whose kept rows only that lane's thread touches.
+ *
+ * <p>Lanes run between {@link #start()} and {@link #stop()}. Work queued before the stop is
+ * completed; work that reaches a lane after it stopped fails at once with {@link Stopped}, so no
+ * caller ever waits for a lane that is gone.
  */
 public class EdgeWriter implements Managed {
     static final int MAX_BATCH = 512;
+    private static final long STOP_WAIT_MS = 30_000;
+
+    /** Work refused because the lanes are stopped (or were never started). */
+    public static final class Stopped extends IllegalStateException {
+        Stopped() {
+            super("the apply lanes are stopped");
+        }
+    }
 
     /** Queued work: an apply, or a job step that must run as the node side's single writer. */
-    private sealed interface Task permits Apply, Exclusive, ForgetAll {}
+    private sealed interface Task permits Apply, Exclusive, ForgetAll {
+        void refuse(RuntimeException why);
+    }
 
-    private record Apply(SideApplier.Item item, CompletableFuture<ApplyStatus> done) implements Task {}
+    private record Apply(SideMutation item, CompletableFuture<ApplyStatus> done) implements Task {
+        public void refuse(RuntimeException why) {
+            done.completeExceptionally(why);
+        }
+    }
 
     /** {@code countKey}: the node side whose kept rows the work may change (null: none). */
-    private record Exclusive(byte[] countKey, Runnable work) implements Task {}
+    private record Exclusive(byte[] countKey, Runnable work, CompletableFuture<?> done) implements Task {
+        public void refuse(RuntimeException why) {
+            done.completeExceptionally(why);
+        }
+    }
 
     /** Drops every kept row of the lane. */
-    private record ForgetAll(CompletableFuture<Void> done) implements Task {}
+    private record ForgetAll(CompletableFuture<Void> done) implements Task {
+        public void refuse(RuntimeException why) {
+            done.completeExceptionally(why);
+        }
+    }
+
+    /** One lane: its queue, its applier and its thread; {@code exited} once its thread stopped taking work. */
+    private static final class Lane {
+        final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+        final SideApplier applier;
+        volatile boolean exited;
+        Thread thread;
+
+        Lane(SideApplier applier) {
+            this.applier = applier;
+        }
+
+        /** Fails whatever is still queued: called by the lane's thread once it exits, and by a late producer. */
+        void refuseQueued() {
+            Stopped why = new Stopped();
+            for (Task t; (t = queue.poll()) != null; ) {
+                t.refuse(why);
+            }
+        }
+
+        void add(Task t) {
+            queue.add(t);
+            // The lane may have exited between the caller's check and this add: then nobody will
+            // take the task, so fail it here (the lane sets exited before its last drain, so one of
+            // the two always sees it).
+            if (exited) {
+                refuseQueued();
+            }
+        }
+    }
 
     private final KvStore store;
     private final UnaryOperator<ViewLayout> latest;
     private final KeptReads keptReads = new KeptReads();
-    private final List<BlockingQueue<Task>> queues = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running = true;
+    private final List<Lane> lanes = new ArrayList<>();
+    private volatile boolean running;
 
     public EdgeWriter(KvStore store, int laneCount) {
         this(store, laneCount, UnaryOperator.identity());
@@ -62,45 +117,47 @@ public class EdgeWriter implements Managed {
         this.store = store;
         this.latest = latest;
         for (int i = 0; i < laneCount; i++) {
-            BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
-            SideApplier applier = new SideApplier(store, keptCounts / laneCount, keptStates / laneCount, keptReads);
-            queues.add(queue);
-            Thread t = new Thread(() -> drain(queue, applier), "edge-apply-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            lanes.add(new Lane(new SideApplier(store, keptCounts / laneCount, keptStates / laneCount, keptReads)));
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            lane.exited = false;
+            lane.thread = new Thread(() -> drain(lane), "edge-apply-" + i);
+            lane.thread.setDaemon(true);
+            lane.thread.start();
         }
     }
 
     /** Applies to every side the view keeps; the future completes with the OUT side's status (IN for IN-only views). */
     public CompletableFuture<ApplyStatus> apply(ViewLayout layout, Mutation m) {
-        List<CompletableFuture<ApplyStatus>> sides = new ArrayList<>(2);
-        if (layout.definition().direction().keepsOut()) {
-            sides.add(submit(layout, Side.OUT, m));
+        List<SideMutation> sides = SideRouter.route(layout, m);
+        List<CompletableFuture<ApplyStatus>> done = new ArrayList<>(sides.size());
+        for (SideMutation side : sides) {
+            done.add(apply(side));
         }
-        if (layout.definition().direction().keepsIn()) {
-            sides.add(submit(layout, Side.IN, m));
-        }
-        return CompletableFuture.allOf(sides.toArray(CompletableFuture[]::new)).thenApply(v -> sides.get(0).join());
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).thenApply(v -> done.get(0).join());
     }
 
-    /** One side only: the Kafka WAL carries one record per (view, side, node). */
-    public CompletableFuture<ApplyStatus> applySide(ViewLayout layout, Side side, Mutation m) {
-        return submit(layout, side, m);
-    }
-
-    private CompletableFuture<ApplyStatus> submit(ViewLayout layout, Side side, Mutation m) {
+    /** One side mutation, on the lane of its node side. */
+    public CompletableFuture<ApplyStatus> apply(SideMutation m) {
         if (!running) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the apply lanes are stopped"));
+            return CompletableFuture.failedFuture(new Stopped());
         }
-        Object node = side == Side.OUT ? m.source() : m.target();
         CompletableFuture<ApplyStatus> done = new CompletableFuture<>();
-        queues.get(lane(layout, side, node)).add(new Apply(new SideApplier.Item(layout, side, m), done));
+        lane(m.viewId(), m.side(), m.node()).add(new Apply(m, done));
         return done;
     }
 
-    private int lane(ViewLayout layout, Side side, Object node) {
-        return Math.floorMod(31 * (31 * Long.hashCode(layout.viewId()) + side.code) + node.hashCode(), queues.size());
+    private Lane lane(long viewId, Side side, Object node) {
+        return lanes.get(Math.floorMod(31 * (31 * Long.hashCode(viewId) + side.code) + node.hashCode(), lanes.size()));
     }
 
     /**
@@ -110,15 +167,15 @@ public class EdgeWriter implements Managed {
     public <T> CompletableFuture<T> exclusive(ViewLayout layout, Side side, Object node, Function<KvStore, T> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
         if (!running) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the apply lanes are stopped"));
+            return CompletableFuture.failedFuture(new Stopped());
         }
-        queues.get(lane(layout, side, node)).add(new Exclusive(layout.countKey(side, node), () -> {
+        lane(layout.viewId(), side, node).add(new Exclusive(layout.countKey(side, node), () -> {
             try {
                 done.complete(work.apply(store));
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
-        }));
+        }, done));
         return done;
     }
 
@@ -134,7 +191,7 @@ public class EdgeWriter implements Managed {
 
     /** Completes once every lane has finished what was queued before this call. */
     public CompletableFuture<Void> barrier() {
-        return onEveryLane(f -> new Exclusive(null, () -> f.complete(null)));
+        return onEveryLane(f -> new Exclusive(null, () -> f.complete(null), f));
     }
 
     /**
@@ -147,16 +204,28 @@ public class EdgeWriter implements Managed {
 
     /** Queues one task per lane, each completing its own future; done when every lane has run its task. */
     private CompletableFuture<Void> onEveryLane(Function<CompletableFuture<Void>, Task> task) {
+        if (!running) {
+            return CompletableFuture.failedFuture(new Stopped());
+        }
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (BlockingQueue<Task> queue : queues) {
+        for (Lane lane : lanes) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            queue.add(task.apply(f));
+            lane.add(task.apply(f));
             all.add(f);
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
-    private void drain(BlockingQueue<Task> queue, SideApplier applier) {
+    private void drain(Lane lane) {
+        try {
+            take(lane.queue, lane.applier);
+        } finally {
+            lane.exited = true;
+            lane.refuseQueued();
+        }
+    }
+
+    private void take(BlockingQueue<Task> queue, SideApplier applier) {
         List<Task> taken = new ArrayList<>(MAX_BATCH);
         List<Apply> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
@@ -198,10 +267,9 @@ public class EdgeWriter implements Managed {
             return;
         }
         try {
-            List<SideApplier.Item> items = new ArrayList<>(batch.size());
+            List<SideMutation> items = new ArrayList<>(batch.size());
             for (Apply a : batch) {
-                SideApplier.Item it = a.item();
-                items.add(new SideApplier.Item(latest.apply(it.layout()), it.side(), it.mutation()));
+                items.add(a.item().withLayout(latest.apply(a.item().layout())));
             }
             List<ApplyStatus> statuses = applier.applyAll(items);
             for (int i = 0; i < batch.size(); i++) {
@@ -216,11 +284,20 @@ public class EdgeWriter implements Managed {
         }
     }
 
+    /**
+     * Refuses new work, lets each lane finish what was queued, and waits for them (bounded: a lane
+     * stuck in storage is left behind, and whatever is still queued is refused).
+     */
     @Override
-    public void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         running = false;
-        for (Thread t : threads) {
-            t.join(30_000);
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
+        for (Lane lane : lanes) {
+            if (lane.thread != null) {
+                lane.thread.join(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+            lane.exited = true;
+            lane.refuseQueued();
         }
     }
 }

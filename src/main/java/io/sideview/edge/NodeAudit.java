@@ -77,8 +77,8 @@ public final class NodeAudit {
                 continue;
             }
             active++;
-            Object source = side == Side.OUT ? node : d.other();
-            Object target = side == Side.OUT ? d.other() : node;
+            Object source = side.source(node, d.other());
+            Object target = side.target(node, d.other());
             for (IndexDef index : indexes) {
                 expected.put(ByteBuffer.wrap(layout.indexKey(side, source, target, d.state(), index)), row.value());
             }
@@ -112,7 +112,7 @@ public final class NodeAudit {
     }
 
     private static List<Twin> twins(KvStore store, ViewLayout layout, Side side, Object node, List<KeyValue> rows) {
-        Side other = side == Side.OUT ? Side.IN : Side.OUT;
+        Side other = side.opposite();
         List<Twin> out = new ArrayList<>();
         for (int from = 0; from < rows.size() && out.size() < MAX_TWINS; from += PAGE) {
             List<KeyValue> chunk = rows.subList(from, Math.min(rows.size(), from + PAGE));
@@ -126,8 +126,8 @@ public final class NodeAudit {
             List<byte[]> twinValues = store.multiGet(twinKeys);
             for (int i = 0; i < chunk.size() && out.size() < MAX_TWINS; i++) {
                 if (!sameState(decoded.get(i).state(), twinValues.get(i))) {
-                    Object source = side == Side.OUT ? node : decoded.get(i).other();
-                    Object target = side == Side.OUT ? decoded.get(i).other() : node;
+                    Object source = side.source(node, decoded.get(i).other());
+                    Object target = side.target(node, decoded.get(i).other());
                     out.add(new Twin(source, target, chunk.get(i).key(), chunk.get(i).value(), twinKeys.get(i), twinValues.get(i)));
                 }
             }

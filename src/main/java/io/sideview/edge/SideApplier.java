@@ -107,29 +107,18 @@ public final class SideApplier {
         kept.clear();
     }
 
-    /** One mutation of one side of an edge. */
-    public record Item(ViewLayout layout, Side side, Mutation mutation) {
-        Object node() {
-            return side == Side.OUT ? mutation.source() : mutation.target();
-        }
-
-        Object other() {
-            return side == Side.OUT ? mutation.target() : mutation.source();
-        }
-    }
-
     public ApplyStatus apply(ViewLayout layout, Side side, Mutation m) {
-        return applyAll(List.of(new Item(layout, side, m))).get(0);
+        return applyAll(List.of(SideRouter.route(layout, side, m))).get(0);
     }
 
     /**
      * Applies a batch with the same protocol, per node side, in a fixed number of storage round trips
      * (two multi-gets and three batch writes, or one where batches are atomic, whatever the batch
      * size): every node side's intent is written before any of its writes, and its commit after all
-     * of them, so each node side stays crash-exact on its own. Items of one node side are applied in
+     * of them, so each node side stays crash-exact on its own. Side mutations of one node side are applied in
      * the order given; the caller is the single writer of every node side in the batch.
      */
-    public List<ApplyStatus> applyAll(List<Item> items) {
+    public List<ApplyStatus> applyAll(List<SideMutation> items) {
         try {
             return applyBatch(items);
         } catch (RuntimeException e) {
@@ -141,12 +130,12 @@ public final class SideApplier {
         }
     }
 
-    private List<ApplyStatus> applyBatch(List<Item> items) {
+    private List<ApplyStatus> applyBatch(List<SideMutation> items) {
         // Node sides in first-seen order, with their items in order.
         Map<Key, List<Integer>> byNode = new LinkedHashMap<>();
         Key[] nodeOf = new Key[items.size()];
         for (int i = 0; i < items.size(); i++) {
-            Item it = items.get(i);
+            SideMutation it = items.get(i);
             nodeOf[i] = new Key(it.layout().countKey(it.side(), it.node()));
             byNode.computeIfAbsent(nodeOf[i], k -> new ArrayList<>()).add(i);
         }
@@ -176,7 +165,7 @@ public final class SideApplier {
         Key[] stateKeyOf = new Key[items.size()];
         List<byte[]> toRead = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            Item it = items.get(i);
+            SideMutation it = items.get(i);
             stateKeyOf[i] = new Key(it.layout().stateKey(it.side(), it.node(), it.other()));
             if (!rows.containsKey(stateKeyOf[i])) {
                 byte[] known = kept.state(nodeOf[i], stateKeyOf[i]);
@@ -203,7 +192,7 @@ public final class SideApplier {
             List<Write> nodeWrites = new ArrayList<>();
             long delta = 0;
             for (int i : node.getValue()) {
-                Item it = items.get(i);
+                SideMutation it = items.get(i);
                 Key stateKey = stateKeyOf[i];
                 EdgeState before = states.computeIfAbsent(stateKey, k -> decodeState(rows.get(k)));
                 EdgeState after = transition.apply(before, it.mutation(), it.layout().definition());

@@ -40,11 +40,11 @@ public final class ViewLayout {
     }
 
     IdType nodeType(Side side) {
-        return side == Side.OUT ? definition.sourceType() : definition.targetType();
+        return side.nodeType(definition);
     }
 
     IdType otherType(Side side) {
-        return side == Side.OUT ? definition.targetType() : definition.sourceType();
+        return side.otherType(definition);
     }
 
     /** Prefix of every record of {@code type} for {@code node} on {@code side}. */
@@ -139,8 +139,8 @@ public final class ViewLayout {
 
     /** The index row of an edge, from its state (values of its properties and system fields). */
     public byte[] indexKey(Side side, Object source, Object target, EdgeState state, IndexDef index) {
-        Object node = side == Side.OUT ? source : target;
-        Object other = side == Side.OUT ? target : source;
+        Object node = side.node(source, target);
+        Object other = side.other(source, target);
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         out.writeBytes(indexPrefix(side, node, index));
         for (IndexField f : index.fields()) {

@@ -1,20 +1,19 @@
 package io.sideview.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.api.ProblemException;
 import io.sideview.api.Texts;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
-import io.sideview.edge.MutationParser;
-import io.sideview.edge.Side;
+import io.sideview.edge.SideRouter;
 import io.sideview.edge.ViewCatalog;
+import io.sideview.edge.WalCodec;
 import io.sideview.ingest.api.WalConsumerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +44,6 @@ public class WalConsumer implements Managed {
     private final KafkaConfig config;
     private final ViewCatalog catalog;
     private final EdgeWriter writer;
-    private final ObjectMapper mapper;
     private final DeadLetterDao deadLetters;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
@@ -55,12 +53,11 @@ public class WalConsumer implements Managed {
     private volatile Long lagMs;
     private long lagCheckedAt;
 
-    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer, ObjectMapper mapper,
+    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
                        DeadLetterDao deadLetters) {
         this.config = config;
         this.catalog = catalog;
         this.writer = writer;
-        this.mapper = mapper;
         this.deadLetters = deadLetters;
     }
 
@@ -174,36 +171,28 @@ public class WalConsumer implements Managed {
     private void apply(ConsumerRecords<byte[], byte[]> records) {
         List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
+            WalCodec.SideRecord record;
             try {
-                JsonNode n = mapper.readTree(r.value());
-                if (n == null || !n.hasNonNull("view") || !n.hasNonNull("viewId") || !n.hasNonNull("side") || !n.has("mutation")) {
-                    throw new MutationParser.BadItem("not a WAL record: view, viewId, side and mutation are required");
-                }
-                ViewCatalog.Entry view;
-                try {
-                    view = catalog.any(n.get("view").asText());
-                } catch (ProblemException gone) {
-                    continue; // the view was deleted: its records are no longer kept
-                }
-                if (view.layout().viewId() != n.get("viewId").asLong()) {
-                    continue; // a deleted view's name was reused by a new view
-                }
-                var m = MutationParser.parse(n.get("mutation"), view.layout().definition(), false);
-                pending.add(writer.applySide(view.layout(), Side.valueOf(n.get("side").asText()), m));
-            } catch (MutationParser.BadItem | java.io.IOException | IllegalArgumentException e) {
-                // Written by us from a mapped row, so unreadable means a bug or a changed definition:
+                record = WalCodec.decodeSide(r.value());
+            } catch (WalCodec.Unreadable e) {
+                // Written by us, so unreadable means a bug or a format this build does not know:
                 // kept as a dead letter with its position, never skipped silently.
                 String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-                LOG.error("unreadable WAL record at {}: {}", where, e.toString());
-                String view = "unknown";
-                try {
-                    view = mapper.readTree(r.value()).path("view").asText("unknown");
-                } catch (java.io.IOException ignored) {
-                    // keep "unknown"
-                }
-                deadLetters.add(view, "wal", where, "unreadable WAL record: " + Texts.abbreviate(e.toString(), 900),
-                        new String(r.value(), java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis());
+                LOG.error("unreadable WAL record at {}: {}", where, e.getMessage());
+                deadLetters.add("unknown", "wal", where, "unreadable WAL record: " + Texts.abbreviate(e.getMessage(), 900),
+                        HexFormat.of().formatHex(r.value()), System.currentTimeMillis());
+                continue;
             }
+            ViewCatalog.Entry view;
+            try {
+                view = catalog.any(record.view());
+            } catch (ProblemException gone) {
+                continue; // the view was deleted: its records are no longer kept
+            }
+            if (view.layout().viewId() != record.viewId()) {
+                continue; // a deleted view's name was reused by a new view
+            }
+            pending.add(writer.apply(SideRouter.route(view.layout(), record.side(), record.mutation())));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         // Durable before the Kafka offsets are committed past these records.

@@ -1,16 +1,11 @@
 package io.sideview.ingest;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.lifecycle.Managed;
-import io.sideview.edge.Mutation;
-import io.sideview.edge.Side;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.sideview.edge.SideMutation;
+import io.sideview.edge.SideRouter;
+import io.sideview.edge.WalCodec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -36,14 +31,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public class WalPublisher implements ChangeSink, Managed {
     private final KafkaConfig config;
     private final ChangeApplier mapper;
-    private final ObjectMapper json;
     private KafkaProducer<byte[], byte[]> producer;
 
     /** {@code mapper} maps rows and dead-letters the unmappable ones, exactly as in process. */
-    public WalPublisher(KafkaConfig config, ChangeApplier mapper, ObjectMapper json) {
+    public WalPublisher(KafkaConfig config, ChangeApplier mapper) {
         this.config = config;
         this.mapper = mapper;
-        this.json = json;
     }
 
     @Override
@@ -83,20 +76,15 @@ public class WalPublisher implements ChangeSink, Managed {
         ChangeApplier.Mapped mapped = mapper.map(changes, targetsOfTable);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (ChangeApplier.TargetedMutation t : mapped.mutations()) {
-            var definition = t.target().layout().definition();
-            for (Side side : Side.values()) {
-                boolean kept = side == Side.OUT ? definition.direction().keepsOut() : definition.direction().keepsIn();
-                if (kept) {
-                    Object node = side == Side.OUT ? t.mutation().source() : t.mutation().target();
-                    Future<RecordMetadata> f = producer.send(new ProducerRecord<>(config.topic(),
-                            t.target().layout().countKey(side, node), encode(t.target(), side, t.mutation())));
-                    // A send that failed at once (no metadata within max.block.ms: Kafka is down) fails the
-                    // whole batch now, instead of blocking max.block.ms again for every remaining record.
-                    if (f.isDone()) {
-                        await(f);
-                    }
-                    sent.add(f);
+            for (SideMutation side : SideRouter.route(t.target().layout(), t.mutation())) {
+                Future<RecordMetadata> f = producer.send(new ProducerRecord<>(config.topic(),
+                        side.layout().countKey(side.side(), side.node()), WalCodec.encode(new WalCodec.SideRecord(side.viewId(), t.target().viewName(), side.side(), t.mutation()))));
+                // A send that failed at once (no metadata within max.block.ms: Kafka is down) fails the
+                // whole batch now, instead of blocking max.block.ms again for every remaining record.
+                if (f.isDone()) {
+                    await(f);
                 }
+                sent.add(f);
             }
         }
         producer.flush();
@@ -115,37 +103,5 @@ public class WalPublisher implements ChangeSink, Managed {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka did not acknowledge the WAL batch: " + e, e);
         }
-    }
-
-    /**
-     * The WAL record, written straight to bytes: the same JSON a tree would give, without building one
-     * (a tree and a token buffer per value cost more CPU than the rest of the publish path).
-     */
-    private byte[] encode(CaptureTarget target, Side side, Mutation m) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = json.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("view", target.viewName());
-            g.writeNumberField("viewId", target.layout().viewId());
-            g.writeStringField("side", side.name());
-            g.writeObjectFieldStart("mutation");
-            g.writeStringField("type", m.type().name());
-            g.writeFieldName("source");
-            json.writeValue(g, m.source());
-            g.writeFieldName("target");
-            json.writeValue(g, m.target());
-            g.writeNumberField("version", m.version());
-            g.writeObjectFieldStart("properties");
-            for (Map.Entry<String, Object> e : m.properties().entrySet()) {
-                g.writeFieldName(e.getKey());
-                json.writeValue(g, e.getValue());
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -218,14 +218,7 @@ public final class ViewAuditRun {
     }
 
     static List<Side> sides(ViewLayout layout) {
-        List<Side> sides = new ArrayList<>(2);
-        if (layout.definition().direction().keepsOut()) {
-            sides.add(Side.OUT);
-        }
-        if (layout.definition().direction().keepsIn()) {
-            sides.add(Side.IN);
-        }
-        return sides;
+        return Side.sidesOf(layout.definition().direction());
     }
 
     static void await(java.util.concurrent.CompletableFuture<?> f) throws InterruptedException {

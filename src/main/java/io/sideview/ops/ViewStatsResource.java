@@ -63,14 +63,11 @@ public class ViewStatsResource {
     private ViewStats compute(ViewLayout layout) {
         Map<String, Long> nodes = new LinkedHashMap<>();
         Long edges = null;
-        for (Side side : Side.values()) {
-            boolean kept = side == Side.OUT ? layout.definition().direction().keepsOut() : layout.definition().direction().keepsIn();
-            if (kept) {
-                ViewWalker.Totals t = ViewWalker.totals(store, layout, side);
-                nodes.put(side.name(), t.nodes());
-                if (edges == null) {
-                    edges = t.edges();
-                }
+        for (Side side : Side.sidesOf(layout.definition().direction())) {
+            ViewWalker.Totals t = ViewWalker.totals(store, layout, side);
+            nodes.put(side.name(), t.nodes());
+            if (edges == null) {
+                edges = t.edges();
             }
         }
         Binding b = layout.definition().binding();

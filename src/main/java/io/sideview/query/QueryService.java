@@ -94,7 +94,7 @@ public class QueryService {
 
     public MutualResponse mutual(String view, String a, String b, String limitText, String cursor) {
         ViewLayout layout = catalog.active(view).layout();
-        if (!layout.definition().direction().keepsOut()) {
+        if (!Side.OUT.keptBy(layout.definition().direction())) {
             throw ProblemException.conflict("direction", "view '" + view + "' keeps only the IN side; mutual needs OUT");
         }
         Object na = Ids.parse("a", a, layout.definition().sourceType());
@@ -115,8 +115,7 @@ public class QueryService {
         } else {
             throw ProblemException.badRequest("direction", "unknown direction '" + abbreviate(direction) + "'; expected OUT or IN");
         }
-        boolean kept = side == Side.OUT ? layout.definition().direction().keepsOut() : layout.definition().direction().keepsIn();
-        if (!kept) {
+        if (!side.keptBy(layout.definition().direction())) {
             throw ProblemException.conflict("direction", "view '" + layout.definition().name() + "' keeps only "
                     + layout.definition().direction() + "; it has no " + side + " records");
         }
@@ -124,7 +123,7 @@ public class QueryService {
     }
 
     private static IdType nodeType(ViewLayout layout, Side side) {
-        return side == Side.OUT ? layout.definition().sourceType() : layout.definition().targetType();
+        return side.nodeType(layout.definition());
     }
 
     private static int limit(String text) {

@@ -94,7 +94,7 @@ class CrashInjectionTest {
         Random random = new Random(seed);
         for (int s = 0; s < sequences; s++) {
             List<Mutation> events = EventSets.random(random, 3 + random.nextInt(4));
-            List<List<SideApplier.Item>> batches = EventSets.batches(events, random);
+            List<List<SideMutation>> batches = EventSets.batches(events, random);
             MemoryKvStore clean = new MemoryKvStore();
             EventSets.applyAll(new SideApplier(clean, Transition::apply, true), events);
             Map<String, String> expected = EventSets.records(clean);
@@ -116,7 +116,7 @@ class CrashInjectionTest {
         return Optional.empty();
     }
 
-    private static int runBatches(SideApplier applier, List<List<SideApplier.Item>> batches, int from) {
+    private static int runBatches(SideApplier applier, List<List<SideMutation>> batches, int from) {
         for (int i = from; i < batches.size(); i++) {
             try {
                 applier.applyAll(batches.get(i));

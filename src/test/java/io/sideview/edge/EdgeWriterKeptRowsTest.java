@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,11 @@ import org.junit.jupiter.api.Test;
 class EdgeWriterKeptRowsTest {
     private final MemoryKvStore store = new MemoryKvStore();
     private final EdgeWriter writer = new EdgeWriter(store, 2, UnaryOperator.identity(), 1024, 1024);
+
+    @BeforeEach
+    void start() {
+        writer.start();
+    }
 
     @AfterEach
     void stop() throws InterruptedException {

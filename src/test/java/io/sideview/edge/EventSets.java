@@ -49,19 +49,19 @@ final class EventSets {
 
     /** Applies the events (both sides each) in random batches through {@link SideApplier#applyAll}. */
     static void applyInBatches(SideApplier applier, List<Mutation> events, Random random) {
-        for (List<SideApplier.Item> batch : batches(events, random)) {
+        for (List<SideMutation> batch : batches(events, random)) {
             applier.applyAll(batch);
         }
     }
 
     /** The events as side items, in order, cut into batches of random sizes. */
-    static List<List<SideApplier.Item>> batches(List<Mutation> events, Random random) {
-        List<SideApplier.Item> items = new ArrayList<>();
+    static List<List<SideMutation>> batches(List<Mutation> events, Random random) {
+        List<SideMutation> items = new ArrayList<>();
         for (Mutation m : events) {
-            items.add(new SideApplier.Item(TestViews.LAYOUT, Side.OUT, m));
-            items.add(new SideApplier.Item(TestViews.LAYOUT, Side.IN, m));
+            items.add(SideRouter.route(TestViews.LAYOUT, Side.OUT, m));
+            items.add(SideRouter.route(TestViews.LAYOUT, Side.IN, m));
         }
-        List<List<SideApplier.Item>> out = new ArrayList<>();
+        List<List<SideMutation>> out = new ArrayList<>();
         int at = 0;
         while (at < items.size()) {
             int n = 1 + random.nextInt(items.size() - at);

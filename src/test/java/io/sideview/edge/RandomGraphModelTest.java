@@ -47,6 +47,7 @@ abstract class RandomGraphModelTest {
     void setUp() throws Exception {
         store = open();
         writer = new EdgeWriter(store, 4);
+        writer.start();
     }
 
     @AfterEach

@@ -83,6 +83,7 @@ class JobServiceRetryTest {
         FlakyStore store = new FlakyStore();
         ViewCatalog catalog = new ViewCatalog(registry, 0);
         writer = new EdgeWriter(store, 2, catalog::latest);
+        writer.start();
         JobDao dao = jdbi.onDemand(JobDao.class);
         jobs = new JobService(dao, registry, catalog, store, writer, Examples.MAPPER, Clock.systemUTC(),
                 Duration.ofMillis(50));
