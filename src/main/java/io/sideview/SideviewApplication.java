@@ -34,8 +34,10 @@ import io.sideview.registry.resources.ViewResource;
 import io.sideview.registry.tasks.ViewCreateTask;
 import io.sideview.registry.tasks.ViewDeactivateTask;
 import io.sideview.registry.tasks.ViewListTask;
+import io.sideview.edge.ApplyPipeline;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IntakeLog;
 import io.sideview.edge.KeptReads;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.resources.MutationResource;
@@ -135,20 +137,20 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     }
 
     /** What the edge engine hands to ingestion. */
-    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store) {}
+    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store, IntakeLog intake,
+                         ApplyPipeline pipeline) {}
 
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
                                    Edges edges, Jdbi jdbi) {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
-        ChangeApplier applier = new ChangeApplier(edges.writer(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
+        ChangeApplier applier = new ChangeApplier(edges.intake(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
         WalConfig wal = config.getWal();
         ChangeSink sink = applier;
         WalConsumer consumer = null;
         if (wal.isKafka()) {
             WalPublisher publisher = new WalPublisher(wal.kafka(), applier);
-            environment.lifecycle().manage(publisher);
             consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), deadLetters);
-            environment.lifecycle().manage(consumer);
+            edges.pipeline().walPublisher(publisher).walConsumer(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;
         }
@@ -159,32 +161,31 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         if (consumer != null) {
             ingest.walConsumer(consumer::status, environment.metrics());
         }
-        // Registered after the writer: engines stop first, then the lanes drain, then the store closes.
-        environment.lifecycle().manage(ingest);
+        edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
-        environment.jersey().register(new IngestResource(ingest, deadLetters, edges.catalog(), edges.writer(),
+        environment.jersey().register(new IngestResource(ingest, deadLetters, edges.catalog(), edges.intake(),
                 environment.getObjectMapper(), Clock.systemUTC()));
     }
 
     private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi) {
         StorageConfig storage = config.getStorage();
         ManagedStore store = new ManagedStore(storage);
-        environment.lifecycle().manage(store);
         environment.healthChecks().register("storage", new StorageHealthCheck(store, storage.type()));
         ViewCatalog catalog = new ViewCatalog(registry, storage.saltBuckets());
-        // Managed objects stop in reverse order: the lanes drain before the store closes.
         EdgeWriter writer = new EdgeWriter(store, storage.applyLanes(), catalog::latest, storage.countCacheRows(),
                 storage.stateCacheRows());
-        environment.lifecycle().manage(writer);
+        IntakeLog intake = new IntakeLog(store, writer, catalog);
+        // The one lifecycle of the write path: its start and stop order are ApplyPipeline's code.
+        ApplyPipeline pipeline = new ApplyPipeline(store, writer, intake);
+        environment.lifecycle().manage(pipeline);
         KeptReads reads = writer.keptReads();
         environment.metrics().register("edge.apply.countRows.kept", (Gauge<Long>) reads.countsKept()::sum);
         environment.metrics().register("edge.apply.countRows.read", (Gauge<Long>) reads.countsRead()::sum);
         environment.metrics().register("edge.apply.stateRows.kept", (Gauge<Long>) reads.statesKept()::sum);
         environment.metrics().register("edge.apply.stateRows.read", (Gauge<Long>) reads.statesRead()::sum);
-        // After the writer: jobs stop (and leave the lanes) before the lanes drain.
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
                 environment.getObjectMapper(), Clock.systemUTC());
-        environment.lifecycle().manage(jobs);
+        pipeline.jobs(jobs);
         environment.jersey().register(new JobResource(jobs));
         if (store.queryReads() instanceof CoalescingKvStore shared) {
             environment.metrics().register("storage.queryReads.asked", (Gauge<Long>) shared::asked);
@@ -197,8 +198,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
-        environment.jersey().register(new MutationResource(catalog, writer, environment.getObjectMapper()));
-        return new Edges(writer, catalog, jobs, store);
+        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper()));
+        return new Edges(writer, catalog, jobs, store, intake, pipeline);
     }
 
     private static void registerErrorMappers(Environment environment) {

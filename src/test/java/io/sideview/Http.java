@@ -76,6 +76,27 @@ public final class Http {
         return authorization == null ? b : b.header("Authorization", authorization);
     }
 
+    /** Polls GET /v1/jobs/{id} until the job is neither QUEUED nor RUNNING (at most 2 minutes) and returns it. */
+    public JsonNode awaitJob(long id) {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+        while (true) {
+            JsonNode job = get("/v1/jobs/" + id).json();
+            String state = job.get("state").asText();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + id + " still " + state);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
     private static Reply read(Response r) {
         try (r) {
             String body = r.hasEntity() ? r.readEntity(String.class) : "";

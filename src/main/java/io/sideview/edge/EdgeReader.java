@@ -4,12 +4,12 @@ import io.sideview.edge.RecordCodec.DecodedEdge;
 import io.sideview.registry.model.IdType;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.registry.model.PropertyDef;
-import io.sideview.registry.model.PropertyType;
 import io.sideview.storage.Bytes;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
 import io.sideview.storage.codec.OrderedCodec;
+import io.sideview.storage.codec.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -186,7 +186,7 @@ public class EdgeReader {
         int j = 0;
         if (after != null) {
             long last = (Long) OrderedCodec.read(new OrderedCodec.Reader(after, 0),
-                    PropertyType.LONG, false, false);
+                    ValueType.LONG, false, false);
             i = firstAbove(a, last);
             j = firstAbove(b, last);
         }

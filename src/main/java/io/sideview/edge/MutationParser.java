@@ -1,7 +1,6 @@
 package io.sideview.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sideview.query.Ids;
 import io.sideview.registry.model.IdType;
 import io.sideview.registry.model.PropertyDef;
 import io.sideview.registry.model.ViewDefinition;
@@ -99,8 +98,8 @@ public final class MutationParser {
         if (n == null || !n.isTextual() || n.textValue().isEmpty()) {
             throw new BadItem(field + ": expected a string id");
         }
-        if (clientLimits && Ids.tooLong(n.textValue())) {
-            throw new BadItem(field + ": " + Ids.TOO_LONG);
+        if (clientLimits && NodeIds.tooLong(n.textValue())) {
+            throw new BadItem(field + ": " + NodeIds.TOO_LONG);
         }
         return n.textValue();
     }

@@ -167,6 +167,31 @@ public final class NodeAudit {
         return real;
     }
 
+    /**
+     * Repairs one side of an edge whose sides disagree: writes the join of the two sides' states here
+     * (the higher version wins, property by property, as an in-order apply of everything either side
+     * saw would give), then rewrites this node side's index rows and count from its states. Must run
+     * as this node side's single writer; the other side is repaired on its own lane the same way.
+     * Returns whether this side's state changed.
+     */
+    public static boolean joinTwins(KvStore store, ViewLayout layout, Side side, Object source, Object target,
+                                    List<IndexDef> indexes) {
+        Object node = side.node(source, target);
+        Object other = side.other(source, target);
+        byte[] key = layout.stateKey(side, node, other);
+        byte[] twinKey = layout.stateKey(side.opposite(), other, node);
+        List<byte[]> rows = store.multiGet(List.of(key, twinKey));
+        EdgeState mine = rows.get(0) == null ? EdgeState.EMPTY : RecordCodec.decodeEdge(rows.get(0)).state();
+        EdgeState theirs = rows.get(1) == null ? EdgeState.EMPTY : RecordCodec.decodeEdge(rows.get(1)).state();
+        EdgeState joined = Transition.join(mine, theirs, layout.definition());
+        boolean changed = !joined.equals(mine);
+        if (changed) {
+            store.put(key, RecordCodec.encodeEdge(other, joined));
+        }
+        run(store, layout, side, node, indexes, true, true);
+        return changed;
+    }
+
     /** The smallest key after {@code key}. */
     static byte[] next(byte[] key) {
         return Arrays.copyOf(key, key.length + 1);

@@ -39,13 +39,31 @@ public final class Transition {
         return out;
     }
 
+    /**
+     * The state that has seen what either state saw: the join of the two (max of each version, each
+     * property register by {@link #wins}), what both sides of an edge hold once each applied every
+     * mutation. A REBUILD writes it to both sides of an edge whose sides disagree.
+     */
+    public static EdgeState join(EdgeState a, EdgeState b, ViewDefinition view) {
+        Map<Integer, PropertyValue> props = new HashMap<>(a.properties());
+        Map<Integer, PropertyDef> defs = new HashMap<>();
+        view.properties().forEach(p -> defs.put(p.id(), p));
+        b.properties().forEach((id, theirs) -> props.merge(id, theirs, (mine, neu) -> {
+            PropertyDef p = defs.get(id);
+            // A property no longer defined is never read: keep either, deterministically by version.
+            boolean newer = p == null ? neu.version() > mine.version() : wins(neu, mine, p);
+            return newer ? neu : mine;
+        }));
+        return new EdgeState(Math.max(a.insertVersion(), b.insertVersion()), Math.max(a.deleteVersion(), b.deleteVersion()), props);
+    }
+
     /** Last writer wins; on equal versions the greater encoded value, so any arrival order agrees. */
     static boolean wins(PropertyValue candidate, PropertyValue current, PropertyDef p) {
         if (candidate.version() != current.version()) {
             return candidate.version() > current.version();
         }
-        byte[] a = OrderedCodec.encode(p.type(), candidate.value(), true, false);
-        byte[] b = OrderedCodec.encode(p.type(), current.value(), true, false);
+        byte[] a = OrderedCodec.encode(ViewLayout.valueType(p.type()), candidate.value(), true, false);
+        byte[] b = OrderedCodec.encode(ViewLayout.valueType(p.type()), current.value(), true, false);
         return Arrays.compareUnsigned(a, b) > 0;
     }
 }

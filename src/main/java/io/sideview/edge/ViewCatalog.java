@@ -5,6 +5,7 @@ import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewStatus;
 import io.sideview.registry.api.ViewDescriptor;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,7 +19,7 @@ public class ViewCatalog {
     private final ViewRegistry registry;
     private final int saltBuckets;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
-    private final Map<Long, ViewLayout> byId = new ConcurrentHashMap<>();
+    private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
 
     /** A view as the engine sees it. */
     public record Entry(ViewDescriptor descriptor, ViewLayout layout, long loadedAt) {}
@@ -35,7 +36,7 @@ public class ViewCatalog {
      */
     private void reload(String name) {
         cache.remove(name);
-        byId.values().removeIf(l -> l.definition().name().equals(name));
+        byId.values().removeIf(e -> e.descriptor().name().equals(name));
         try {
             any(name);
         } catch (ProblemException deleted) {
@@ -45,8 +46,23 @@ public class ViewCatalog {
 
     /** The newest known layout of the view {@code layout} belongs to; {@code layout} itself if none is known. */
     public ViewLayout latest(ViewLayout layout) {
-        ViewLayout l = byId.get(layout.viewId());
-        return l == null ? layout : l;
+        Entry e = byId.get(layout.viewId());
+        return e == null ? layout : e.layout();
+    }
+
+    /**
+     * The current layout of view {@code viewId} when a view of that id is still named {@code name};
+     * empty when it was deleted, or its name now belongs to another view. For records written earlier
+     * (the WAL, the intake log), which must not be applied to another view.
+     */
+    public Optional<ViewLayout> current(long viewId, String name) {
+        ViewLayout layout;
+        try {
+            layout = any(name).layout();
+        } catch (ProblemException gone) {
+            return Optional.empty();
+        }
+        return layout.viewId() == viewId ? Optional.of(layout) : Optional.empty();
     }
 
     /** The view, active; 404 when unknown, 409 when deactivated. */
@@ -64,10 +80,17 @@ public class ViewCatalog {
         Entry e = cache.get(name);
         if (e == null || System.nanoTime() - e.loadedAt() > TTL_NANOS) {
             ViewDescriptor d = registry.get(name);
-            e = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets), System.nanoTime());
-            cache.put(name, e);
-            byId.put(d.id(), e.layout());
+            Entry loaded = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets), System.nanoTime());
+            // Loads race (a reload on change against a load on use): the later revision wins whatever
+            // the order the loads finish in, or the lanes would apply with a revision already replaced.
+            e = cache.merge(name, loaded, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
+            byId.merge(d.id(), e, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
         }
         return e;
+    }
+
+    /** Same view and an equal or later revision, or a view created later under the name (ids only grow). */
+    private static boolean newer(ViewDescriptor candidate, ViewDescriptor current) {
+        return candidate.id() != current.id() ? candidate.id() > current.id() : candidate.revision() >= current.revision();
     }
 }

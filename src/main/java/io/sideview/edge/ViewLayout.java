@@ -8,6 +8,7 @@ import io.sideview.registry.model.PropertyType;
 import io.sideview.registry.model.SortOrder;
 import io.sideview.registry.model.ViewDefinition;
 import io.sideview.storage.codec.OrderedCodec;
+import io.sideview.storage.codec.ValueType;
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -109,12 +110,12 @@ public final class ViewLayout {
     NodeAt nodeAt(byte[] key, Side side) {
         OrderedCodec.Reader in = new OrderedCodec.Reader(key, (saltBuckets > 0 ? 1 : 0) + 6);
         IdType t = nodeType(side);
-        Object node = OrderedCodec.read(in, t == IdType.LONG ? PropertyType.LONG : PropertyType.STRING, false, false);
+        Object node = OrderedCodec.read(in, valueType(t), false, false);
         return new NodeAt(node, in.position());
     }
 
     static byte[] id(IdType type, Object id) {
-        return OrderedCodec.encode(type == IdType.LONG ? PropertyType.LONG : PropertyType.STRING, id, false, false);
+        return OrderedCodec.encode(valueType(type), id, false, false);
     }
 
     public byte[] stateKey(Side side, Object node, Object other) {
@@ -150,16 +151,26 @@ public final class ViewLayout {
         return out.toByteArray();
     }
 
+    /** How storage encodes an id of this type. */
+    static ValueType valueType(IdType type) {
+        return type == IdType.LONG ? ValueType.LONG : ValueType.STRING;
+    }
+
+    /** How storage encodes a property of this type (the same kinds under storage's own names). */
+    static ValueType valueType(PropertyType type) {
+        return ValueType.valueOf(type.name());
+    }
+
     /** One index field's encoding for a given value (used for keys and for range bounds). */
     public byte[] encodeField(IndexField f, Object value) {
         boolean desc = f.order() == SortOrder.DESC;
         return switch (f.field()) {
             case "source" -> invertIf(id(definition.sourceType(), value), desc);
             case "target" -> invertIf(id(definition.targetType(), value), desc);
-            case "version" -> OrderedCodec.encode(PropertyType.LONG, value, false, desc);
+            case "version" -> OrderedCodec.encode(ValueType.LONG, value, false, desc);
             default -> {
                 PropertyDef p = definition.property(f.field()).orElseThrow();
-                yield OrderedCodec.encode(p.type(), value, p.nullable(), desc);
+                yield OrderedCodec.encode(valueType(p.type()), value, p.nullable(), desc);
             }
         };
     }

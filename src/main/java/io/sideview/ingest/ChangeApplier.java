@@ -3,14 +3,15 @@ package io.sideview.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sideview.api.Texts;
-import io.sideview.edge.ApplyStatus;
-import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IntakeLog;
 import io.sideview.edge.Mutation;
+import io.sideview.edge.ViewLayout;
 import io.sideview.ingest.db.DeadLetterDao;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -19,13 +20,15 @@ import java.util.function.Function;
  * letters), so the caller may then commit the source offsets (invariant 4).
  */
 public class ChangeApplier implements ChangeSink {
-    private final EdgeWriter writer;
+    /** Bounded: a batch not applied by then fails, and its engine replays it (applies are idempotent). */
+    private static final long APPLY_TIMEOUT_MS = 10 * 60_000;
+    private final IntakeLog intake;
     private final DeadLetterDao deadLetters;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public ChangeApplier(EdgeWriter writer, DeadLetterDao deadLetters, ObjectMapper mapper, Clock clock) {
-        this.writer = writer;
+    public ChangeApplier(IntakeLog intake, DeadLetterDao deadLetters, ObjectMapper mapper, Clock clock) {
+        this.intake = intake;
         this.deadLetters = deadLetters;
         this.mapper = mapper;
         this.clock = clock;
@@ -35,13 +38,20 @@ public class ChangeApplier implements ChangeSink {
     @Override
     public int accept(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
         Mapped mapped = map(changes, targetsOfTable);
-        List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>(mapped.mutations().size());
+        Map<ViewLayout, List<Mutation>> byView = new LinkedHashMap<>();
         for (TargetedMutation t : mapped.mutations()) {
-            pending.add(writer.apply(t.target().layout(), t.mutation()));
+            byView.computeIfAbsent(t.target().layout(), l -> new ArrayList<>()).add(t.mutation());
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        // Durable before the caller commits the source offsets past these changes.
-        writer.sync();
+        if (!byView.isEmpty()) {
+            // Through the intake log: a history copy is not replayed from source offsets like the stream
+            // is, so a copy batch a crash cut between the two sides of an edge is finished at start from
+            // here. Returns when every side is applied and synced: the caller may commit the offsets.
+            for (IntakeLog.Outcome o : intake.finish(intake.write(byView), APPLY_TIMEOUT_MS)) {
+                if (o.failure() != null) {
+                    throw new IllegalStateException("the batch was not applied: " + o.failure(), o.failure());
+                }
+            }
+        }
         return mapped.deadLetters();
     }
 

@@ -1,7 +1,6 @@
 package io.sideview.ingest;
 
 import io.dropwizard.lifecycle.Managed;
-import io.sideview.api.ProblemException;
 import io.sideview.api.Texts;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.edge.ApplyStatus;
@@ -183,16 +182,9 @@ public class WalConsumer implements Managed {
                         HexFormat.of().formatHex(r.value()), System.currentTimeMillis());
                 continue;
             }
-            ViewCatalog.Entry view;
-            try {
-                view = catalog.any(record.view());
-            } catch (ProblemException gone) {
-                continue; // the view was deleted: its records are no longer kept
-            }
-            if (view.layout().viewId() != record.viewId()) {
-                continue; // a deleted view's name was reused by a new view
-            }
-            pending.add(writer.apply(SideRouter.route(view.layout(), record.side(), record.mutation())));
+            // A deleted view (or a deleted view's name reused by a new one): its records are no longer kept.
+            catalog.current(record.viewId(), record.view()).ifPresent(layout ->
+                    pending.add(writer.apply(SideRouter.route(layout, record.side(), record.mutation()))));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         // Durable before the Kafka offsets are committed past these records.

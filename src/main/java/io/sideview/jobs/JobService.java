@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.api.ProblemException;
 import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IndexReadiness;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.ViewLayout;
 import io.sideview.jobs.api.Job;
@@ -40,13 +41,13 @@ import org.slf4j.LoggerFactory;
  * memory (what the API shows) and written to the metadata DB at most once a second.
  *
  * <p>Index builds keep queries exact: an index added by a later revision has no rows for the edges
- * written before it, so {@link #requireReady} refuses it until its build is done. The build first
+ * written before it, so {@link #isReady} is false for it until its build is done. The build first
  * waits for every apply lane to drain ({@link EdgeWriter#barrier()}): every later apply already
  * writes the new index, and the build fills in the rest node by node on each node's own lane. A
  * build that fails (storage unavailable, say) runs again after a delay that doubles up to
  * {@link #MAX_RETRY_DELAY}, for as long as its index waits for it; a restart runs it at once.
  */
-public class JobService implements Managed, JobTracker {
+public class JobService implements Managed, JobTracker, IndexReadiness {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     private static final long FLUSH_MILLIS = 1000;
     /** Wait before a failed index build runs again, unless told otherwise; doubles per failure. */
@@ -155,16 +156,15 @@ public class JobService implements Managed, JobTracker {
         return get(id);
     }
 
-    /** 409 when {@code index} of the view still lacks rows for edges written before it was added. */
-    public void requireReady(long viewId, IndexDef index) {
-        if (!readyIndexes(viewId).contains(index.id())) {
-            // A revision added moments ago may not be reconciled yet by this node: look once more.
-            ready.remove(viewId);
-            if (!readyIndexes(viewId).contains(index.id())) {
-                throw ProblemException.conflict("index", "index '" + index.name() + "' is being built for the edges"
-                        + " written before it was added; see GET /api/v1/jobs?view= for its progress");
-            }
+    /** False while {@code index} of the view still lacks rows for edges written before it was added. */
+    @Override
+    public boolean isReady(long viewId, IndexDef index) {
+        if (readyIndexes(viewId).contains(index.id())) {
+            return true;
         }
+        // A revision added moments ago may not be reconciled yet by this node: look once more.
+        ready.remove(viewId);
+        return readyIndexes(viewId).contains(index.id());
     }
 
     private Set<Integer> readyIndexes(long viewId) {

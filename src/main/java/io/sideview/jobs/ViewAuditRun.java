@@ -12,6 +12,7 @@ import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KvStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -145,8 +146,24 @@ public final class ViewAuditRun {
             // Differences an apply in flight explains are gone once the lanes drained what was queued.
             await(writer.barrier());
             mirror = NodeAudit.confirm(store, new ArrayList<>(totals.twins.values()));
+            if (repair && type != JobType.INDEX_BUILD) {
+                repairTwins(layout, indexes, mirror);
+            }
         }
         return summary(type, totals, mirror, checkTwins);
+    }
+
+    /** Both sides of each disagreeing edge get the join of the two states, each on its own lane. */
+    private void repairTwins(ViewLayout layout, List<IndexDef> indexes, List<NodeAudit.Twin> twins)
+            throws InterruptedException {
+        List<CompletableFuture<Boolean>> pending = new ArrayList<>(twins.size() * 2);
+        for (NodeAudit.Twin t : twins) {
+            for (Side side : sides(layout)) {
+                pending.add(writer.exclusive(layout, side, side.node(t.source(), t.target()),
+                        s -> NodeAudit.joinTwins(s, layout, side, t.source(), t.target(), indexes)));
+            }
+        }
+        await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
     }
 
     /** Edges are counted on one side only (the OUT side when kept), so each edge counts once. */

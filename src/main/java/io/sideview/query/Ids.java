@@ -3,22 +3,13 @@ package io.sideview.query;
 import static io.sideview.api.Texts.abbreviate;
 
 import io.sideview.api.ProblemException;
+import io.sideview.edge.NodeIds;
 import io.sideview.registry.model.IdType;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Node ids from query parameters or JSON, checked against the view's id type. */
 public final class Ids {
-    /** Longest string id, in UTF-8 bytes: ids are parts of storage keys. */
-    public static final int MAX_STRING_ID_BYTES = 512;
-    public static final String TOO_LONG = "string ids are at most " + MAX_STRING_ID_BYTES + " bytes";
-
-    /** The one id-length rule, for query parameters and mutation bodies alike. */
-    public static boolean tooLong(String id) {
-        return id.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_ID_BYTES;
-    }
-
     private Ids() {}
 
     public static Object parse(String field, String text, IdType type) {
@@ -32,8 +23,8 @@ public final class Ids {
                 throw ProblemException.badRequest(field, "'" + abbreviate(text) + "' is not a long id");
             }
         }
-        if (tooLong(text)) {
-            throw ProblemException.badRequest(field, TOO_LONG);
+        if (NodeIds.tooLong(text)) {
+            throw ProblemException.badRequest(field, NodeIds.TOO_LONG);
         }
         return text;
     }

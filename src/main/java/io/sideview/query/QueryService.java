@@ -5,10 +5,10 @@ import static io.sideview.api.Texts.abbreviate;
 import io.sideview.api.ProblemException;
 import io.sideview.edge.Edge;
 import io.sideview.edge.EdgeReader;
+import io.sideview.edge.IndexReadiness;
 import io.sideview.edge.Side;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.ViewLayout;
-import io.sideview.jobs.JobService;
 import io.sideview.query.api.CountResponse;
 import io.sideview.query.api.EdgesResponse;
 import io.sideview.query.api.MutualResponse;
@@ -34,13 +34,13 @@ public class QueryService {
     private final ViewCatalog catalog;
     private final EdgeReader reader;
     private final CursorCodec cursors;
-    private final JobService jobs;
+    private final IndexReadiness indexes;
 
-    public QueryService(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors, JobService jobs) {
+    public QueryService(ViewCatalog catalog, EdgeReader reader, CursorCodec cursors, IndexReadiness indexes) {
         this.catalog = catalog;
         this.reader = reader;
         this.cursors = cursors;
-        this.jobs = jobs;
+        this.indexes = indexes;
     }
 
     /** Get / multi-get: the active edges among the source x target pairs (at most {@value #MAX_PAIRS}). */
@@ -83,7 +83,10 @@ public class QueryService {
         } else {
             index = layout.definition().index(indexName).orElseThrow(() -> ProblemException.notFound(
                     "view '" + view + "' has no index named '" + abbreviate(indexName) + "'"));
-            jobs.requireReady(layout.viewId(), index);
+            if (!indexes.isReady(layout.viewId(), index)) {
+                throw ProblemException.conflict("index", "index '" + index.name() + "' is being built for the edges"
+                        + " written before it was added; see GET /api/v1/jobs?view= for its progress");
+            }
             range = RangeParser.plan(layout, index, layout.indexPrefix(side, node, index), ranges);
         }
         String scope = "scan|" + layout.viewId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());

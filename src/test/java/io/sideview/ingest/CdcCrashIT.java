@@ -1,105 +1,62 @@
 package io.sideview.ingest;
 
-import org.junit.jupiter.api.Tag;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sideview.Examples;
-import io.sideview.Http;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
+import io.sideview.ServiceProcess;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The packaged service is killed with SIGKILL (no clean shutdown) twice while a workload runs on the
- * shards and restarted each time: afterwards the view still equals SQL over both shards — nothing
- * lost (offsets are committed only after apply), nothing counted twice (apply is crash-exact).
+ * On every corner of the matrix, the packaged service is killed with SIGKILL (no clean shutdown)
+ * three times, the first while the view's history copy runs, the others while a workload runs on the
+ * shards, and restarted each time. Afterwards the view still equals SQL over both shards (nothing
+ * lost: offsets are committed only after apply; nothing counted twice: apply is crash-exact), and
+ * VERIFY finds every record exact with both sides of every edge equal (a copy batch cut between an
+ * edge's two sides is finished from the intake log, never left half applied).
  */
 @Tag("integration")
 class CdcCrashIT {
-    private static final Path JAR = Path.of("target", "sideview.jar");
-    private static CdcTestApp cdc;
-    private static int port;
-    private static Process service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cdc = new CdcTestApp("c", 201);
-        port = freePort();
-        cdc.usePort(port);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (service != null) {
-            service.destroyForcibly().waitFor();
-        }
-        cdc.close();
-    }
-
-    static Http http() {
-        return cdc.http();
-    }
-
-    @Test
-    void killedTwiceMidWorkloadStaysExact() throws Exception {
-        FriendsWorkload workload = cdc.workload(7);
-        workload.run(800);
-        service = launch();
-        assertThat(http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
-
-        CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
+    @ParameterizedTest
+    @EnumSource(Corner.class)
+    void killedThreeTimesDuringCopyAndWorkloadStaysExact(Corner corner) throws Exception {
+        try (CdcTestApp cdc = new CdcTestApp("crash" + corner.ordinal(), 200 + 10 * corner.ordinal())) {
+            int port = ServiceProcess.freePort();
+            cdc.usePort(port);
+            List<String> jvmArgs = Corner.jvmArgs(corner.settings());
+            FriendsWorkload workload = cdc.workload(7 + corner.ordinal());
+            workload.run(3000);
+            Process service = ServiceProcess.launch(cdc.config(), cdc.dir, port, cdc::http, jvmArgs);
             try {
-                return workload.run(8000);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        for (int crash = 0; crash < 2; crash++) {
-            Thread.sleep(2500);
-            service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            Thread.sleep(500);
-            service = launch();
-        }
-        assertThat(load.get(5, TimeUnit.MINUTES)).isGreaterThanOrEqualTo(8000);
-        ViewVsSql.awaitExact(CdcCrashIT::http, workload, "after two kills and restarts", 180);
-    }
-
-    private static Process launch() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", JAR.toString(), "server", cdc.config().toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(cdc.dir.resolve("service.log").toFile()));
-        pb.environment().put("SIDEVIEW_DATA", cdc.dir.resolve("data").toString());
-        pb.environment().put("SIDEVIEW_PORT", String.valueOf(port));
-        pb.environment().put("SIDEVIEW_ADMIN_PORT", String.valueOf(freePort()));
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http().get("/v1/views").status() == 200) {
-                    return p;
+                assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
+                CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return workload.run(8000);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                for (long pause : new long[] {700, 2500, 2500}) {
+                    Thread.sleep(pause);
+                    service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    Thread.sleep(300);
+                    service = ServiceProcess.launch(cdc.config(), cdc.dir, port, cdc::http, jvmArgs);
                 }
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("service exited: see " + cdc.dir.resolve("service.log"));
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("service did not start: see " + cdc.dir.resolve("service.log"));
-    }
+                assertThat(load.get(5, TimeUnit.MINUTES)).isGreaterThanOrEqualTo(8000);
+                ViewVsSql.awaitExact(cdc::http, workload, corner + " after three kills and restarts", 240);
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+                JsonNode started = cdc.http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":\"friends\"}").json();
+                JsonNode verified = cdc.http().awaitJob(started.get("id").asLong());
+                assertThat(verified.at("/result/sideMismatches").asLong()).as(corner + ": " + verified).isZero();
+                assertThat(verified.at("/result/exact").asBoolean()).as(corner + ": " + verified).isTrue();
+            } finally {
+                service.destroyForcibly().waitFor();
+            }
         }
     }
 }

@@ -14,7 +14,6 @@ import io.sideview.Http;
 import io.sideview.SideviewApplication;
 import io.sideview.SideviewConfiguration;
 import io.sideview.TestApps;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -81,16 +80,7 @@ class JobIntegrationTest {
     }
 
     static JsonNode awaitJob(long id) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            JsonNode job = http().get("/v1/jobs/" + id).json();
-            String state = job.get("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("job %d still %s", id, state).isLessThan(deadline);
-            sleep(100);
-        }
+        return http().awaitJob(id);
     }
 
     @Test
@@ -190,14 +180,5 @@ class JobIntegrationTest {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.isProblem()).isTrue();
         assertThat(r.body()).contains("\"field\":\"" + field + "\"");
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

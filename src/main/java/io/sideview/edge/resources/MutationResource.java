@@ -11,8 +11,7 @@ import io.sideview.api.JsonErrors;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
 import io.sideview.auth.Roles;
-import io.sideview.edge.ApplyStatus;
-import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IntakeLog;
 import io.sideview.edge.Mutation;
 import io.sideview.edge.MutationParser;
 import io.sideview.edge.ViewCatalog;
@@ -32,10 +31,6 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +48,16 @@ import org.slf4j.LoggerFactory;
 public class MutationResource {
     public static final int MAX_ITEMS = 1000;
     public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    private static final long APPLY_TIMEOUT_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(MutationResource.class);
 
     private final ViewCatalog catalog;
-    private final EdgeWriter writer;
+    private final IntakeLog intake;
     private final ObjectMapper mapper;
 
-    public MutationResource(ViewCatalog catalog, EdgeWriter writer, ObjectMapper mapper) {
+    public MutationResource(ViewCatalog catalog, IntakeLog intake, ObjectMapper mapper) {
         this.catalog = catalog;
-        this.writer = writer;
+        this.intake = intake;
         this.mapper = mapper;
     }
 
@@ -79,45 +75,40 @@ public class MutationResource {
                     + "Pass force=true to write anyway");
         }
         JsonNode items = items(body);
-        List<MutationResult> results = new ArrayList<>(items.size());
-        List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>(items.size());
-        List<Mutation> mutations = new ArrayList<>(items.size());
+        Mutation[] parsed = new Mutation[items.size()];
         String[] refused = new String[items.size()];
+        List<Mutation> accepted = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             try {
-                Mutation m = MutationParser.parse(items.get(i), layout.definition());
-                mutations.add(m);
-                pending.add(writer.apply(layout, m));
+                parsed[i] = MutationParser.parse(items.get(i), layout.definition());
+                accepted.add(parsed[i]);
             } catch (MutationParser.BadItem e) {
                 refused[i] = e.getMessage();
-                mutations.add(null);
-                pending.add(null);
             }
         }
+        // Durable as one record before any side is applied: whole or absent on every side, even across a crash.
+        List<IntakeLog.Outcome> outcomes = accepted.isEmpty() ? List.of()
+                : intake.finish(intake.write(layout, accepted), APPLY_TIMEOUT_MS);
+        List<MutationResult> results = new ArrayList<>(items.size());
         boolean anyError = false;
+        int next = 0;
         for (int i = 0; i < items.size(); i++) {
-            Mutation m = mutations.get(i);
+            Mutation m = parsed[i];
             if (m == null) {
                 anyError = true;
                 results.add(new MutationResult(i, null, null, "ERROR", refused[i]));
                 continue;
             }
-            try {
-                ApplyStatus status = pending.get(i).get(60, TimeUnit.SECONDS);
-                results.add(new MutationResult(i, m.source(), m.target(), status.name(), null));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                anyError = true;
-                results.add(new MutationResult(i, m.source(), m.target(), "ERROR", "interrupted; retry (applies are idempotent)"));
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("apply failed for item {} of {}", i, view, e);
+            IntakeLog.Outcome o = outcomes.get(next++);
+            if (o.failure() == null) {
+                results.add(new MutationResult(i, m.source(), m.target(), o.status().name(), null));
+            } else {
+                LOG.warn("apply failed for item {} of {}", i, view, o.failure());
                 anyError = true;
                 results.add(new MutationResult(i, m.source(), m.target(), "ERROR",
-                        "storage failure, retry (applies are idempotent): " + e.getClass().getSimpleName()));
+                        "not applied yet, retry (applies are idempotent): " + o.failure().getClass().getSimpleName()));
             }
         }
-        // What the answer reports as applied is durable when it is sent.
-        writer.sync();
         return Response.status(anyError ? 207 : 200).entity(new MutationResponse(results)).build();
     }
 

@@ -5,9 +5,10 @@ import com.codahale.metrics.annotation.ResponseMetered;
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
 import io.sideview.auth.Roles;
-import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IntakeLog;
 import io.sideview.edge.Mutation;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.ingest.IngestService;
@@ -28,7 +29,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Ingestion status and dead letters. Errors: 400 bad paging parameters, 404 unknown dead letter,
@@ -43,16 +43,17 @@ public class IngestResource {
     private final IngestService ingest;
     private final DeadLetterDao deadLetters;
     private final ViewCatalog catalog;
-    private final EdgeWriter writer;
+    private static final long RETRY_TIMEOUT_MS = 60_000;
+    private final IntakeLog intake;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public IngestResource(IngestService ingest, DeadLetterDao deadLetters, ViewCatalog catalog, EdgeWriter writer,
+    public IngestResource(IngestService ingest, DeadLetterDao deadLetters, ViewCatalog catalog, IntakeLog intake,
                           ObjectMapper mapper, Clock clock) {
         this.ingest = ingest;
         this.deadLetters = deadLetters;
         this.catalog = catalog;
-        this.writer = writer;
+        this.intake = intake;
         this.mapper = mapper;
         this.clock = clock;
     }
@@ -96,8 +97,15 @@ public class IngestResource {
         try {
             RowChange change = mapper.readValue(row.payload(), RowChange.class);
             List<Mutation> mutations = RowMapper.map(change, entry.layout().definition());
-            CompletableFuture.allOf(mutations.stream().map(m -> writer.apply(entry.layout(), m))
-                    .toArray(CompletableFuture[]::new)).join();
+            // The same sink as a direct write: whole on every side, and durable before it is RESOLVED.
+            List<IntakeLog.Outcome> outcomes = mutations.isEmpty() ? List.of()
+                    : intake.finish(intake.write(entry.layout(), mutations), RETRY_TIMEOUT_MS);
+            var failed = outcomes.stream().filter(o -> o.failure() != null).findFirst();
+            if (failed.isPresent()) {
+                throw new ProblemException(new Problem("about:blank", "Not applied", 503,
+                        "the retry was not applied (" + failed.get().failure().getClass().getSimpleName() + "); try again",
+                        List.of()));
+            }
             deadLetters.update(id, "RESOLVED", row.reason(), clock.millis());
         } catch (RowMapper.Unmappable e) {
             deadLetters.update(id, "PENDING", e.getMessage(), clock.millis());

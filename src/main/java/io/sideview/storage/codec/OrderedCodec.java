@@ -1,6 +1,5 @@
 package io.sideview.storage.codec;
 
-import io.sideview.registry.model.PropertyType;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -62,14 +61,14 @@ public final class OrderedCodec {
     }
 
     /** Encodes a value of {@code type} (ASC), with the null marker when {@code nullable}. */
-    public static void write(ByteArrayOutputStream out, PropertyType type, Object value, boolean nullable) {
+    public static void write(ByteArrayOutputStream out, ValueType type, Object value, boolean nullable) {
         if (nullable) {
             out.write(value == null ? 0 : 1);
             if (value == null) {
                 return;
             }
         } else if (value == null) {
-            throw new IllegalArgumentException("null for a non-nullable " + type.wireName());
+            throw new IllegalArgumentException("null for a non-nullable " + type);
         }
         switch (type) {
             case LONG -> writeLong(out, ((Number) value).longValue());
@@ -80,7 +79,7 @@ public final class OrderedCodec {
         }
     }
 
-    public static byte[] encode(PropertyType type, Object value, boolean nullable, boolean descending) {
+    public static byte[] encode(ValueType type, Object value, boolean nullable, boolean descending) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16);
         write(out, type, value, nullable);
         byte[] bytes = out.toByteArray();
@@ -97,7 +96,7 @@ public final class OrderedCodec {
     }
 
     /** Reads one value back; {@code descending} encodings are inverted on the fly. */
-    public static Object read(Reader in, PropertyType type, boolean nullable, boolean descending) {
+    public static Object read(Reader in, ValueType type, boolean nullable, boolean descending) {
         in.invert = descending;
         if (nullable && in.next() == 0) {
             return null;

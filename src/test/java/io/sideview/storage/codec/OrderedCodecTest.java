@@ -3,7 +3,6 @@ package io.sideview.storage.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sideview.registry.model.PropertyType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class OrderedCodecTest {
     private static final Random RANDOM = new Random(20261127);
 
-    private static Supplier<Object> generator(PropertyType type) {
+    private static Supplier<Object> generator(ValueType type) {
         return switch (type) {
             case LONG -> () -> switch (RANDOM.nextInt(5)) {
                 case 0 -> Long.MIN_VALUE + RANDOM.nextInt(3);
@@ -67,8 +66,8 @@ class OrderedCodecTest {
     }
 
     @ParameterizedTest
-    @EnumSource(PropertyType.class)
-    void encodingOrderEqualsValueOrder(PropertyType type) {
+    @EnumSource(ValueType.class)
+    void encodingOrderEqualsValueOrder(ValueType type) {
         for (boolean nullable : new boolean[] {false, true}) {
             for (boolean desc : new boolean[] {false, true}) {
                 List<Object> values = new ArrayList<>();
@@ -99,15 +98,15 @@ class OrderedCodecTest {
     @Test
     void concatenatedFieldsCompareLexicographically() {
         // "a" then 2 must sort before "a\0" then 1: the string terminator decides before the next field.
-        byte[] first = concat(OrderedCodec.encode(PropertyType.STRING, "a", false, false), OrderedCodec.encode(PropertyType.LONG, 2L, false, false));
-        byte[] second = concat(OrderedCodec.encode(PropertyType.STRING, "a\0", false, false), OrderedCodec.encode(PropertyType.LONG, 1L, false, false));
+        byte[] first = concat(OrderedCodec.encode(ValueType.STRING, "a", false, false), OrderedCodec.encode(ValueType.LONG, 2L, false, false));
+        byte[] second = concat(OrderedCodec.encode(ValueType.STRING, "a\0", false, false), OrderedCodec.encode(ValueType.LONG, 1L, false, false));
         assertThat(Arrays.compareUnsigned(first, second)).isNegative();
     }
 
     @Test
     void nanAndNullForNonNullableAreRefused() {
-        assertThatThrownBy(() -> OrderedCodec.encode(PropertyType.DOUBLE, Double.NaN, false, false)).hasMessageContaining("NaN");
-        assertThatThrownBy(() -> OrderedCodec.encode(PropertyType.LONG, null, false, false)).hasMessageContaining("null");
+        assertThatThrownBy(() -> OrderedCodec.encode(ValueType.DOUBLE, Double.NaN, false, false)).hasMessageContaining("NaN");
+        assertThatThrownBy(() -> OrderedCodec.encode(ValueType.LONG, null, false, false)).hasMessageContaining("null");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -1,0 +1,50 @@
+package io.sideview.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sideview.Examples;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every corner of the matrix (RocksDB or HBase × wal none or kafka), in process: the history copy of
+ * 1,000 changes, then 10,000 more changes of every kind over two shards, must equal SQL.
+ */
+@Tag("integration")
+class CdcCornersIntegrationTest {
+    @ParameterizedTest
+    @EnumSource(Corner.class)
+    void historyCopyThenWorkloadEqualsSql(Corner corner) throws Exception {
+        try (CdcTestApp cdc = new CdcTestApp("corner" + corner.ordinal(), 700 + 10 * corner.ordinal())) {
+            cdc.startApp(Corner.overrides(corner.settings()));
+            FriendsWorkload workload = cdc.workload(17 + corner.ordinal());
+            workload.run(1000);
+            assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
+            ViewVsSql.awaitExact(cdc::http, workload, corner + " after the history copy", 300);
+            workload.run(10_000);
+            ViewVsSql.awaitExact(cdc::http, workload, corner + " after the workload", 420);
+            assertThat(cdc.healthy("storage")).isTrue();
+            if (corner.kafka) {
+                assertKafkaConsumerCaughtUp(cdc);
+            }
+        }
+    }
+
+    private static void assertKafkaConsumerCaughtUp(CdcTestApp cdc) throws InterruptedException {
+        JsonNode status = cdc.http().get("/v1/ingest/status").json();
+        assertThat(status.get("wal").asText()).isEqualTo("kafka");
+        // The applying half: records applied, nothing left behind. Lag is measured at most once a
+        // second: wait for a measurement taken after the last record.
+        JsonNode consumer = status.get("walConsumer");
+        for (int i = 0; i < 150 && (!consumer.get("lagRecords").isNumber() || consumer.get("lagRecords").asLong() != 0); i++) {
+            Thread.sleep(100);
+            consumer = cdc.http().get("/v1/ingest/status").json().get("walConsumer");
+        }
+        assertThat(consumer.get("applied").asLong()).as(consumer.toString()).isPositive();
+        assertThat(consumer.get("lagRecords").asLong()).as(consumer.toString()).isZero();
+        assertThat(consumer.get("lastError").isNull()).isTrue();
+        assertThat(cdc.healthy("wal-kafka")).isTrue();
+    }
+}
