@@ -240,8 +240,7 @@ class RowMapperTest {
 
     @Test
     void aHardDeleteSupersedesTheRowsLastColumnVersion() throws Exception {
-        // No new value comes with a delete: it must beat the INSERT at 7 (a tie would go to DELETE too,
-        // but the next version keeps the two apart).
+        // No new value comes with a delete: it takes the row's last version plus one, above the INSERT at 7.
         assertThat(RowMapper.map(change('d', row(10, 20, "v", 7L), null), COLUMN)).containsExactly(delete(10, 20, 8));
     }
 
@@ -262,7 +261,7 @@ class RowMapperTest {
                 arguments('c', null, row(10, 20, "user_id", null), "source column user_id is NULL"),
                 arguments('c', null, row(10, 20, "friend_id", null), "target column friend_id is NULL"),
                 arguments('d', row(10, 20, "friend_id", null), null, "target column friend_id is NULL"),
-                // An update without its before image (binlog_row_image=MINIMAL) cannot tell the old edge.
+                // Without a before image an update cannot tell which edge it moves from.
                 arguments('u', null, row(10, 20), "source column user_id is NULL"),
                 arguments('d', null, null, "source column user_id is NULL"),
                 arguments('c', null, null, "source column user_id is NULL"),
