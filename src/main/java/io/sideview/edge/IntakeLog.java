@@ -139,7 +139,7 @@ public class IntakeLog {
         finished.forEach(store::delete);
         seq.set(last);
         if (!finished.isEmpty()) {
-            LOG.info("finished {} direct-write batches interrupted by a stop ({} mutations)", finished.size(), pending.size());
+            LOG.info("finished {} intake batches (direct writes, capture batches) a stop interrupted ({} mutations)", finished.size(), pending.size());
         }
         return finished.size();
     }

@@ -89,12 +89,19 @@ public final class RowMapper {
         if (b.version().from() == VersionRule.Kind.BINLOG) {
             return change.binlogVersion();
         }
-        Object v = row.get(b.version().column());
+        Object v = row == null ? null : row.get(b.version().column());
         if (!(v instanceof Number n)) {
             throw new Unmappable("version column " + b.version().column() + " is " + (v == null ? "NULL" : "not a number"));
         }
+        long version;
+        try {
+            version = exactLong(n);
+        } catch (IllegalArgumentException e) {
+            throw new Unmappable("version column " + b.version().column() + " value " + abbreviate(text(v))
+                    + " is not a whole number that fits a long");
+        }
         // A hard delete carries no new version: it supersedes the row's last version.
-        return delete ? n.longValue() + 1 : n.longValue();
+        return delete ? version + 1 : version;
     }
 
     private static Object id(Map<String, Object> row, Binding b, String role, IdType type) throws Unmappable {
@@ -112,26 +119,53 @@ public final class RowMapper {
         }
         try {
             return switch (type) {
-                case LONG -> v instanceof Number n && isIntegral(n) ? (Object) n.longValue() : fail();
-                case INT -> v instanceof Number n && isIntegral(n) && n.longValue() == n.intValue() ? (Object) n.intValue() : fail();
+                case LONG -> v instanceof Number n ? (Object) exactLong(n) : fail();
+                case INT -> v instanceof Number n ? (Object) Math.toIntExact(exactLong(n)) : fail();
                 case DOUBLE -> v instanceof Number n ? (Object) (n.doubleValue() + 0.0) : fail();
-                case BOOLEAN -> v instanceof Boolean ? v : v instanceof Number n && isIntegral(n) ? (Object) (n.longValue() != 0) : fail();
+                case BOOLEAN -> v instanceof Boolean ? v : v instanceof Number n ? (Object) (exactLong(n) != 0) : fail();
                 case STRING -> text(v);
             };
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new Unmappable("column " + column + " value " + abbreviate(text(v)) + " is not a " + type.wireName());
         }
     }
 
-    private static boolean isIntegral(Number n) {
-        return !(n instanceof Double || n instanceof Float || (n instanceof BigDecimal d && d.stripTrailingZeros().scale() > 0));
+    /**
+     * The number as a long, only when it is one: a fraction, or a value beyond a long (a BIGINT
+     * UNSIGNED above 2^63 - 1, say), is refused rather than truncated or wrapped into another id.
+     */
+    private static long exactLong(Number n) {
+        try {
+            if (n instanceof Double || n instanceof Float) {
+                throw new IllegalArgumentException("not a whole number");
+            }
+            if (n instanceof BigDecimal d) {
+                return d.longValueExact();
+            }
+            if (n instanceof java.math.BigInteger i) {
+                return i.longValueExact();
+            }
+            return n.longValue();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static Object fail() {
         throw new IllegalArgumentException();
     }
 
+    /**
+     * A value as text. Binary columns come as {@code byte[]} from the history copy (JDBC) and as a
+     * {@code ByteBuffer} from Debezium: both read as UTF-8, so a copied and a streamed row agree.
+     */
     private static String text(Object v) {
-        return v instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(v);
+        if (v instanceof byte[] bytes) {
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (v instanceof java.nio.ByteBuffer buffer) {
+            return java.nio.charset.StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+        }
+        return String.valueOf(v);
     }
 }

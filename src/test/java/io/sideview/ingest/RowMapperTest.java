@@ -254,6 +254,19 @@ class RowMapperTest {
                 .isInstanceOf(Unmappable.class).hasMessage("version column v is " + problem);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"7.9", "1e20", "18446744073709551615"})
+    void aVersionColumnThatIsNoWholeLongIsUnmappableNotTruncated(String value) {
+        Map<String, Object> image = row(10, 20, "v", new BigDecimal(value));
+        assertThatThrownBy(() -> RowMapper.map(change('c', null, image), COLUMN))
+                .isInstanceOf(Unmappable.class).hasMessageContaining("is not a whole number that fits a long");
+    }
+
+    @Test
+    void aMissingImageWithAColumnVersionIsUnmappableNotACrash() {
+        assertThatThrownBy(() -> RowMapper.map(change('c', null, null), COLUMN)).isInstanceOf(Unmappable.class);
+    }
+
     // --- rows that cannot be mapped ---
 
     static Stream<Arguments> unmappableRows() {
@@ -319,6 +332,8 @@ class RowMapperTest {
                 arguments(PropertyType.BOOLEAN, 2L, true),
                 arguments(PropertyType.STRING, "é", "é"),
                 arguments(PropertyType.STRING, "é".getBytes(StandardCharsets.UTF_8), "é"),
+                // Debezium streams binary columns as a ByteBuffer: the same text as the copy's byte[].
+                arguments(PropertyType.STRING, java.nio.ByteBuffer.wrap("é".getBytes(StandardCharsets.UTF_8)), "é"),
                 arguments(PropertyType.STRING, 42L, "42"),
                 arguments(PropertyType.STRING, 1.5, "1.5"),
                 arguments(PropertyType.STRING, true, "true"));
@@ -337,6 +352,10 @@ class RowMapperTest {
                 arguments(PropertyType.LONG, new BigDecimal("5.5")),
                 arguments(PropertyType.LONG, "5"),
                 arguments(PropertyType.LONG, true),
+                // Beyond a long: refused, never wrapped into another id.
+                arguments(PropertyType.LONG, BigInteger.TWO.pow(64).subtract(BigInteger.ONE)),
+                arguments(PropertyType.LONG, new BigDecimal("1e20")),
+                arguments(PropertyType.BOOLEAN, BigInteger.TWO.pow(64)),
                 arguments(PropertyType.INT, (long) Integer.MAX_VALUE + 1),
                 arguments(PropertyType.INT, (long) Integer.MIN_VALUE - 1),
                 arguments(PropertyType.INT, 1.0),
