@@ -43,7 +43,9 @@ import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.resources.MutationResource;
 import io.sideview.ingest.ChangeApplier;
 import io.sideview.ingest.ChangeSink;
+import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.KafkaHealthCheck;
+import io.sideview.ingest.RowChangeMapper;
 import io.sideview.ingest.WalConfig;
 import io.sideview.ingest.WalConsumer;
 import io.sideview.ingest.WalPublisher;
@@ -143,13 +145,16 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
                                    Edges edges, Jdbi jdbi) {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
-        ChangeApplier applier = new ChangeApplier(edges.intake(), deadLetters, environment.getObjectMapper(), Clock.systemUTC());
+        DeadLetters dead = new DeadLetters(deadLetters, environment.getObjectMapper(), Clock.systemUTC(), edges.catalog(),
+                edges.intake(), edges.writer());
+        RowChangeMapper rows = new RowChangeMapper(dead);
+        ChangeApplier applier = new ChangeApplier(edges.intake(), rows);
         WalConfig wal = config.getWal();
         ChangeSink sink = applier;
         WalConsumer consumer = null;
         if (wal.isKafka()) {
-            WalPublisher publisher = new WalPublisher(wal.kafka(), applier);
-            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), deadLetters);
+            WalPublisher publisher = new WalPublisher(wal.kafka(), rows);
+            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead);
             edges.pipeline().walPublisher(publisher).walConsumer(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;
@@ -163,8 +168,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         }
         edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
-        environment.jersey().register(new IngestResource(ingest, deadLetters, edges.catalog(), edges.intake(),
-                environment.getObjectMapper(), Clock.systemUTC()));
+        environment.jersey().register(new IngestResource(ingest, deadLetters, dead, environment.getObjectMapper()));
     }
 
     private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi) {

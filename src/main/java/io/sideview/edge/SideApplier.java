@@ -45,7 +45,7 @@ import java.util.Map;
  * only under its node side's kept count row, so no intent can be pending under a kept state. These
  * reads were the hot spot of applies on HBase, where every get walks a region's memstore and files.
  */
-public final class SideApplier {
+public class SideApplier {
     /** How a mutation joins into a state; {@link Transition#apply} in production, swappable in tests. */
     @FunctionalInterface
     public interface StateFunction {
@@ -54,8 +54,6 @@ public final class SideApplier {
 
     private final KvStore store;
     private final StateFunction transition;
-    private final boolean recordIntent;
-    private final boolean forgetOnFailure;
     private final KeptRows kept;
     private final KeptReads reads;
 
@@ -74,26 +72,19 @@ public final class SideApplier {
 
     /** The same, counting where the rows came from in {@code reads} (shared by a writer's lanes). */
     public SideApplier(KvStore store, int keptCounts, int keptStates, KeptReads reads) {
-        this(store, Transition::apply, true, true, keptCounts, keptStates, reads);
+        this(store, Transition::apply, keptCounts, keptStates, reads);
     }
 
-    /**
-     * Tests only: {@code recordIntent = false} skips the commit protocol (writes, then count) so the
-     * crash test can show it would catch a non-exact apply.
-     */
-    SideApplier(KvStore store, StateFunction transition, boolean recordIntent) {
-        this(store, transition, recordIntent, true, StorageConfig.DEFAULT_COUNT_CACHE_ROWS,
-                StorageConfig.DEFAULT_STATE_CACHE_ROWS, new KeptReads());
+    /** With another state function: the property tests show they would catch one that is not a join. */
+    SideApplier(KvStore store, StateFunction transition) {
+        this(store, transition, StorageConfig.DEFAULT_COUNT_CACHE_ROWS, StorageConfig.DEFAULT_STATE_CACHE_ROWS,
+                new KeptReads());
     }
 
-    /** Tests only: {@code forgetOnFailure = false} keeps the rows over a failed batch (a defect). */
-    SideApplier(KvStore store, StateFunction transition, boolean recordIntent, boolean forgetOnFailure,
-                int keptCounts, int keptStates, KeptReads reads) {
+    private SideApplier(KvStore store, StateFunction transition, int keptCounts, int keptStates, KeptReads reads) {
         this.store = store;
         this.reads = reads;
         this.transition = transition;
-        this.recordIntent = recordIntent;
-        this.forgetOnFailure = forgetOnFailure;
         this.kept = new KeptRows(keptCounts, keptStates);
     }
 
@@ -122,12 +113,14 @@ public final class SideApplier {
         try {
             return applyBatch(items);
         } catch (RuntimeException e) {
-            // Any intent of this batch may be in storage now: only storage knows the rows again.
-            if (forgetOnFailure) {
-                kept.clear();
-            }
+            failed();
             throw e;
         }
+    }
+
+    /** Any intent of a failed batch may be in storage now: only storage knows the rows again. */
+    void failed() {
+        kept.clear();
     }
 
     private List<ApplyStatus> applyBatch(List<SideMutation> items) {
@@ -227,9 +220,7 @@ public final class SideApplier {
                 writes.addAll(commitsOut);
                 store.write(writes);
             } else {
-                if (recordIntent) {
-                    store.write(intents);
-                }
+                store.write(intents);
                 store.write(writes);
                 store.write(commitsOut);
             }

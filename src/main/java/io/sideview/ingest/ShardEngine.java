@@ -37,7 +37,7 @@ public class ShardEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ShardEngine.class);
 
     private final String group;
-    private final String flavor;
+    private final SourceFlavor flavor;
     private final ShardConfig shard;
     private final Path stateDir;
     private final Supplier<List<CaptureTarget>> targets;
@@ -53,7 +53,7 @@ public class ShardEngine {
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile List<CaptureTarget> current = List.of();
 
-    public ShardEngine(String group, String flavor, ShardConfig shard, Path stateDir,
+    public ShardEngine(String group, SourceFlavor flavor, ShardConfig shard, Path stateDir,
                        Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
                        JobTracker jobs, java.util.function.Consumer<Properties> storage) {
         this.group = group;
@@ -104,22 +104,21 @@ public class ShardEngine {
         thread.shutdownNow();
         thread.awaitTermination(30, TimeUnit.SECONDS);
         backfillThread.awaitTermination(30, TimeUnit.SECONDS);
-        stats.state("STOPPED");
+        stats.state(EngineState.STOPPED);
     }
 
     public ShardStatus status() {
         ShardStatus s = stats.snapshot(group, shard.name(), tables(current));
         // The binlog reader reconnects by itself after a shard outage; while it is away, say so.
-        if (s.state().equals("STREAMING") && Boolean.FALSE.equals(StreamingMetrics.connected(topicPrefix()))) {
-            return new ShardStatus(s.group(), s.shard(), "DISCONNECTED", s.tables(), s.position(), s.lagMs(),
+        if (s.state() == EngineState.STREAMING && Boolean.FALSE.equals(StreamingMetrics.connected(topicPrefix()))) {
+            return new ShardStatus(s.group(), s.shard(), EngineState.DISCONNECTED, s.tables(), s.position(), s.lagMs(),
                     s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.backfills());
         }
         return s;
     }
 
     public boolean healthy() {
-        String s = status().state();
-        return s.equals("STREAMING") || s.equals("SNAPSHOT") || s.equals("IDLE") || s.equals("STARTING");
+        return status().state().healthy();
     }
 
     private void supervise() {
@@ -128,12 +127,12 @@ public class ShardEngine {
         while (running) {
             current = targets.get();
             if (current.isEmpty()) {
-                stats.state("IDLE");
+                stats.state(EngineState.IDLE);
                 sleep(500);
                 continue;
             }
             // After a failure the engine stays RETRYING (unhealthy) until it polls again.
-            stats.state(retrying ? "RETRYING" : "STARTING");
+            stats.state(retrying ? EngineState.RETRYING : EngineState.STARTING);
             Throwable[] failure = new Throwable[1];
             try {
                 engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -141,7 +140,7 @@ public class ShardEngine {
                         .using(new DebeziumEngine.ConnectorCallback() {
                             @Override
                             public void pollingStarted() {
-                                stats.state("STREAMING");
+                                stats.state(EngineState.STREAMING);
                                 List<CaptureTarget> captured = current;
                                 backfillThread.submit(() -> backfill(captured));
                             }
@@ -189,7 +188,7 @@ public class ShardEngine {
         }
         stats.received(changes.size());
         if (!changes.isEmpty()) {
-            stats.state(changes.get(changes.size() - 1).snapshot() ? "SNAPSHOT" : "STREAMING");
+            stats.state(changes.get(changes.size() - 1).snapshot() ? EngineState.SNAPSHOT : EngineState.STREAMING);
         }
         Function<String, List<CaptureTarget>> byTable = table -> current.stream()
                 .filter(t -> t.qualifiedTable().equals(table)).toList();
@@ -212,8 +211,7 @@ public class ShardEngine {
         Properties p = new Properties();
         p.setProperty("name", "sideview-" + group + "-" + shard.name());
         p.setProperty("topic.prefix", topicPrefix());
-        p.setProperty("connector.class", flavor.equals("mysql") ? "io.debezium.connector.mysql.MySqlConnector"
-                : "io.debezium.connector.mariadb.MariaDbConnector");
+        p.setProperty("connector.class", flavor.connectorClass);
         p.setProperty("database.hostname", shard.host());
         p.setProperty("database.port", String.valueOf(shard.port()));
         p.setProperty("database.user", shard.user());
@@ -259,7 +257,7 @@ public class ShardEngine {
         }
         for (CaptureTarget t : captured) {
             long viewId = t.layout().viewId();
-            if (backfillDao.status(viewId, shard.name()).filter("DONE"::equals).isPresent()) {
+            if (backfillDao.status(viewId, shard.name()).filter(CopyStatus.DONE::equals).isPresent()) {
                 continue;
             }
             long job = -1;
@@ -270,21 +268,21 @@ public class ShardEngine {
                 backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
                 job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at, null);
                 long jobId = job;
-                stats.backfill(t.viewName(), "RUNNING", 0);
+                stats.backfill(t.viewName(), CopyStatus.RUNNING, 0);
                 long rows = TableCopy.copy(flavor, shard, t.layout().definition().binding(), at,
                         batch -> applier.accept(batch, table -> List.of(t)),
                         total -> jobs.total(jobId, total),
                         n -> {
                             copied[0] = n;
-                            stats.backfill(t.viewName(), "RUNNING", n);
+                            stats.backfill(t.viewName(), CopyStatus.RUNNING, n);
                             jobs.progress(jobId, n);
                         });
-                backfillDao.progress(viewId, shard.name(), "DONE", rows, System.currentTimeMillis());
+                backfillDao.progress(viewId, shard.name(), CopyStatus.DONE, rows, System.currentTimeMillis());
                 jobs.finish(job, true, rows, null);
-                stats.backfill(t.viewName(), "DONE", rows);
+                stats.backfill(t.viewName(), CopyStatus.DONE, rows);
                 LOG.info("{}: copied {} existing rows of {} for view {} at {}", name(), rows, t.qualifiedTable(), t.viewName(), at);
             } catch (Exception e) {
-                stats.backfill(t.viewName(), "FAILED", 0);
+                stats.backfill(t.viewName(), CopyStatus.FAILED, 0);
                 if (job >= 0) {
                     jobs.finish(job, false, copied[0], "redone at the next engine start: " + e.getMessage());
                 }
@@ -324,7 +322,7 @@ public class ShardEngine {
 
     /** Counters for status and metrics, updated by the engine thread. */
     static final class ShardStats {
-        private volatile String state = "STARTING";
+        private volatile EngineState state = EngineState.STARTING;
         private volatile String position;
         private volatile Long lastLagMs;
         private volatile String lastError;
@@ -336,20 +334,20 @@ public class ShardEngine {
         private volatile long rateAppliedMark;
         private volatile long rateNanosMark = System.nanoTime();
 
-        void state(String s) {
+        void state(EngineState s) {
             state = s;
         }
 
-        String state() {
+        EngineState state() {
             return state;
         }
 
         void failed(Throwable t) {
-            state = "RETRYING";
+            state = EngineState.RETRYING;
             lastError = t.toString();
         }
 
-        void backfill(String view, String status, long rows) {
+        void backfill(String view, CopyStatus status, long rows) {
             backfills.put(view, status + " " + rows + " rows");
         }
 

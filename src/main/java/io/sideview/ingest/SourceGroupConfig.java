@@ -3,7 +3,6 @@ package io.sideview.ingest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import java.util.List;
 
 /**
@@ -13,7 +12,7 @@ import java.util.List;
  * @param shards one entry per shard; each gets its own capture engine
  */
 public record SourceGroupConfig(
-        @NotNull @Pattern(regexp = "mariadb|mysql", message = "must be mariadb or mysql") String flavor,
+        @NotNull SourceFlavor flavor,
         @NotEmpty List<@Valid @NotNull ShardConfig> shards) {
 
     public SourceGroupConfig {

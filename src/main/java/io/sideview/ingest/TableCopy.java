@@ -29,8 +29,8 @@ final class TableCopy {
      * MySQL shards through MySQL's own driver (its authentication plugins), MariaDB through MariaDB's.
      * {@code tinyInt1isBit=false}: a TINYINT(1) is read as the number Debezium streams, not a Boolean.
      */
-    static String jdbcUrl(String flavor, ShardConfig shard) {
-        return ("mysql".equals(flavor) ? "jdbc:mysql://" : "jdbc:mariadb://") + shard.host() + ":" + shard.port()
+    static String jdbcUrl(SourceFlavor flavor, ShardConfig shard) {
+        return flavor.jdbcScheme + shard.host() + ":" + shard.port()
                 + "/?tinyInt1isBit=false";
     }
 
@@ -43,8 +43,8 @@ final class TableCopy {
      * The binlog end position. MySQL 8.4 removed SHOW MASTER STATUS in favour of SHOW BINARY LOG STATUS
      * (8.2+); MariaDB and older MySQL know only the former, so MySQL tries the new one first.
      */
-    static BinlogPosition currentPosition(String flavor, Connection c) throws SQLException {
-        if ("mysql".equals(flavor)) {
+    static BinlogPosition currentPosition(SourceFlavor flavor, Connection c) throws SQLException {
+        if (flavor == SourceFlavor.MYSQL) {
             try {
                 return position(c, "SHOW BINARY LOG STATUS");
             } catch (SQLException older) {
@@ -89,7 +89,7 @@ final class TableCopy {
      * goes to {@code total} first, read in the same consistent snapshot as the rows (so a small table's
      * total is exactly what is copied).
      */
-    static long copy(String flavor, ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer total,
+    static long copy(SourceFlavor flavor, ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer total,
                      LongConsumer progress) throws SQLException {
         List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
         // Identifiers were validated by the registry as plain SQL identifiers; backticks are belt and braces.

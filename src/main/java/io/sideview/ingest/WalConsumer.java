@@ -1,8 +1,6 @@
 package io.sideview.ingest;
 
 import io.dropwizard.lifecycle.Managed;
-import io.sideview.api.Texts;
-import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.SideRouter;
@@ -12,7 +10,6 @@ import io.sideview.ingest.api.WalConsumerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +40,7 @@ public class WalConsumer implements Managed {
     private final KafkaConfig config;
     private final ViewCatalog catalog;
     private final EdgeWriter writer;
-    private final DeadLetterDao deadLetters;
+    private final DeadLetters deadLetters;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
     private volatile boolean running;
@@ -53,7 +50,7 @@ public class WalConsumer implements Managed {
     private long lagCheckedAt;
 
     public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
-                       DeadLetterDao deadLetters) {
+                       DeadLetters deadLetters) {
         this.config = config;
         this.catalog = catalog;
         this.writer = writer;
@@ -178,8 +175,7 @@ public class WalConsumer implements Managed {
                 // kept as a dead letter with its position, never skipped silently.
                 String where = r.topic() + "-" + r.partition() + "@" + r.offset();
                 LOG.error("unreadable WAL record at {}: {}", where, e.getMessage());
-                deadLetters.add("unknown", "wal", where, "unreadable WAL record: " + Texts.abbreviate(e.getMessage(), 900),
-                        HexFormat.of().formatHex(r.value()), System.currentTimeMillis());
+                deadLetters.walRecord(where, r.value(), "unreadable WAL record: " + e.getMessage());
                 continue;
             }
             // A deleted view (or a deleted view's name reused by a new one): its records are no longer kept.

@@ -30,11 +30,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public class WalPublisher implements ChangeSink, Managed {
     private final KafkaConfig config;
-    private final ChangeApplier mapper;
+    private final RowChangeMapper mapper;
     private KafkaProducer<byte[], byte[]> producer;
 
     /** {@code mapper} maps rows and dead-letters the unmappable ones, exactly as in process. */
-    public WalPublisher(KafkaConfig config, ChangeApplier mapper) {
+    public WalPublisher(KafkaConfig config, RowChangeMapper mapper) {
         this.config = config;
         this.mapper = mapper;
     }
@@ -73,9 +73,9 @@ public class WalPublisher implements ChangeSink, Managed {
 
     @Override
     public int accept(List<RowChange> changes, Function<String, List<CaptureTarget>> targetsOfTable) {
-        ChangeApplier.Mapped mapped = mapper.map(changes, targetsOfTable);
+        RowChangeMapper.Mapped mapped = mapper.map(changes, targetsOfTable);
         List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (ChangeApplier.TargetedMutation t : mapped.mutations()) {
+        for (RowChangeMapper.TargetedMutation t : mapped.mutations()) {
             for (SideMutation side : SideRouter.route(t.target().layout(), t.mutation())) {
                 Future<RecordMetadata> f = producer.send(new ProducerRecord<>(config.topic(),
                         side.layout().countKey(side.side(), side.node()), WalCodec.encode(new WalCodec.SideRecord(side.viewId(), t.target().viewName(), side.side(), t.mutation()))));

@@ -6,20 +6,20 @@ package io.sideview.jobs;
  */
 record JobProgress(Double percent, Double ratePerSecond, Long etaSeconds) {
 
-    static JobProgress of(String state, Long total, long done, Long startedAt, Long finishedAt, long now) {
+    static JobProgress of(JobState state, Long total, long done, Long startedAt, Long finishedAt, long now) {
         Double percent = null;
         Double rate = null;
         Long eta = null;
         if (total != null && total > 0) {
             percent = Math.min(100.0, Math.round(1000.0 * done / total) / 10.0);
-        } else if ("DONE".equals(state)) {
+        } else if (state == JobState.DONE) {
             percent = 100.0;
         }
         if (startedAt != null) {
             long end = finishedAt != null ? finishedAt : now;
             double seconds = Math.max(0.001, (end - startedAt) / 1000.0);
             rate = Math.round(10.0 * done / seconds) / 10.0;
-            if ("RUNNING".equals(state) && total != null) {
+            if (state == JobState.RUNNING && total != null) {
                 if (done >= total) {
                     eta = 0L;
                 } else if (done > 0) {

@@ -101,11 +101,11 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
     public void start() {
         dao.requeuePendingIndexBuilds(clock.millis());
         for (JobRow j : dao.unfinished()) {
-            if (JobType.valueOf(j.type()) == JobType.INDEX_BUILD) {
+            if (j.type() == JobType.INDEX_BUILD) {
                 runner.submit(() -> run(j.id()));
             } else {
                 // A verify or rebuild is simply run again by whoever wants it; a history copy is redone by its engine.
-                dao.finish(j.id(), "FAILED", j.done(), error("interrupted by a restart"), clock.millis());
+                dao.finish(j.id(), JobState.FAILED, j.done(), error("interrupted by a restart"), clock.millis());
             }
         }
         for (ViewDescriptor v : registry.list()) {
@@ -128,7 +128,7 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
             throw new IllegalArgumentException(type + " jobs are started by the service");
         }
         ViewDescriptor v = registry.get(viewName);
-        long id = dao.add(type.name(), v.id(), v.name(), null, "QUEUED", null, clock.millis());
+        long id = dao.add(type, v.id(), v.name(), null, JobState.QUEUED, null, clock.millis());
         runner.submit(() -> run(id));
         return get(id);
     }
@@ -145,11 +145,11 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
     /** Cancels a queued or running verify or rebuild; other jobs keep the view exact and cannot be cancelled. */
     public Job cancel(long id) {
         JobRow j = dao.find(id).orElseThrow(() -> ProblemException.notFound("no job " + id));
-        JobType type = JobType.valueOf(j.type());
+        JobType type = j.type();
         if (type != JobType.VERIFY && type != JobType.REBUILD) {
             throw ProblemException.conflict("id", "a " + type + " job cannot be cancelled: the view is exact only once it is done");
         }
-        if (!j.state().equals("QUEUED") && !j.state().equals("RUNNING")) {
+        if (j.state().finished()) {
             throw ProblemException.conflict("id", "job " + id + " is already " + j.state());
         }
         cancelRequested.add(id);
@@ -175,7 +175,7 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
 
     @Override
     public long begin(JobType type, long viewId, String viewName, String detail, Long total) {
-        long id = dao.add(type.name(), viewId, viewName, detail, "QUEUED", total, clock.millis());
+        long id = dao.add(type, viewId, viewName, detail, JobState.QUEUED, total, clock.millis());
         dao.start(id, clock.millis());
         Live l = new Live();
         l.total = total;
@@ -204,7 +204,7 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
     @Override
     public void finish(long id, boolean ok, long done, String message) {
         live.remove(id);
-        dao.finish(id, ok ? "DONE" : "FAILED", done, ok ? null : error(message), clock.millis());
+        dao.finish(id, ok ? JobState.DONE : JobState.FAILED, done, ok ? null : error(message), clock.millis());
     }
 
     // ------------------------------------------------------------------ index builds
@@ -239,10 +239,10 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
             }
             long now = clock.millis();
             if (original.contains(index.id())) {
-                dao.insertIndexBuild(v.id(), index.id(), "READY", null, now);
+                dao.insertIndexBuild(v.id(), index.id(), IndexBuildState.READY, null, now);
             } else {
-                long job = dao.add(JobType.INDEX_BUILD.name(), v.id(), v.name(), index.name(), "QUEUED", null, now);
-                dao.insertIndexBuild(v.id(), index.id(), "PENDING", job, now);
+                long job = dao.add(JobType.INDEX_BUILD, v.id(), v.name(), index.name(), JobState.QUEUED, null, now);
+                dao.insertIndexBuild(v.id(), index.id(), IndexBuildState.PENDING, job, now);
                 runner.submit(() -> run(job));
             }
         }
@@ -256,9 +256,9 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
         if (j == null) {
             return;
         }
-        JobType type = JobType.valueOf(j.type());
+        JobType type = j.type();
         if (cancelRequested.remove(id)) {
-            dao.finish(id, "CANCELLED", 0, null, clock.millis());
+            dao.finish(id, JobState.CANCELLED, 0, null, clock.millis());
             return;
         }
         Live l = new Live();
@@ -279,23 +279,23 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
                 flush(id, l, false);
             });
             if (result == null) {
-                dao.finish(id, "CANCELLED", l.done, null, clock.millis());
+                dao.finish(id, JobState.CANCELLED, l.done, null, clock.millis());
                 return;
             }
             if (type == JobType.INDEX_BUILD) {
                 // Ready before the job reads DONE: whoever saw DONE may scan the index at once.
-                dao.updateIndexBuild(j.viewId(), indexes.get(0).id(), "READY", id, clock.millis());
+                dao.updateIndexBuild(j.viewId(), indexes.get(0).id(), IndexBuildState.READY, id, clock.millis());
                 ready.remove(j.viewId());
             }
-            dao.finish(id, "DONE", l.done, mapper.writeValueAsString(result), clock.millis());
+            dao.finish(id, JobState.DONE, l.done, mapper.writeValueAsString(result), clock.millis());
             failures.remove(id);
             LOG.info("job {} {} of view {} done: {}", id, type, j.viewName(), result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            dao.finish(id, "FAILED", l.done, error("interrupted by a shutdown"), clock.millis());
+            dao.finish(id, JobState.FAILED, l.done, error("interrupted by a shutdown"), clock.millis());
         } catch (Exception e) {
             LOG.warn("job {} {} of view {} failed", id, type, j.viewName(), e);
-            dao.finish(id, "FAILED", l.done, error(e.getMessage()), clock.millis());
+            dao.finish(id, JobState.FAILED, l.done, error(e.getMessage()), clock.millis());
             if (type == JobType.INDEX_BUILD && !(e instanceof Gone)) {
                 retryLater(id);
             }

@@ -24,6 +24,7 @@ public class MemoryKvStore implements KvStore {
     private final ConcurrentSkipListMap<byte[], byte[]> data = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final boolean claimsAtomic;
     private final boolean atomicSteps;
+    private boolean dropIntents;
     private long rowWrites;
     private long crashAt = -1;
 
@@ -40,6 +41,22 @@ public class MemoryKvStore implements KvStore {
     /** A store whose batches are atomic, and say so. */
     static MemoryKvStore atomic() {
         return new MemoryKvStore(true, true);
+    }
+
+    /**
+     * A defect to catch: a store that loses every commit intent written to a count row (as an applier
+     * without the commit protocol would), so a crash between an apply's writes and its commit is
+     * never finished.
+     */
+    static MemoryKvStore droppingIntents() {
+        MemoryKvStore s = new MemoryKvStore();
+        s.dropIntents = true;
+        return s;
+    }
+
+    private boolean isIntent(Write w) {
+        return dropIntents && w instanceof Write.Put p && p.key().length > 5 && p.key()[5] == RecordType.COUNT.code
+                && RecordCodec.decodeCount(p.value()).intent() != null;
     }
 
     /** A defect to catch: says its batches are atomic, but a crash can stop one between two rows. */
@@ -132,6 +149,9 @@ public class MemoryKvStore implements KvStore {
             step();
         }
         for (Write w : batch) {
+            if (isIntent(w)) {
+                continue;
+            }
             if (!atomicSteps) {
                 step();
             }

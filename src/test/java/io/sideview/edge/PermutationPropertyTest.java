@@ -25,20 +25,20 @@ class PermutationPropertyTest {
         for (int s = 0; s < sets; s++) {
             List<Mutation> events = EventSets.random(random, 2 + random.nextInt(6));
             MemoryKvStore reference = new MemoryKvStore();
-            EventSets.applyAll(new SideApplier(reference, transition, true), events);
+            EventSets.applyAll(new SideApplier(reference, transition), events);
             Map<String, String> expected = EventSets.records(reference);
             if (!EventSets.storedCounts(reference).equals(EventSets.modelCounts(events))) {
                 return Optional.of("counts differ from the model for " + events);
             }
             for (List<Mutation> order : orders(events, random)) {
                 MemoryKvStore store = new MemoryKvStore();
-                EventSets.applyAll(new SideApplier(store, transition, true), order);
+                EventSets.applyAll(new SideApplier(store, transition), order);
                 if (!EventSets.records(store).equals(expected)) {
                     return Optional.of("order " + order + " differs from " + events);
                 }
                 // The same order again, applied in random batches (the lanes' path).
                 MemoryKvStore batched = new MemoryKvStore();
-                EventSets.applyInBatches(new SideApplier(batched, transition, true), order, random);
+                EventSets.applyInBatches(new SideApplier(batched, transition), order, random);
                 if (!EventSets.records(batched).equals(expected)) {
                     return Optional.of("batched order " + order + " differs from " + events);
                 }

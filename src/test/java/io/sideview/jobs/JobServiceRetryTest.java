@@ -97,7 +97,7 @@ class JobServiceRetryTest {
         store.failures.set(2);
         registry.update("follows", parser.parse(withIndex.toString()));
         Job build = awaitBuild();
-        assertThat(build.state()).as("%s", build).isEqualTo("DONE");
+        assertThat(build.state()).as("%s", build).isEqualTo(JobState.DONE);
         assertThat(store.failures.get()).as("the injected failures happened").isZero();
         assertThat(dao.readyIndexes(layout.viewId())).hasSize(1);
     }
@@ -108,8 +108,8 @@ class JobServiceRetryTest {
         Job build = null;
         while (System.nanoTime() < deadline) {
             build = jobs.list("follows", Long.MAX_VALUE, 10).stream()
-                    .filter(j -> j.type().equals("INDEX_BUILD")).findFirst().orElse(null);
-            if (build != null && build.state().equals("DONE")) {
+                    .filter(j -> j.type() == JobType.INDEX_BUILD).findFirst().orElse(null);
+            if (build != null && build.state() == JobState.DONE) {
                 return build;
             }
             Thread.sleep(50);

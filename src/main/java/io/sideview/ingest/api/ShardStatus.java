@@ -1,5 +1,6 @@
 package io.sideview.ingest.api;
 
+import io.sideview.ingest.EngineState;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +10,6 @@ import java.util.Map;
  * applied, of the newest applied change; binlog time has 1 s resolution), events received but not yet
  * applied, rate, dead letters this engine produced since start, and the history copy of each view.
  */
-public record ShardStatus(String group, String shard, String state, List<String> tables, String position,
+public record ShardStatus(String group, String shard, EngineState state, List<String> tables, String position,
                           Long lagMs, long lagEvents, double eventsPerSecond, long eventsApplied, long deadLetters,
                           String lastError, Map<String, String> backfills) {}

@@ -1,5 +1,6 @@
 package io.sideview.ingest.db;
 
+import io.sideview.ingest.CopyStatus;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -9,7 +10,7 @@ import org.jdbi.v3.sqlobject.transaction.Transaction;
 public interface BackfillDao {
 
     @SqlQuery("SELECT status FROM view_backfills WHERE view_id = :viewId AND shard = :shard")
-    Optional<String> status(long viewId, String shard);
+    Optional<CopyStatus> status(long viewId, String shard);
 
     @SqlUpdate("DELETE FROM view_backfills WHERE view_id = :viewId AND shard = :shard")
     void remove(long viewId, String shard);
@@ -26,5 +27,5 @@ public interface BackfillDao {
     }
 
     @SqlUpdate("UPDATE view_backfills SET status = :status, rows_copied = :rows, updated_at = :now WHERE view_id = :viewId AND shard = :shard")
-    void progress(long viewId, String shard, String status, long rows, long now);
+    void progress(long viewId, String shard, CopyStatus status, long rows, long now);
 }

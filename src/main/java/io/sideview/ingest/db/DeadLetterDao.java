@@ -1,5 +1,7 @@
 package io.sideview.ingest.db;
 
+import io.sideview.ingest.DeadLetterKind;
+import io.sideview.ingest.DeadLetterStatus;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -18,20 +20,23 @@ public interface DeadLetterDao {
     long counter();
 
     @SqlUpdate("""
-            INSERT INTO dead_letters (id, view_name, shard, position, reason, payload, status, attempts, created_at, updated_at)
-            VALUES (:id, :viewName, :shard, :position, :reason, :payload, 'PENDING', 1, :now, :now)""")
-    void insert(long id, String viewName, String shard, String position, String reason, String payload, long now);
+            INSERT INTO dead_letters (id, view_id, view_name, kind, shard, position, reason, payload, status, attempts,
+                                      created_at, updated_at)
+            VALUES (:id, :viewId, :viewName, :kind, :shard, :position, :reason, :payload, 'PENDING', 1, :now, :now)""")
+    void insert(long id, Long viewId, String viewName, DeadLetterKind kind, String shard, String position, String reason,
+                String payload, long now);
 
     @Transaction
-    default long add(String viewName, String shard, String position, String reason, String payload, long now) {
+    default long add(Long viewId, String viewName, DeadLetterKind kind, String shard, String position, String reason,
+                     String payload, long now) {
         bump();
         long id = counter() - 1;
-        insert(id, viewName, shard, position, reason, payload, now);
+        insert(id, viewId, viewName, kind, shard, position, reason, payload, now);
         return id;
     }
 
     @SqlQuery("SELECT * FROM dead_letters WHERE status = :status AND id > :after ORDER BY id LIMIT :limit")
-    List<DeadLetterRow> list(String status, long after, int limit);
+    List<DeadLetterRow> list(DeadLetterStatus status, long after, int limit);
 
     @SqlQuery("SELECT * FROM dead_letters WHERE id = :id")
     Optional<DeadLetterRow> find(long id);
@@ -40,5 +45,5 @@ public interface DeadLetterDao {
     long pending();
 
     @SqlUpdate("UPDATE dead_letters SET status = :status, reason = :reason, attempts = attempts + 1, updated_at = :now WHERE id = :id")
-    int update(long id, String status, String reason, long now);
+    int update(long id, DeadLetterStatus status, String reason, long now);
 }

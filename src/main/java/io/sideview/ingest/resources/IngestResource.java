@@ -8,12 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
 import io.sideview.auth.Roles;
-import io.sideview.edge.IntakeLog;
-import io.sideview.edge.Mutation;
-import io.sideview.edge.ViewCatalog;
+import io.sideview.ingest.DeadLetterStatus;
+import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.IngestService;
-import io.sideview.ingest.RowChange;
-import io.sideview.ingest.RowMapper;
 import io.sideview.ingest.api.DeadLetter;
 import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.db.DeadLetterDao;
@@ -26,7 +23,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -42,20 +38,14 @@ import java.util.List;
 public class IngestResource {
     private final IngestService ingest;
     private final DeadLetterDao deadLetters;
-    private final ViewCatalog catalog;
-    private static final long RETRY_TIMEOUT_MS = 60_000;
-    private final IntakeLog intake;
+    private final DeadLetters retries;
     private final ObjectMapper mapper;
-    private final Clock clock;
 
-    public IngestResource(IngestService ingest, DeadLetterDao deadLetters, ViewCatalog catalog, IntakeLog intake,
-                          ObjectMapper mapper, Clock clock) {
+    public IngestResource(IngestService ingest, DeadLetterDao deadLetters, DeadLetters retries, ObjectMapper mapper) {
         this.ingest = ingest;
         this.deadLetters = deadLetters;
-        this.catalog = catalog;
-        this.intake = intake;
+        this.retries = retries;
         this.mapper = mapper;
-        this.clock = clock;
     }
 
     @GET
@@ -73,9 +63,13 @@ public class IngestResource {
                                         @QueryParam("limit") String limitText) {
         long after = number("after", afterText, 0);
         long limit = number("limit", limitText, 100);
-        String s = status == null ? "PENDING" : status;
-        if (!s.equals("PENDING") && !s.equals("RESOLVED")) {
-            throw ProblemException.badRequest("status", "expected PENDING or RESOLVED");
+        DeadLetterStatus s = DeadLetterStatus.PENDING;
+        if (status != null) {
+            try {
+                s = DeadLetterStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("status", "expected PENDING or RESOLVED");
+            }
         }
         if (limit < 1 || limit > 1000) {
             throw ProblemException.badRequest("limit", "must be from 1 to 1000");
@@ -83,34 +77,19 @@ public class IngestResource {
         return deadLetters.list(s, after, (int) limit).stream().map(this::describe).toList();
     }
 
-    /** Maps the row again with the view as it is now; applied and RESOLVED, or left PENDING with the new reason. */
+    /** Reads the dead letter again with the view as it is now: applied and RESOLVED, or left PENDING with the new reason. */
     @POST
     @Path("/dead-letters/{id}/retry")
     @RolesAllowed(Roles.ADMIN)
     public DeadLetter retry(@PathParam("id") String idText) {
         long id = number("id", idText, -1);
         DeadLetterRow row = deadLetters.find(id).orElseThrow(() -> ProblemException.notFound("no dead letter " + id));
-        if (row.status().equals("RESOLVED")) {
+        if (row.status() == DeadLetterStatus.RESOLVED) {
             return describe(row);
         }
-        var entry = catalog.active(row.viewName());
-        try {
-            RowChange change = mapper.readValue(row.payload(), RowChange.class);
-            List<Mutation> mutations = RowMapper.map(change, entry.layout().definition());
-            // The same sink as a direct write: whole on every side, and durable before it is RESOLVED.
-            List<IntakeLog.Outcome> outcomes = mutations.isEmpty() ? List.of()
-                    : intake.finish(intake.write(entry.layout(), mutations), RETRY_TIMEOUT_MS);
-            var failed = outcomes.stream().filter(o -> o.failure() != null).findFirst();
-            if (failed.isPresent()) {
-                throw new ProblemException(new Problem("about:blank", "Not applied", 503,
-                        "the retry was not applied (" + failed.get().failure().getClass().getSimpleName() + "); try again",
-                        List.of()));
-            }
-            deadLetters.update(id, "RESOLVED", row.reason(), clock.millis());
-        } catch (RowMapper.Unmappable e) {
-            deadLetters.update(id, "PENDING", e.getMessage(), clock.millis());
-        } catch (java.io.IOException e) {
-            deadLetters.update(id, "PENDING", "payload unreadable: " + e.getMessage(), clock.millis());
+        if (retries.retry(row) == DeadLetters.Retried.NOT_APPLIED) {
+            throw new ProblemException(new Problem("about:blank", "Not applied", 503,
+                    "the retry was not applied (storage failed); try again", List.of()));
         }
         return describe(deadLetters.find(id).orElseThrow());
     }

@@ -1,5 +1,7 @@
 package io.sideview.jobs.api;
 
+import io.sideview.jobs.JobState;
+import io.sideview.jobs.JobType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
@@ -8,6 +10,6 @@ import java.time.Instant;
  * and {@code etaSeconds} are derived from done, total and the time since the start (null when they
  * cannot be yet). {@code result} holds the findings of a finished job, or its error.
  */
-public record Job(long id, String type, String view, String detail, String state, Long total, long done,
+public record Job(long id, JobType type, String view, String detail, JobState state, Long total, long done,
                   Double percent, Double ratePerSecond, Long etaSeconds, JsonNode result, Instant createdAt,
                   Instant startedAt, Instant updatedAt, Instant finishedAt) {}

@@ -1,5 +1,8 @@
 package io.sideview.jobs.db;
 
+import io.sideview.jobs.IndexBuildState;
+import io.sideview.jobs.JobState;
+import io.sideview.jobs.JobType;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -20,10 +23,10 @@ public interface JobDao {
     @SqlUpdate("""
             INSERT INTO jobs (id, type, view_id, view_name, detail, state, total, done, created_at, updated_at)
             VALUES (:id, :type, :viewId, :viewName, :detail, :state, :total, 0, :now, :now)""")
-    void insert(long id, String type, long viewId, String viewName, String detail, String state, Long total, long now);
+    void insert(long id, JobType type, long viewId, String viewName, String detail, JobState state, Long total, long now);
 
     @Transaction
-    default long add(String type, long viewId, String viewName, String detail, String state, Long total, long now) {
+    default long add(JobType type, long viewId, String viewName, String detail, JobState state, Long total, long now) {
         bump();
         long id = counter() - 1;
         insert(id, type, viewId, viewName, detail, state, total, now);
@@ -37,7 +40,7 @@ public interface JobDao {
     void progress(long id, long done, Long total, long now);
 
     @SqlUpdate("UPDATE jobs SET state = :state, done = :done, result = :result, updated_at = :now, finished_at = :now WHERE id = :id")
-    void finish(long id, String state, long done, String result, long now);
+    void finish(long id, JobState state, long done, String result, long now);
 
     @SqlQuery("SELECT * FROM jobs WHERE id = :id")
     Optional<JobRow> find(long id);
@@ -70,8 +73,8 @@ public interface JobDao {
     List<Integer> knownIndexes(long viewId);
 
     @SqlUpdate("INSERT INTO index_builds (view_id, index_id, state, job_id, updated_at) VALUES (:viewId, :indexId, :state, :jobId, :now)")
-    void insertIndexBuild(long viewId, int indexId, String state, Long jobId, long now);
+    void insertIndexBuild(long viewId, int indexId, IndexBuildState state, Long jobId, long now);
 
     @SqlUpdate("UPDATE index_builds SET state = :state, job_id = :jobId, updated_at = :now WHERE view_id = :viewId AND index_id = :indexId")
-    void updateIndexBuild(long viewId, int indexId, String state, Long jobId, long now);
+    void updateIndexBuild(long viewId, int indexId, IndexBuildState state, Long jobId, long now);
 }

@@ -1,5 +1,8 @@
 package io.sideview.jobs.db;
 
+import io.sideview.jobs.JobState;
+import io.sideview.jobs.JobType;
+
 /** A row of {@code jobs}; {@code result} is a JSON object (the job's findings or its error). */
-public record JobRow(long id, String type, long viewId, String viewName, String detail, String state, Long total,
+public record JobRow(long id, JobType type, long viewId, String viewName, String detail, JobState state, Long total,
                      long done, String result, long createdAt, Long startedAt, long updatedAt, Long finishedAt) {}

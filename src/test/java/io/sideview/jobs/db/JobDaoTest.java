@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.db.ManagedDataSource;
 import io.sideview.MetadataDatabases;
+import io.sideview.jobs.IndexBuildState;
+import io.sideview.jobs.JobState;
+import io.sideview.jobs.JobType;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
@@ -33,15 +36,15 @@ class JobDaoTest {
     @EnumSource(MetadataDatabases.class)
     void jobsMoveThroughTheirStates(MetadataDatabases engine) throws Exception {
         JobDao dao = dao(engine);
-        long first = dao.add("VERIFY", 7, "follows", null, "QUEUED", null, 1_000);
-        long second = dao.add("BACKFILL", 8, "friends", "shard friends/shard0 at binlog.000001:4", "QUEUED", 40L, 1_001);
+        long first = dao.add(JobType.VERIFY, 7, "follows", null, JobState.QUEUED, null, 1_000);
+        long second = dao.add(JobType.BACKFILL, 8, "friends", "shard friends/shard0 at binlog.000001:4", JobState.QUEUED, 40L, 1_001);
         assertThat(second).isEqualTo(first + 1);
         dao.start(first, 2_000);
         dao.progress(first, 5, 10L, 2_500);
         assertThat(dao.unfinished()).extracting(JobRow::id).containsExactly(first, second);
-        dao.finish(first, "DONE", 10, "{\"exact\":true}", 3_000);
+        dao.finish(first, JobState.DONE, 10, "{\"exact\":true}", 3_000);
         JobRow done = dao.find(first).orElseThrow();
-        assertThat(done.state()).isEqualTo("DONE");
+        assertThat(done.state()).isEqualTo(JobState.DONE);
         assertThat(done.done()).isEqualTo(10);
         assertThat(done.total()).isEqualTo(10L);
         assertThat(done.result()).isEqualTo("{\"exact\":true}");
@@ -57,16 +60,16 @@ class JobDaoTest {
     @EnumSource(MetadataDatabases.class)
     void aFailedIndexBuildIsQueuedAgain(MetadataDatabases engine) throws Exception {
         JobDao dao = dao(engine);
-        dao.insertIndexBuild(7, 1, "READY", null, 1_000);
-        long build = dao.add("INDEX_BUILD", 7, "follows", "recent", "QUEUED", null, 1_000);
-        dao.insertIndexBuild(7, 2, "PENDING", build, 1_000);
+        dao.insertIndexBuild(7, 1, IndexBuildState.READY, null, 1_000);
+        long build = dao.add(JobType.INDEX_BUILD, 7, "follows", "recent", JobState.QUEUED, null, 1_000);
+        dao.insertIndexBuild(7, 2, IndexBuildState.PENDING, build, 1_000);
         assertThat(dao.knownIndexes(7)).containsExactlyInAnyOrder(1, 2);
         assertThat(dao.readyIndexes(7)).containsExactly(1);
-        dao.finish(build, "FAILED", 0, "{\"error\":\"storage\"}", 2_000);
+        dao.finish(build, JobState.FAILED, 0, "{\"error\":\"storage\"}", 2_000);
         assertThat(dao.unfinished()).isEmpty();
         assertThat(dao.requeuePendingIndexBuilds(3_000)).isEqualTo(1);
         assertThat(dao.unfinished()).extracting(JobRow::id).containsExactly(build);
-        dao.updateIndexBuild(7, 2, "READY", build, 4_000);
+        dao.updateIndexBuild(7, 2, IndexBuildState.READY, build, 4_000);
         assertThat(dao.readyIndexes(7)).containsExactlyInAnyOrder(1, 2);
         assertThat(dao.requeuePendingIndexBuilds(5_000)).isZero();
     }
@@ -75,16 +78,16 @@ class JobDaoTest {
     @EnumSource(MetadataDatabases.class)
     void oneFailedIndexBuildIsQueuedAgainWhileItsIndexWaits(MetadataDatabases engine) throws Exception {
         JobDao dao = dao(engine);
-        long build = dao.add("INDEX_BUILD", 7, "follows", "recent", "QUEUED", null, 1_000);
-        long other = dao.add("INDEX_BUILD", 7, "follows", "by_name", "QUEUED", null, 1_000);
-        dao.insertIndexBuild(7, 2, "PENDING", build, 1_000);
-        dao.insertIndexBuild(7, 3, "PENDING", other, 1_000);
+        long build = dao.add(JobType.INDEX_BUILD, 7, "follows", "recent", JobState.QUEUED, null, 1_000);
+        long other = dao.add(JobType.INDEX_BUILD, 7, "follows", "by_name", JobState.QUEUED, null, 1_000);
+        dao.insertIndexBuild(7, 2, IndexBuildState.PENDING, build, 1_000);
+        dao.insertIndexBuild(7, 3, IndexBuildState.PENDING, other, 1_000);
         assertThat(dao.requeueIndexBuild(build, 1_500)).as("not failed").isZero();
-        dao.finish(build, "FAILED", 0, "{\"error\":\"storage\"}", 2_000);
-        dao.finish(other, "FAILED", 0, "{\"error\":\"storage\"}", 2_000);
+        dao.finish(build, JobState.FAILED, 0, "{\"error\":\"storage\"}", 2_000);
+        dao.finish(other, JobState.FAILED, 0, "{\"error\":\"storage\"}", 2_000);
         assertThat(dao.requeueIndexBuild(build, 3_000)).isEqualTo(1);
         assertThat(dao.unfinished()).extracting(JobRow::id).containsExactly(build);
-        dao.updateIndexBuild(7, 3, "READY", other, 4_000);
+        dao.updateIndexBuild(7, 3, IndexBuildState.READY, other, 4_000);
         assertThat(dao.requeueIndexBuild(other, 5_000)).as("its index no longer waits").isZero();
     }
 }

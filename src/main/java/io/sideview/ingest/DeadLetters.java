@@ -1,0 +1,134 @@
+package io.sideview.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sideview.api.Texts;
+import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IntakeLog;
+import io.sideview.edge.Mutation;
+import io.sideview.edge.SideRouter;
+import io.sideview.edge.ViewCatalog;
+import io.sideview.edge.ViewLayout;
+import io.sideview.edge.WalCodec;
+import io.sideview.ingest.db.DeadLetterDao;
+import io.sideview.ingest.db.DeadLetterRow;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one place dead letters are written and retried, for the CDC mapper and the WAL consumer alike.
+ * A dead letter names its view by id and name and keeps its payload in one of two formats
+ * ({@link DeadLetterKind}), so every one of them can be retried: a row change is mapped again with
+ * the view as it is now and goes through the intake log like a direct write (whole on every side,
+ * synced before it is RESOLVED); a WAL record is decoded again (a later build may read it) and applied
+ * on its side's lane, then synced.
+ */
+public class DeadLetters {
+    private static final long RETRY_TIMEOUT_MS = 60_000;
+
+    private final DeadLetterDao dao;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ViewCatalog catalog;
+    private final IntakeLog intake;
+    private final EdgeWriter lanes;
+
+    public DeadLetters(DeadLetterDao dao, ObjectMapper json, Clock clock, ViewCatalog catalog, IntakeLog intake,
+                       EdgeWriter lanes) {
+        this.dao = dao;
+        this.json = json;
+        this.clock = clock;
+        this.catalog = catalog;
+        this.intake = intake;
+        this.lanes = lanes;
+    }
+
+    /** A captured row that a view's binding could not map. */
+    public void rowChange(CaptureTarget target, RowChange change, String reason) {
+        String payload;
+        try {
+            payload = json.writeValueAsString(change);
+        } catch (JsonProcessingException e) {
+            payload = "{\"unserializable\":\"" + e.getOriginalMessage().replace('"', '\'') + "\"}";
+        }
+        dao.add(target.layout().viewId(), target.viewName(), DeadLetterKind.ROW_CHANGE, change.shard(),
+                change.position().toString(), Texts.abbreviate(reason, 1000), payload, clock.millis());
+    }
+
+    /** A WAL record this build could not decode, kept with its position and bytes. */
+    public void walRecord(String where, byte[] record, String reason) {
+        dao.add(null, "unknown", DeadLetterKind.WAL_RECORD, "wal", where, Texts.abbreviate(reason, 1000),
+                HexFormat.of().formatHex(record), clock.millis());
+    }
+
+    /** The outcome of a retry, for the caller to report. */
+    public enum Retried { RESOLVED, STILL_PENDING, NOT_APPLIED }
+
+    /**
+     * Retries a pending dead letter: RESOLVED when applied and durable, STILL_PENDING with the new
+     * reason when it still cannot be read or mapped, NOT_APPLIED when storage failed (nothing changes;
+     * retry later). A row change of a view known only by name (written before view ids were kept)
+     * needs that view active.
+     */
+    public Retried retry(DeadLetterRow row) {
+        try {
+            if (row.kind() == DeadLetterKind.WAL_RECORD) {
+                return retryWalRecord(row);
+            }
+            Optional<ViewLayout> layout = row.viewId() == null ? Optional.of(catalog.active(row.viewName()).layout())
+                    : catalog.current(row.viewId(), row.viewName());
+            if (layout.isEmpty()) {
+                return pending(row, "view '" + row.viewName() + "' (id " + row.viewId() + ") no longer exists");
+            }
+            RowChange change = json.readValue(row.payload(), RowChange.class);
+            List<Mutation> mutations = RowMapper.map(change, layout.get().definition());
+            if (!mutations.isEmpty()) {
+                for (IntakeLog.Outcome o : intake.finish(intake.write(layout.get(), mutations), RETRY_TIMEOUT_MS)) {
+                    if (o.failure() != null) {
+                        return Retried.NOT_APPLIED;
+                    }
+                }
+            }
+            dao.update(row.id(), DeadLetterStatus.RESOLVED, row.reason(), clock.millis());
+            return Retried.RESOLVED;
+        } catch (RowMapper.Unmappable e) {
+            return pending(row, e.getMessage());
+        } catch (IOException e) {
+            return pending(row, "payload unreadable: " + e.getMessage());
+        }
+    }
+
+    private Retried retryWalRecord(DeadLetterRow row) {
+        WalCodec.SideRecord record;
+        try {
+            record = WalCodec.decodeSide(HexFormat.of().parseHex(row.payload()));
+        } catch (WalCodec.Unreadable | IllegalArgumentException e) {
+            return pending(row, "unreadable WAL record: " + e.getMessage());
+        }
+        Optional<ViewLayout> layout = catalog.current(record.viewId(), record.view());
+        if (layout.isPresent()) {
+            try {
+                lanes.apply(SideRouter.route(layout.get(), record.side(), record.mutation()))
+                        .get(RETRY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Retried.NOT_APPLIED;
+            } catch (Exception e) {
+                return Retried.NOT_APPLIED;
+            }
+            lanes.sync();
+        }
+        // A record of a deleted view has nothing left to apply to: resolved as the WAL consumer would skip it.
+        dao.update(row.id(), DeadLetterStatus.RESOLVED, row.reason(), clock.millis());
+        return Retried.RESOLVED;
+    }
+
+    private Retried pending(DeadLetterRow row, String reason) {
+        dao.update(row.id(), DeadLetterStatus.PENDING, Texts.abbreviate(reason, 1000), clock.millis());
+        return Retried.STILL_PENDING;
+    }
+}
