@@ -79,7 +79,7 @@ public class QueryFilter implements Filter {
         }
         String view = path.substring(PREFIX.length(), path.lastIndexOf('/'));
         try (Timer.Context ignored = timers[shape.ordinal()].time()) {
-            if (!access.allows(request.getHeader("Authorization"), request.getParameter("access_token"))) {
+            if (!access.allows(request.getHeader("Authorization"))) {
                 response.setHeader("WWW-Authenticate", ReadAccess.challenge());
                 problem(response, ProblemUnauthorizedHandler.problem());
                 return;

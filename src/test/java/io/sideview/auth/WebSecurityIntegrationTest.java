@@ -2,6 +2,7 @@ package io.sideview.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.sideview.Examples;
@@ -19,12 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Open mode (the default), as a page of another site would try it: security headers everywhere.
+ * Open mode (the default), as a page of another site would try it: security headers everywhere,
+ * non-JSON bodies 415, cross-origin writes 403, foreign Host names 403 (DNS rebinding), tokens in the
+ * URL 401, on the API port and on the admin port.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class WebSecurityIntegrationTest {
     static final DropwizardAppExtension<SideviewConfiguration> APP = new DropwizardAppExtension<>(
-            SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-websec-")));
+            SideviewApplication.class, TestApps.CONFIG, TestApps.overrides(TestApps.tempDir("sideview-websec-"),
+                    ConfigOverride.config("security.allowedHosts", "other.internal, sideview.internal")));
 
     private static final String VIEW = "{\"name\":\"%s\",\"sourceType\":\"long\",\"targetType\":\"long\",\"direction\":\"OUT\","
             + "\"properties\":[],\"indexes\":[]}";
@@ -73,5 +77,117 @@ class WebSecurityIntegrationTest {
         }
         assertThat(html).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>").doesNotContainPattern("\\son[a-z]+\\s*=")
                 .doesNotContain("style=").doesNotContain("javascript:");
+    }
+
+    @Test
+    void aBodyMustBeJson() {
+        String body = String.format(VIEW, "ct_view");
+        for (String type : new String[] {null, "text/plain", "*/*", "application/x-www-form-urlencoded",
+                                         "multipart/form-data; boundary=x", "application/json; charset=utf-16",
+                                         "application/json; charset=nonsense-42", "application/jsonx"}) {
+            Map<String, String> h = new LinkedHashMap<>();
+            if (type != null) {
+                h.put("Content-Type", type);
+            }
+            RawHttp.Reply r = RawHttp.send(api(), "POST", "/api/v1/views", h, body);
+            assertThat(r.status()).as(type + ": " + r.body()).isEqualTo(415);
+            assertThat(r.isProblem()).as(type).isTrue();
+            assertThat(r.body()).as(type).contains("Content-Type");
+        }
+        assertThat(exists("ct_view")).isFalse();
+        RawHttp.Reply ok = RawHttp.send(api(), "POST", "/api/v1/views",
+                headers("Content-Type", "application/json; charset=UTF-8"), body);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aWriteFromAnotherOriginIsRefused() {
+        String body = String.format(VIEW, "origin_view");
+        String[][] foreign = {
+            {"Origin", "http://evil.example"},
+            {"Origin", "null"},
+            {"Origin", "http://127.0.0.1:1"},
+            {"Sec-Fetch-Site", "cross-site"},
+            {"Sec-Fetch-Site", "same-site"},
+        };
+        for (String[] h : foreign) {
+            RawHttp.Reply r = RawHttp.send(api(), "POST", "/api/v1/views",
+                    headers("Content-Type", "application/json", h[0], h[1]), body);
+            assertThat(r.status()).as(h[0] + ": " + h[1]).isEqualTo(403);
+            assertThat(r.isProblem()).isTrue();
+            assertThat(r.body()).contains(h[0]);
+        }
+        assertThat(exists("origin_view")).isFalse();
+        RawHttp.Reply same = RawHttp.send(api(), "POST", "/api/v1/views", headers("Content-Type", "application/json",
+                "Origin", "http://127.0.0.1:" + api(), "Sec-Fetch-Site", "same-origin"), body);
+        assertThat(same.status()).as(same.body()).isEqualTo(201);
+        // A page of another origin cannot deactivate or delete either (no body, no Content-Type needed).
+        for (String method : new String[] {"POST", "DELETE"}) {
+            String path = method.equals("POST") ? "/api/v1/views/origin_view/deactivate" : "/api/v1/views/origin_view";
+            assertThat(RawHttp.send(api(), method, path, headers("Origin", "http://evil.example")).status()).isEqualTo(403);
+        }
+        assertThat(http().get("/v1/views/origin_view").json().get("status").asText()).isEqualTo("ACTIVE");
+        // Reads are not refused: another origin cannot read their answers anyway (no CORS).
+        assertThat(RawHttp.send(api(), "GET", "/api/v1/views", headers("Origin", "http://evil.example")).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void onlyLoopbackAndConfiguredHostsAreServed() {
+        for (String host : new String[] {"evil.example", "evil.example:" + api(), "localhost.evil.example",
+                                         "0.0.0.0:" + api(), "10.1.2.3"}) {
+            RawHttp.Reply r = RawHttp.send(api(), "GET", "/api/v1/views", headers("Host", host));
+            assertThat(r.status()).as(host).isEqualTo(403);
+            assertThat(r.isProblem()).isTrue();
+            assertThat(r.body()).contains("Host");
+        }
+        for (String host : new String[] {"localhost:" + api(), "127.0.0.1", "[::1]:" + api(), "127.1.2.3",
+                                         "sideview.internal", "SIDEVIEW.internal:" + api()}) {
+            assertThat(RawHttp.send(api(), "GET", "/api/v1/views", headers("Host", host)).status()).as(host).isEqualTo(200);
+        }
+        // A refused Host is never echoed in a Location: the create is refused before it runs.
+        RawHttp.Reply create = RawHttp.send(api(), "POST", "/api/v1/views",
+                headers("Host", "evil.example", "Content-Type", "application/json"), String.format(VIEW, "host_view"));
+        assertThat(create.status()).isEqualTo(403);
+        assertThat(create.header("Location")).isNull();
+        assertThat(exists("host_view")).isFalse();
+        RawHttp.Reply allowed = RawHttp.send(api(), "POST", "/api/v1/views",
+                headers("Host", "sideview.internal:" + api(), "Content-Type", "application/json"), String.format(VIEW, "host_view"));
+        assertThat(allowed.status()).isEqualTo(201);
+        assertThat(allowed.header("Location")).startsWith("http://sideview.internal:" + api() + "/");
+    }
+
+    @Test
+    void theAdminPortRefusesTheSame() {
+        int admin = APP.getAdminPort();
+        assertThat(http().post("/v1/views", String.format(VIEW, "admin_view")).status()).isEqualTo(201);
+        assertThat(RawHttp.send(admin, "POST", "/tasks/view-deactivate?name=admin_view",
+                headers("Origin", "http://evil.example")).status()).isEqualTo(403);
+        assertThat(RawHttp.send(admin, "POST", "/tasks/view-deactivate?name=admin_view",
+                headers("Sec-Fetch-Site", "cross-site")).status()).isEqualTo(403);
+        assertThat(RawHttp.send(admin, "POST", "/tasks/view-deactivate?name=admin_view",
+                headers("Host", "evil.example")).status()).isEqualTo(403);
+        RawHttp.Reply form = RawHttp.send(admin, "POST", "/tasks/view-create",
+                headers("Content-Type", "text/plain"), String.format(VIEW, "admin_form"));
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.isProblem()).isTrue();
+        assertThat(exists("admin_form")).isFalse();
+        assertThat(http().get("/v1/views/admin_view").json().get("status").asText()).isEqualTo("ACTIVE");
+        RawHttp.Reply ok = RawHttp.send(admin, "POST", "/tasks/view-deactivate?name=admin_view", Map.of());
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).contains("is INACTIVE");
+    }
+
+    @Test
+    void aTokenInTheUrlIsRefused() {
+        for (String path : new String[] {"/api/v1/views?access_token=x", "/api/v1/views/any/count?start=1&access_token=x",
+                                         "/api/v1/me?access%5Ftoken=x", "/?access_token=x"}) {
+            RawHttp.Reply r = RawHttp.send(api(), "GET", path, Map.of());
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.isProblem()).isTrue();
+            assertThat(r.body()).contains("Authorization header");
+        }
+        assertThat(RawHttp.send(APP.getAdminPort(), "POST", "/tasks/view-list?access_token=x", Map.of()).status())
+                .isEqualTo(401);
     }
 }
