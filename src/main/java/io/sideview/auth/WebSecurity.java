@@ -9,6 +9,7 @@ import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jetty.setup.ServletEnvironment;
 import io.sideview.SideviewConfiguration;
+import io.sideview.ops.TaskInputFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.ArrayList;
@@ -16,16 +17,22 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The servlet filters that keep a browser page of another site from using the service, on the API
- * port and on the admin port. Call it before any other filter is added, so these run first.
+ * port and on the admin port, and the start-up refusal of open mode on a network. Call it before any
+ * other filter is added, so these run first.
  */
 public final class WebSecurity {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
+
     private WebSecurity() {}
 
     public static void register(SideviewConfiguration config, Environment environment) {
         List<String> bindHosts = bindHosts(config.getServerFactory());
+        refuseOpenOnNetwork(config.getAuth(), config.getSecurity(), bindHosts);
         ObjectMapper mapper = environment.getObjectMapper();
         Set<String> addresses = new HashSet<>();
         bindHosts.stream().filter(h -> h != null).forEach(addresses::add);
@@ -34,10 +41,38 @@ public final class WebSecurity {
             add(servlets, "security-headers", new SecurityHeadersFilter());
             add(servlets, "request-guard", new RequestGuardFilter(hosts, mapper));
         }
+        if (!config.getAuth().isOpen()) {
+            add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper));
+        }
+        // After the token check: a caller without the token learns nothing about task inputs.
+        environment.admin().addFilter("task-input", new TaskInputFilter(mapper))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, TaskInputFilter.MAPPING);
     }
 
     private static void add(ServletEnvironment servlets, String name, Filter filter) {
         servlets.addFilter(name, filter).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /**
+     * Open mode means anyone who reaches a port is an admin: refused on a connector that listens beyond
+     * loopback, unless {@code security.allowOpenOnNetwork} says it is meant.
+     */
+    static void refuseOpenOnNetwork(AuthConfig auth, SecurityConfig security, List<String> bindHosts) {
+        if (!auth.isOpen()) {
+            return;
+        }
+        List<String> exposed = bindHosts.stream().filter(h -> h == null || !AllowedHosts.isLoopback(h))
+                .map(h -> h == null ? "every interface" : h).toList();
+        if (exposed.isEmpty()) {
+            return;
+        }
+        if (!security.allowOpenOnNetwork()) {
+            throw new IllegalStateException("refusing to start: no token is configured (auth.adminTokens / "
+                    + "auth.readerTokens), so anyone who reaches the service is an admin, and a connector listens on "
+                    + exposed + ". Bind to 127.0.0.1, configure tokens, or set security.allowOpenOnNetwork: true");
+        }
+        LOG.warn("AUTH IS OPEN ON THE NETWORK: no token is configured and a connector listens on {}; "
+                + "anyone who reaches it may change every view (security.allowOpenOnNetwork is true)", exposed);
     }
 
     /** The bind host of every HTTP connector (API and admin); null stands for every interface. */

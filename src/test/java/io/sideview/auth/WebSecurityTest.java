@@ -1,11 +1,52 @@
 package io.sideview.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WebSecurityTest {
+    private static final AuthConfig OPEN = AuthConfig.open();
+    private static final SecurityConfig STRICT = SecurityConfig.defaults();
+
+    @Test
+    void openModeBeyondLoopbackRefusesToStart() {
+        for (List<String> hosts : List.of(Arrays.asList((String) null), List.of("10.0.0.5"), List.of("127.0.0.1", "sideview.example"))) {
+            assertThatThrownBy(() -> WebSecurity.refuseOpenOnNetwork(OPEN, STRICT, hosts)).as(hosts.toString())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("security.allowOpenOnNetwork");
+        }
+    }
+
+    @Test
+    void loopbackTokensOrAnExplicitYesStart() {
+        assertThatCode(() -> WebSecurity.refuseOpenOnNetwork(OPEN, STRICT, List.of("127.0.0.1", "localhost", "::1")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> WebSecurity.refuseOpenOnNetwork(new AuthConfig("t", ""), STRICT, Arrays.asList((String) null)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> WebSecurity.refuseOpenOnNetwork(OPEN, new SecurityConfig("", true), Arrays.asList((String) null)))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void everyConnectorIsLookedAt() {
+        DefaultServerFactory server = new DefaultServerFactory();
+        HttpConnectorFactory app = new HttpConnectorFactory();
+        app.setBindHost("127.0.0.1");
+        HttpConnectorFactory admin = new HttpConnectorFactory();
+        admin.setBindHost("0.0.0.0");
+        server.setApplicationConnectors(List.of(app));
+        server.setAdminConnectors(List.of(admin));
+        assertThat(WebSecurity.bindHosts(server)).containsExactly("127.0.0.1", null);
+        admin.setBindHost(null);
+        assertThat(WebSecurity.bindHosts(server)).containsExactly("127.0.0.1", null);
+    }
+
     @Test
     void hostNames() {
         AllowedHosts hosts = new AllowedHosts(Set.of("Sideview.Example"), Set.of("10.0.0.5"));
