@@ -33,6 +33,7 @@ public final class WebSecurity {
     public static void register(SideviewConfiguration config, Environment environment) {
         List<String> bindHosts = bindHosts(config.getServerFactory());
         refuseOpenOnNetwork(config.getAuth(), config.getSecurity(), bindHosts);
+        RequestLogScrub.apply(config.getServerFactory());
         ObjectMapper mapper = environment.getObjectMapper();
         Set<String> addresses = new HashSet<>();
         bindHosts.stream().filter(h -> h != null).forEach(addresses::add);

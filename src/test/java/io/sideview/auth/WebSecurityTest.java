@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.access.common.spi.IAccessEvent;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.ConsoleAppenderFactory;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +48,20 @@ class WebSecurityTest {
         assertThat(WebSecurity.bindHosts(server)).containsExactly("127.0.0.1", null);
         admin.setBindHost(null);
         assertThat(WebSecurity.bindHosts(server)).containsExactly("127.0.0.1", null);
+    }
+
+    @Test
+    void theRequestLogLeavesQueryStringsOut() {
+        DefaultServerFactory server = new DefaultServerFactory();
+        LogbackAccessRequestLogFactory requestLog = new LogbackAccessRequestLogFactory();
+        ConsoleAppenderFactory<IAccessEvent> plain = new ConsoleAppenderFactory<>();
+        ConsoleAppenderFactory<IAccessEvent> own = new ConsoleAppenderFactory<>();
+        own.setLogFormat("%h \"%r\" %s");
+        requestLog.setAppenders(List.of(plain, own));
+        server.setRequestLogFactory(requestLog);
+        RequestLogScrub.apply(server);
+        assertThat(plain.getLogFormat()).contains("%m %U %H").doesNotContain("%r").doesNotContain("%q");
+        assertThat(own.getLogFormat()).as("an operator's own format is kept").isEqualTo("%h \"%r\" %s");
     }
 
     @Test
