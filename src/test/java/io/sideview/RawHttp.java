@@ -31,11 +31,16 @@ public final class RawHttp {
 
     /** {@code headers} are sent as given, in order; Host defaults to 127.0.0.1:port, Content-Length is added for a body. */
     public static Reply send(int port, String method, String path, Map<String, String> headers, String body) {
+        return send(port, method, path, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The body as these exact bytes (invalid UTF-8, say). */
+    public static Reply send(int port, String method, String path, Map<String, String> headers, byte[] body) {
         StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
         Map<String, String> all = new LinkedHashMap<>();
         all.put("Host", "127.0.0.1:" + port);
         all.putAll(headers);
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body == null ? new byte[0] : body;
         if (body != null) {
             all.put("Content-Length", String.valueOf(bytes.length));
         }
@@ -59,7 +64,7 @@ public final class RawHttp {
     }
 
     public static Reply send(int port, String method, String path, Map<String, String> headers) {
-        return send(port, method, path, headers, null);
+        return send(port, method, path, headers, (byte[]) null);
     }
 
     private static Reply parse(byte[] raw) {

@@ -9,6 +9,8 @@ import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jetty.setup.ServletEnvironment;
 import io.sideview.SideviewConfiguration;
+import io.sideview.api.JsonBodyFilter;
+import io.sideview.edge.resources.MutationResource;
 import io.sideview.ops.TaskInputFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -17,6 +19,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSecurity {
     private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
+
+    /** Every other body (jobs, tasks, retries): small documents. */
+    public static final int DEFAULT_BODY_BYTES = 64 * 1024;
+    private static final Pattern MUTATIONS = Pattern.compile("/api/v1/views/[^/]+/mutations");
+    private static final Pattern DEFINITIONS = Pattern.compile("/api/v1/views(/[^/]+)?|/tasks/view-create");
 
     private WebSecurity() {}
 
@@ -41,6 +49,7 @@ public final class WebSecurity {
         for (ServletEnvironment servlets : List.of(environment.servlets(), environment.admin())) {
             add(servlets, "security-headers", new SecurityHeadersFilter());
             add(servlets, "request-guard", new RequestGuardFilter(hosts, mapper));
+            add(servlets, "json-body", new JsonBodyFilter(mapper, path -> bodyLimit(config, path)));
         }
         if (!config.getAuth().isOpen()) {
             add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper));
@@ -48,6 +57,17 @@ public final class WebSecurity {
         // After the token check: a caller without the token learns nothing about task inputs.
         environment.admin().addFilter("task-input", new TaskInputFilter(mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, TaskInputFilter.MAPPING);
+    }
+
+    /** The largest body each endpoint takes, in bytes: definitions and mutation batches have their own. */
+    static int bodyLimit(SideviewConfiguration config, String path) {
+        if (MUTATIONS.matcher(path).matches()) {
+            return MutationResource.MAX_BODY_BYTES;
+        }
+        if (DEFINITIONS.matcher(path).matches()) {
+            return config.getRegistry().maxDefinitionBytes();
+        }
+        return DEFAULT_BODY_BYTES;
     }
 
     private static void add(ServletEnvironment servlets, String name, Filter filter) {
