@@ -87,6 +87,24 @@ class QueryParamsIntegrationTest {
         }
     }
 
+    /** Decided in issue 15 and documented in docs/api.md: HEAD is not served on query endpoints. */
+    @Test
+    void headOnAQueryIs405() {
+        RawHttp.Reply r = RawHttp.send(APP.getLocalPort(), "HEAD", "/api/v1/views/follows/count?start=1", Map.of());
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.header("Allow")).isEqualTo("GET");
+    }
+
+    /** Decided in issue 15 and documented in docs/api.md: a deactivated view may be verified. */
+    @Test
+    void verifyOnAnInactiveViewIsAccepted() {
+        assertThat(http().post("/v1/views", "{\"name\":\"resting\",\"sourceType\":\"long\",\"targetType\":\"long\","
+                + "\"direction\":\"OUT\",\"properties\":[],\"indexes\":[]}").status()).isEqualTo(201);
+        assertThat(http().post("/v1/views/resting/deactivate", "").status()).isEqualTo(200);
+        Http.Reply job = http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":\"resting\"}");
+        assertThat(job.status()).as(job.body()).isEqualTo(202);
+    }
+
     @Test
     void idsRefuseUnpairedSurrogates() {
         assertThat(Ids.invalidUnicode("a\ud800")).isEqualTo(1);
