@@ -57,11 +57,9 @@ public final class JsonBodyFilter implements Filter {
         // Read up to the limit even when Content-Length already says too much: answering before the client
         // has sent most of its body would break its pipe instead of giving it the 413.
         byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(limit + 1);
-        }
+        body = request.getInputStream().readNBytes(limit + 1);
         if (body.length > limit) {
-            ProblemResponses.write((jakarta.servlet.http.HttpServletResponse) res, mapper,
+            ProblemResponses.refuse(request, (jakarta.servlet.http.HttpServletResponse) res, mapper,
                     tooLarge(request.getContentLengthLong(), limit));
             return;
         }

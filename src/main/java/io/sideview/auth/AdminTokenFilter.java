@@ -43,12 +43,12 @@ public final class AdminTokenFilter implements Filter {
         Optional<Caller> caller = token == null ? Optional.empty() : tokens.authenticate(token);
         if (caller.isEmpty()) {
             response.setHeader("WWW-Authenticate", ReadAccess.challenge());
-            ProblemResponses.write(response, mapper, Problem.of(401, "Unauthorized",
+            ProblemResponses.refuse(request, response, mapper, Problem.of(401, "Unauthorized",
                     "the admin port needs an admin bearer token (Authorization: Bearer <token>)"));
             return;
         }
         if (!caller.get().roles().contains(Roles.ADMIN)) {
-            ProblemResponses.write(response, mapper, Problem.of(403, "Forbidden",
+            ProblemResponses.refuse(request, response, mapper, Problem.of(403, "Forbidden",
                     "the admin port needs an admin token; a reader token may only query the API"));
             return;
         }

@@ -54,7 +54,7 @@ public final class RequestGuardFilter implements Filter {
             if (refused.status() == 401) {
                 response.setHeader("WWW-Authenticate", ReadAccess.challenge());
             }
-            ProblemResponses.write(response, mapper, refused);
+            ProblemResponses.refuse(request, response, mapper, refused);
             return;
         }
         chain.doFilter(req, res);

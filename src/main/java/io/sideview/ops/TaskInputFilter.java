@@ -14,6 +14,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -51,11 +52,55 @@ public final class TaskInputFilter implements Filter {
             error = new FieldError("query", "malformed query string");
         }
         if (error != null) {
-            ProblemResponses.write((HttpServletResponse) res, mapper,
+            ProblemResponses.refuse(request, (HttpServletResponse) res, mapper,
                     ProblemException.invalid(400, "Bad request", List.of(error)).problem());
             return;
         }
-        chain.doFilter(req, res);
+        HttpServletResponse response = (HttpServletResponse) res;
+        chain.doFilter(req, new ProblemErrors(response, mapper));
+        // The task servlet sets 404 (unknown task) or 405 (not POST) without a body; a task that throws
+        // is a 500 with a stack trace in text. While nothing is sent yet, answer a problem document instead.
+        if (response.getStatus() >= 400 && !response.isCommitted()) {
+            response.resetBuffer();
+            ProblemErrors.problem(response, mapper, response.getStatus());
+        }
+    }
+
+    /**
+     * The task servlet answers an unknown task (404) and any method but POST (405) with
+     * {@code sendError}, which on the admin context gives an empty answer: a problem document instead.
+     */
+    private static final class ProblemErrors extends HttpServletResponseWrapper {
+        private final ObjectMapper mapper;
+
+        ProblemErrors(HttpServletResponse response, ObjectMapper mapper) {
+            super(response);
+            this.mapper = mapper;
+        }
+
+        @Override
+        public void sendError(int status) throws IOException {
+            sendError(status, null);
+        }
+
+        @Override
+        public void sendError(int status, String message) throws IOException {
+            if (isCommitted()) {
+                super.sendError(status, message);
+                return;
+            }
+            problem((HttpServletResponse) getResponse(), mapper, status);
+        }
+
+        static void problem(HttpServletResponse response, ObjectMapper mapper, int status) throws IOException {
+            String title = org.eclipse.jetty.http.HttpStatus.getMessage(status);
+            if (status == 405) {
+                response.setHeader("Allow", "POST");
+            }
+            String detail = status == 404 ? "no such task" : status == 405 ? "tasks accept only POST"
+                    : status >= 500 ? "the task failed; the server log has the details" : title;
+            ProblemResponses.write(response, mapper, Problem.of(status, title, detail));
+        }
     }
 
     static FieldError check(String task, Map<String, String[]> params) {
