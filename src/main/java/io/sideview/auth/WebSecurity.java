@@ -10,6 +10,7 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jetty.setup.ServletEnvironment;
 import io.sideview.SideviewConfiguration;
 import io.sideview.api.JsonBodyFilter;
+import io.sideview.api.QueryParamsFilter;
 import io.sideview.edge.resources.MutationResource;
 import io.sideview.ops.TaskInputFilter;
 import jakarta.servlet.DispatcherType;
@@ -51,6 +52,8 @@ public final class WebSecurity {
             add(servlets, "request-guard", new RequestGuardFilter(hosts, mapper));
             add(servlets, "json-body", new JsonBodyFilter(mapper, path -> bodyLimit(config, path)));
         }
+        environment.servlets().addFilter("query-params", new QueryParamsFilter(mapper))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         if (!config.getAuth().isOpen()) {
             add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper));
         }

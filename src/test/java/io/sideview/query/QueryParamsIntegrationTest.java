@@ -87,6 +87,28 @@ class QueryParamsIntegrationTest {
         }
     }
 
+    @Test
+    void theSameRulesHoldOnEveryOtherEndpoint() {
+        refused("/v1/jobs?limit=1&limit=2", "limit");
+        refused("/v1/jobs?view=follows&view=named", "view");
+        refused("/v1/jobs?view=", "view");
+        refused("/v1/jobs?limit=%2B5", "limit");
+        refused("/v1/jobs?before=01", "before");
+        refused("/v1/jobs/%D9%A1", "id");
+        refused("/v1/jobs/%EF%BC%91", "id");
+        refused("/v1/ingest/dead-letters?after=%2B1", "after");
+        refused("/v1/ingest/dead-letters?limit=%D9%A1%D9%A0", "limit");
+        refused("/v1/ingest/dead-letters?status=PENDING&status=RESOLVED", "status");
+        refused("/v1/views?x=", "x");
+        RawHttp.Reply forced = RawHttp.send(APP.getLocalPort(), "POST", "/api/v1/views/follows/mutations?force=true&force=false",
+                Map.of("Content-Type", "application/json"), "{\"mutations\":[]}");
+        assertThat(forced.status()).isEqualTo(400);
+        assertThat(forced.body()).contains("\"field\":\"force\"");
+        refused("/v1/views/follows/count?start=%zz", "query");
+        assertThat(http().get("/v1/jobs?limit=5").status()).isEqualTo(200);
+        assertThat(http().get("/v1/ingest/dead-letters?after=0&limit=10").status()).isEqualTo(200);
+    }
+
     /** Decided in issue 15 and documented in docs/api.md: HEAD is not served on query endpoints. */
     @Test
     void headOnAQueryIs405() {

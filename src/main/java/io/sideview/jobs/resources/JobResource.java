@@ -110,7 +110,7 @@ public class JobResource {
             return absent;
         }
         try {
-            long v = Long.parseLong(text);
+            long v = io.sideview.query.Ids.decimal(text); // ASCII digits only: "+1", "01", "١" are not 1
             if (v < min || v > max) {
                 throw ProblemException.badRequest(field, "must be between " + min + " and " + max);
             }
