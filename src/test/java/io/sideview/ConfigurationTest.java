@@ -34,6 +34,16 @@ class ConfigurationTest {
     }
 
     @Test
+    void securityIsStrictByDefaultAndConfigurable() throws Exception {
+        SideviewConfiguration defaults = parse("");
+        assertThat(defaults.getSecurity().allowOpenOnNetwork()).isFalse();
+        assertThat(defaults.getSecurity().hostSet()).isEmpty();
+        SideviewConfiguration set = parse("security:\n  allowedHosts: \" Sideview.Example, ,10.0.0.5 \"\n  allowOpenOnNetwork: true\n");
+        assertThat(set.getSecurity().hostSet()).containsExactlyInAnyOrder("sideview.example", "10.0.0.5");
+        assertThat(set.getSecurity().allowOpenOnNetwork()).isTrue();
+    }
+
+    @Test
     void wellFormedGroupsParse() throws Exception {
         SideviewConfiguration c = parse("sources:\n" + group("friends", "shard0:5401", "shard1:5402") + group("likes", "shard0:5403"));
         assertThat(c.getSources()).containsOnlyKeys("friends", "likes");

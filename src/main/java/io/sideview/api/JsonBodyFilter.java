@@ -15,10 +15,10 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -54,18 +54,17 @@ public final class JsonBodyFilter implements Filter {
         }
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         int limit = limits.applyAsInt(path);
-        // Read up to the limit even when Content-Length already says too much: answering before the client
-        // has sent most of its body would break its pipe instead of giving it the 413.
-        byte[] body;
-        body = request.getInputStream().readNBytes(limit + 1);
+        // At most limit + 1 bytes are kept, whatever Content-Length says; the rest of an oversized body is
+        // read and dropped (ProblemResponses.refuse), so the client gets its 413 rather than a reset.
+        byte[] body = request.getInputStream().readNBytes(limit + 1);
         if (body.length > limit) {
-            ProblemResponses.refuse(request, (jakarta.servlet.http.HttpServletResponse) res, mapper,
+            ProblemResponses.refuse(request, (HttpServletResponse) res, mapper,
                     tooLarge(request.getContentLengthLong(), limit));
             return;
         }
         Problem problem = check(body);
         if (problem != null) {
-            ProblemResponses.write((jakarta.servlet.http.HttpServletResponse) res, mapper, problem);
+            ProblemResponses.write((HttpServletResponse) res, mapper, problem);
             return;
         }
         chain.doFilter(new Buffered(request, body), res);
