@@ -47,17 +47,21 @@ public final class WebSecurity {
         Set<String> addresses = new HashSet<>();
         bindHosts.stream().filter(h -> h != null).forEach(addresses::add);
         AllowedHosts hosts = new AllowedHosts(config.getSecurity().hostSet(), addresses);
+        // Filters run in the order they are added: cheap header checks first, then (admin port) the token,
+        // then the body is read and checked, then parameters; a caller without the token learns nothing
+        // about what its body or task input would have been told.
         for (ServletEnvironment servlets : List.of(environment.servlets(), environment.admin())) {
             add(servlets, "security-headers", new SecurityHeadersFilter());
             add(servlets, "request-guard", new RequestGuardFilter(hosts, mapper));
+        }
+        if (!config.getAuth().isOpen()) {
+            add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper));
+        }
+        for (ServletEnvironment servlets : List.of(environment.servlets(), environment.admin())) {
             add(servlets, "json-body", new JsonBodyFilter(mapper, path -> bodyLimit(config, path)));
         }
         environment.servlets().addFilter("query-params", new QueryParamsFilter(mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
-        if (!config.getAuth().isOpen()) {
-            add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper));
-        }
-        // After the token check: a caller without the token learns nothing about task inputs.
         environment.admin().addFilter("task-input", new TaskInputFilter(mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, TaskInputFilter.MAPPING);
     }
