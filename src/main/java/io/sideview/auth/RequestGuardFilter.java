@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -24,7 +25,7 @@ import java.util.Set;
  * Refuses, before any resource, task or query runs, what a page of another site could make a browser
  * send (on the API and on the admin port alike):
  * <ol>
- *   <li>a {@code Host} that is neither loopback nor configured (DNS rebinding): 403;</li>
+ *   <li>a {@code Host} (or forwarded host) that is neither loopback nor configured (DNS rebinding): 403;</li>
  *   <li>a write (POST, PUT, PATCH, DELETE) whose {@code Origin} is another origin, or whose
  *       {@code Sec-Fetch-Site} is not {@code same-origin}: 403;</li>
  *   <li>a body that is not {@code application/json} (UTF-8): 415. A page can send a form, text or a
@@ -67,6 +68,12 @@ public final class RequestGuardFilter implements Filter {
             return refuse(403, "Forbidden", "Host", "host '" + Texts.abbreviate(host)
                     + "' is not served here; use a loopback address or add the name to security.allowedHosts");
         }
+        // With server.*Connectors[].useForwardedHeaders on, Jetty takes the host from these instead, and
+        // Location headers would carry it: a forwarded host must be one the service answers to as well.
+        FieldError forwarded = forwardedHostProblem(request);
+        if (forwarded != null) {
+            return refuse(403, "Forbidden", forwarded.field(), forwarded.reason());
+        }
         if (WRITES.contains(request.getMethod().toUpperCase(Locale.ROOT))) {
             String origin = request.getHeader("Origin");
             if (origin != null && !sameOrigin(origin, host)) {
@@ -89,6 +96,30 @@ public final class RequestGuardFilter implements Filter {
         if (hasAccessToken(request.getQueryString())) {
             return refuse(401, "Unauthorized", "access_token", "tokens are accepted only in the Authorization header "
                     + "(Authorization: Bearer <token>), never in the URL, which ends up in logs and histories");
+        }
+        return null;
+    }
+
+    /** The header and reason of the first forwarded host that is not allowed, else null. */
+    private FieldError forwardedHostProblem(HttpServletRequest request) {
+        for (String value : Collections.list(request.getHeaders("X-Forwarded-Host"))) {
+            for (String h : value.split(",")) {
+                if (!h.isBlank() && !hosts.allows(h.trim())) {
+                    return new FieldError("X-Forwarded-Host", "forwarded host '" + Texts.abbreviate(h.trim())
+                            + "' is not served here");
+                }
+            }
+        }
+        for (String value : Collections.list(request.getHeaders("Forwarded"))) {
+            for (String part : value.split("[,;]")) {
+                String p = part.trim();
+                if (p.regionMatches(true, 0, "host=", 0, 5)) {
+                    String h = p.substring(5).replace("\"", "").trim();
+                    if (!hosts.allows(h)) {
+                        return new FieldError("Forwarded", "forwarded host '" + Texts.abbreviate(h) + "' is not served here");
+                    }
+                }
+            }
         }
         return null;
     }

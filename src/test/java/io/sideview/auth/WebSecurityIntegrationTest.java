@@ -145,6 +145,13 @@ class WebSecurityIntegrationTest {
                                          "sideview.internal", "SIDEVIEW.internal:" + api()}) {
             assertThat(RawHttp.send(api(), "GET", "/api/v1/views", headers("Host", host)).status()).as(host).isEqualTo(200);
         }
+        // Nor a forwarded one (used when useForwardedHeaders is on).
+        assertThat(RawHttp.send(api(), "GET", "/api/v1/views", headers("X-Forwarded-Host", "evil.example")).status())
+                .isEqualTo(403);
+        assertThat(RawHttp.send(api(), "GET", "/api/v1/views", headers("Forwarded", "for=1.2.3.4;host=evil.example"))
+                .status()).isEqualTo(403);
+        assertThat(RawHttp.send(api(), "GET", "/api/v1/views", headers("X-Forwarded-Host", "sideview.internal")).status())
+                .isEqualTo(200);
         // A refused Host is never echoed in a Location: the create is refused before it runs.
         RawHttp.Reply create = RawHttp.send(api(), "POST", "/api/v1/views",
                 headers("Host", "evil.example", "Content-Type", "application/json"), String.format(VIEW, "host_view"));
