@@ -24,6 +24,7 @@ import io.sideview.api.WebApplicationProblemMapper;
 import io.sideview.auth.AuthWiring;
 import io.sideview.auth.MeResource;
 import io.sideview.auth.ReadAccess;
+import io.sideview.auth.WebSecurity;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.ops.ViewStatsResource;
 import io.sideview.registry.DefinitionParser;
@@ -128,6 +129,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 }
             }
         });
+        WebSecurity.register(config, environment);
         AuthWiring.register(config.getAuth(), environment.jersey());
         environment.jersey().register(new OpenApiResource());
         environment.jersey().register(new PingResource());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.sideview.auth.AuthConfig;
+import io.sideview.auth.SecurityConfig;
 import io.sideview.ingest.SourceGroupConfig;
 import io.sideview.query.QueryConfig;
 import io.sideview.registry.RegistryConfig;
@@ -19,6 +20,7 @@ public class SideviewConfiguration extends Configuration {
     @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
     @Valid @NotNull private RegistryConfig registry = RegistryConfig.defaults();
     @Valid @NotNull private AuthConfig auth = AuthConfig.open();
+    @Valid @NotNull private SecurityConfig security = SecurityConfig.defaults();
     @Valid @NotNull private StorageConfig storage = StorageConfig.defaults();
     @Valid @NotNull private WalConfig wal = WalConfig.defaults();
     @Valid @NotNull private QueryConfig query = QueryConfig.defaults();
@@ -30,6 +32,8 @@ public class SideviewConfiguration extends Configuration {
     @JsonProperty public void setRegistry(RegistryConfig registry) { this.registry = registry; }
     @JsonProperty public AuthConfig getAuth() { return auth; }
     @JsonProperty public void setAuth(AuthConfig auth) { this.auth = auth; }
+    @JsonProperty public SecurityConfig getSecurity() { return security; }
+    @JsonProperty public void setSecurity(SecurityConfig security) { this.security = security; }
     @JsonProperty public StorageConfig getStorage() { return storage; }
     @JsonProperty public void setStorage(StorageConfig storage) { this.storage = storage; }
     @JsonProperty public WalConfig getWal() { return wal; }

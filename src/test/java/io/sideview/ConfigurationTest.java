@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.ConfigurationFactory;
+import io.dropwizard.configuration.DefaultConfigurationFactoryFactory;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
@@ -31,6 +33,26 @@ class ConfigurationTest {
                     .append(parts[1]).append("}\n");
         }
         return y.toString();
+    }
+
+    @Test
+    void securityIsStrictByDefaultAndConfigurable() throws Exception {
+        SideviewConfiguration defaults = parse("");
+        assertThat(defaults.getSecurity().allowOpenOnNetwork()).isFalse();
+        assertThat(defaults.getSecurity().hostSet()).isEmpty();
+        SideviewConfiguration set = parse("security:\n  allowedHosts: \" Sideview.Example, ,10.0.0.5 \"\n  allowOpenOnNetwork: true\n");
+        assertThat(set.getSecurity().hostSet()).containsExactlyInAnyOrder("sideview.example", "10.0.0.5");
+        assertThat(set.getSecurity().allowOpenOnNetwork()).isTrue();
+        // As the service reads config.yml (DefaultConfigurationFactoryFactory): a misspelt key is refused,
+        // so a typo in the auth or security block can never quietly leave the defaults in place.
+        ConfigurationFactory<SideviewConfiguration> strict = new DefaultConfigurationFactoryFactory<SideviewConfiguration>()
+                .create(SideviewConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+        for (String typo : new String[] {"security:\n  allowedHost: x\n", "auth:\n  adminToken: x\n"}) {
+            Path file = Files.createTempFile("sideview-config-", ".yml");
+            Files.writeString(file, "database:\n  driverClass: org.h2.Driver\n  url: jdbc:h2:mem:config\n" + typo);
+            assertThatThrownBy(() -> strict.build(new File(file.toString()))).as(typo)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("Unrecognized field");
+        }
     }
 
     @Test

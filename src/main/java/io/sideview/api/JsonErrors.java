@@ -1,6 +1,8 @@
 package io.sideview.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -14,10 +16,27 @@ public final class JsonErrors {
     public static Problem toProblem(JsonProcessingException e) {
         String field = "$";
         String reason;
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+        StreamReadException read = e instanceof StreamReadException r ? r
+                : e.getCause() instanceof StreamReadException r ? r : null;
+        // A document cut short is wrong as a whole ($), not at the field where it stops.
+        boolean truncated = read != null && read.getOriginalMessage() != null
+                && read.getOriginalMessage().contains("end-of-input");
+        if (read != null && read.getProcessor() != null && !truncated) {
+            // A token-level error (a duplicate key, a bad literal), possibly wrapped with a coarser path by
+            // databind: where the parser stood names the field.
+            field = path(read.getProcessor().getParsingContext());
+            e = read;
+        } else if (truncated) {
+            e = read;
+        } else if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             field = path(m.getPath());
         }
-        if (e instanceof UnrecognizedPropertyException u) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        if (original.startsWith("Trailing token")) {
+            reason = "unexpected content after the JSON document";
+        } else if (original.startsWith("Duplicate field")) {
+            reason = "duplicate key; each key may appear once";
+        } else if (e instanceof UnrecognizedPropertyException u) {
             reason = "unknown field '" + u.getPropertyName() + "'";
         } else if (e instanceof InvalidFormatException f) {
             reason = "value " + f.getValue() + " is not " + simpleType(f.getTargetType());
@@ -28,6 +47,26 @@ public final class JsonErrors {
         }
         return new Problem("about:blank", "Malformed request body", 400, field + ": " + reason,
                 List.of(new FieldError(field, reason)));
+    }
+
+    /** The field the parser is at, as {@code a.b[2].c}; {@code $} at the top level. */
+    public static String path(JsonStreamContext context) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.push(c.getCurrentName());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String part : parts) {
+            if (sb.length() > 0 && !part.startsWith("[")) {
+                sb.append('.');
+            }
+            sb.append(part);
+        }
+        return sb.length() == 0 ? "$" : sb.toString();
     }
 
     static String path(List<JsonMappingException.Reference> refs) {

@@ -16,24 +16,31 @@ public final class ReadAccess {
     }
 
     /**
-     * @param authorization the Authorization header, or null
-     * @param accessToken the {@code access_token} query parameter, or null: Dropwizard's filter takes it
-     *                    when the header is missing, so the rest of the API does too
+     * @param authorization the Authorization header, or null. A token in the query string
+     *                      ({@code access_token}) is refused before this runs ({@link RequestGuardFilter}).
      */
-    public boolean allows(String authorization, String accessToken) {
+    public boolean allows(String authorization) {
         if (open) {
             return true;
         }
+        String token = bearerToken(authorization);
+        return token != null && reads(token);
+    }
+
+    /**
+     * The token of a {@code Bearer} Authorization header, as Dropwizard's OAuthCredentialAuthFilter reads
+     * it (scheme case-insensitive, one space, the token after it); null if absent or another scheme.
+     */
+    public static String bearerToken(String authorization) {
         if (authorization == null) {
-            return accessToken != null && !accessToken.isEmpty() && reads(accessToken);
+            return null;
         }
-        // Dropwizard's OAuthCredentialAuthFilter: scheme case-insensitive, one space, the token after it.
         int space = authorization.indexOf(' ');
         if (space <= 0 || !authorization.substring(0, space).equalsIgnoreCase(ProblemUnauthorizedHandler.PREFIX)) {
-            return false;
+            return null;
         }
         String token = authorization.substring(space + 1);
-        return !token.isEmpty() && reads(token);
+        return token.isEmpty() ? null : token;
     }
 
     private boolean reads(String token) {

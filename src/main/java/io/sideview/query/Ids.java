@@ -7,10 +7,39 @@ import io.sideview.edge.NodeIds;
 import io.sideview.registry.model.IdType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Node ids from query parameters or JSON, checked against the view's id type. */
 public final class Ids {
+    /**
+     * The one spelling of an integer the API reads: ASCII digits, an optional leading minus, no leading
+     * zero. Long.parseLong alone also reads "+1", "01" and Arabic-Indic or fullwidth digits, so many
+     * texts would name node 1.
+     */
+    private static final Pattern DECIMAL = Pattern.compile("0|-?[1-9][0-9]*");
+
     private Ids() {}
+
+    /** {@code text} as a long if it is spelled as {@link #DECIMAL} and fits; else a NumberFormatException. */
+    public static long decimal(String text) {
+        if (text == null || !DECIMAL.matcher(text).matches()) {
+            throw new NumberFormatException("not a plain decimal integer");
+        }
+        return Long.parseLong(text);
+    }
+
+    /** Index of the first char that makes {@code s} not valid Unicode text (an unpaired surrogate), or -1. */
+    public static int invalidUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     public static Object parse(String field, String text, IdType type) {
         if (text == null || text.isEmpty()) {
@@ -18,13 +47,18 @@ public final class Ids {
         }
         if (type == IdType.LONG) {
             try {
-                return Long.parseLong(text);
+                return decimal(text);
             } catch (NumberFormatException e) {
-                throw ProblemException.badRequest(field, "'" + abbreviate(text) + "' is not a long id");
+                throw ProblemException.badRequest(field, "'" + abbreviate(text) + "' is not a long id (ASCII digits, "
+                        + "an optional minus, no leading zero, no -0)");
             }
         }
         if (NodeIds.tooLong(text)) {
             throw ProblemException.badRequest(field, NodeIds.TOO_LONG);
+        }
+        if (invalidUnicode(text) >= 0) {
+            // Stored as UTF-8, an unpaired surrogate would become '?' and collide with other ids.
+            throw ProblemException.badRequest(field, "is not valid Unicode (an unpaired surrogate)");
         }
         return text;
     }

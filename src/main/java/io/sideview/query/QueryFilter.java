@@ -79,7 +79,7 @@ public class QueryFilter implements Filter {
         }
         String view = path.substring(PREFIX.length(), path.lastIndexOf('/'));
         try (Timer.Context ignored = timers[shape.ordinal()].time()) {
-            if (!access.allows(request.getHeader("Authorization"), request.getParameter("access_token"))) {
+            if (!access.allows(request.getHeader("Authorization"))) {
                 response.setHeader("WWW-Authenticate", ReadAccess.challenge());
                 problem(response, ProblemUnauthorizedHandler.problem());
                 return;
@@ -101,11 +101,10 @@ public class QueryFilter implements Filter {
     private Object answer(Shape shape, String view, HttpServletRequest r) {
         return switch (shape) {
             case edge -> queries.edge(view, all(r, "source"), all(r, "target"));
-            case count -> queries.count(view, all(r, "start"), r.getParameter("direction"));
-            case scan -> queries.scan(view, r.getParameter("start"), r.getParameter("direction"), r.getParameter("index"),
-                    r.getParameter("limit"), r.getParameter("cursor"), all(r, "range"));
-            case mutual -> queries.mutual(view, r.getParameter("a"), r.getParameter("b"), r.getParameter("limit"),
-                    r.getParameter("cursor"));
+            case count -> queries.count(view, all(r, "start"), one(r, "direction"));
+            case scan -> queries.scan(view, one(r, "start"), one(r, "direction"), one(r, "index"),
+                    one(r, "limit"), one(r, "cursor"), all(r, "range"));
+            case mutual -> queries.mutual(view, one(r, "a"), one(r, "b"), one(r, "limit"), one(r, "cursor"));
         };
     }
 
@@ -136,9 +135,36 @@ public class QueryFilter implements Filter {
         };
     }
 
+    /**
+     * A single-value parameter: absent is null; given twice or empty is a 400 (reading the first of two,
+     * or an empty value as absent, would answer a question the client did not ask).
+     */
+    private static String one(HttpServletRequest request, String name) {
+        String[] values = request.getParameterValues(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.length > 1) {
+            throw ProblemException.badRequest(name, "given " + values.length + " times; it takes one value");
+        }
+        if (values[0].isEmpty()) {
+            throw ProblemException.badRequest(name, "is empty; leave the parameter out instead");
+        }
+        return values[0];
+    }
+
+    /** A repeatable parameter; an empty value is a 400. */
     private static List<String> all(HttpServletRequest request, String name) {
         String[] values = request.getParameterValues(name);
-        return values == null ? List.of() : Arrays.asList(values);
+        if (values == null) {
+            return List.of();
+        }
+        for (String v : values) {
+            if (v.isEmpty()) {
+                throw ProblemException.badRequest(name, "has an empty value");
+            }
+        }
+        return Arrays.asList(values);
     }
 
     private void problem(HttpServletResponse response, Problem problem) throws IOException {

@@ -111,7 +111,7 @@ public class QueryService {
 
     private static Side side(ViewLayout layout, String direction) {
         Side side;
-        if (direction == null || direction.isEmpty() || direction.equals("OUT")) {
+        if (direction == null || direction.equals("OUT")) {
             side = Side.OUT;
         } else if (direction.equals("IN")) {
             side = Side.IN;
@@ -130,13 +130,13 @@ public class QueryService {
     }
 
     private static int limit(String text) {
-        if (text == null || text.isEmpty()) {
+        if (text == null) {
             return DEFAULT_LIMIT;
         }
         try {
-            int limit = Integer.parseInt(text);
+            long limit = Ids.decimal(text);
             if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
+                return (int) limit;
             }
         } catch (NumberFormatException e) {
             // reported below

@@ -139,8 +139,8 @@ public final class RangeParser {
         String v = c.value();
         try {
             return switch (type) {
-                case LONG -> Long.parseLong(v);
-                case INT -> Integer.parseInt(v);
+                case LONG -> Ids.decimal(v);
+                case INT -> Math.toIntExact(Ids.decimal(v));
                 case DOUBLE -> {
                     double d = Double.parseDouble(v);
                     if (Double.isNaN(d)) {
@@ -155,7 +155,7 @@ public final class RangeParser {
                 };
                 case STRING -> v;
             };
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw ProblemException.badRequest("range", "'" + Texts.abbreviate(v) + "' is not a " + type.wireName()
                     + " value for '" + f.field() + "'");
         }

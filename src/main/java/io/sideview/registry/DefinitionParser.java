@@ -1,27 +1,27 @@
 package io.sideview.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.sideview.api.JsonErrors;
+import io.sideview.api.StrictJson;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
 import io.sideview.registry.api.ViewSpec;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads a definition document strictly: bounded size, unknown fields refused (a typo such as
- * {@code "nulable"} must not be silently dropped), and parse errors reported with their field path.
+ * Reads a definition document strictly ({@link StrictJson}): bounded size, unknown fields refused (a
+ * typo such as {@code "nulable"} must not be silently dropped), no coercion ({@code "nullable": "true"}
+ * or {@code 0}, {@code "description": true}, {@code "id": 1.5}), duplicate keys and trailing content
+ * refused, and parse errors reported with their field path.
  */
 public class DefinitionParser {
     private final ObjectReader reader;
     private final int maxBytes;
 
     public DefinitionParser(ObjectMapper mapper, int maxBytes) {
-        this.reader = mapper.readerFor(ViewSpec.class)
-                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.reader = StrictJson.mapper(mapper).readerFor(ViewSpec.class);
         this.maxBytes = maxBytes;
     }
 

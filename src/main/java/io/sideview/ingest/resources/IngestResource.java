@@ -102,7 +102,7 @@ public class IngestResource {
             return fallback;
         }
         try {
-            return Long.parseLong(text);
+            return io.sideview.query.Ids.decimal(text); // ASCII digits only: "+1", "01", "١" are not 1
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest(field, "expected an integer, got '" + (text.length() > 32 ? text.substring(0, 32) + "..." : text) + "'");
         }

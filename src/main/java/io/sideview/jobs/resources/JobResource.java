@@ -3,6 +3,8 @@ package io.sideview.jobs.resources;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.ResponseMetered;
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.jakarta.rs.annotation.JacksonFeatures;
 import io.sideview.api.FieldError;
 import io.sideview.api.ProblemException;
 import io.sideview.auth.Roles;
@@ -64,7 +66,8 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Response start(JobRequest request, @Context UriInfo uri) {
+    public Response start(@JacksonFeatures(deserializationEnable = DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                          JobRequest request, @Context UriInfo uri) {
         if (request == null) {
             throw invalid("type", "a body {\"type\": \"VERIFY\" or \"REBUILD\", \"view\": name} is required");
         }
@@ -107,7 +110,7 @@ public class JobResource {
             return absent;
         }
         try {
-            long v = Long.parseLong(text);
+            long v = io.sideview.query.Ids.decimal(text); // ASCII digits only: "+1", "01", "١" are not 1
             if (v < min || v > max) {
                 throw ProblemException.badRequest(field, "must be between " + min + " and " + max);
             }
