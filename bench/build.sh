@@ -1,7 +1,9 @@
 # Sourced by bench/run.sh and bench/ingest.sh (needs ROOT, BENCH, WORK and log()): builds the service
 # jar when a source is newer than it, and the harness; sets JAR, DEP and BENCH_CP.
-JAR=$ROOT/target/sideview.jar
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+# SV_JAR (bench/ingest.sh --jar): measure that service jar as it is, e.g. an earlier build for a
+# before/after comparison on the same machine.
+JAR=${SV_JAR:-$ROOT/target/sideview.jar}
+if [ -z "${SV_JAR:-}" ] && { [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; }; then
   log "building the service ($ROOT)"
   mvn -q -B -f "$ROOT/pom.xml" package -DskipTests
 fi

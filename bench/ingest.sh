@@ -2,6 +2,7 @@
 # Sideview ingest benchmark: one command, see docs/benchmarks.md ("Ingest benchmark").
 #   bench/ingest.sh [--quick] [--rocksdb|--hbase] [--none|--kafka] [--rate-rocksdb N] [--rate-hbase N]
 #                   [--lag-rate N] [--duration S] [--warmup S] [--lag-duration S] [--lanes N] [--jfr] [--keep]
+#                   [--max [--max-start N] [--max-step N]] [--jar PATH]
 # Runs every corner (storage rocksdb|hbase x wal none|kafka) unless --rocksdb/--hbase or --none/--kafka
 # narrow it. Per corner: 2 throwaway MariaDB shards (ROW binlog), a KRaft Kafka broker (wal kafka), a
 # local-mode HBase (storage hbase), the packaged service capturing social.friends, then
@@ -9,6 +10,11 @@
 #      polled through GET /api/v1/views/friends/edge until visible (--lag-duration: 120 s, quick 30 s);
 #   2. throughput: the shards driven at --rate-rocksdb (12,000/s) / --rate-hbase (6,000/s) for
 #      --warmup (30 s, quick 15 s) + --duration (300 s, quick 45 s); applied changes sampled every second.
+# --max     instead of the lag and throughput runs, find the highest sustained rate: throughput steps
+#           (--warmup, default 15 s, + --duration, default 30 s) from --max-start (8,000/s RocksDB, 3,000/s
+#           HBase) up by --max-step (2,000 / 1,000) until a step does not keep up (applied < 95 % of
+#           generated, or a backlog left) or the load generator falls 10 % short of its target
+# --jar     measure this service jar instead of building the working tree's (before/after comparisons)
 # --jfr     record a JFR of the service (and of HBase) during the throughput run (kept in the work directory; implies --keep)
 # --keep    keep the work directory (logs, raw JSON)
 # Results: bench/results/ingest-<timestamp>.md. Everything listens on 127.0.0.1; every process started
@@ -18,6 +24,7 @@ set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
 QUICK=0; KEEP=0; JFR=0; STORAGES=""; WALS=""; RATE_R=12000; RATE_H=6000; LAG_RATE=1000
+MAX=0; MAX_START=""; MAX_STEP=""
 DURATION=""; WARMUP=""; LAG_DURATION=""; LANES=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,14 +39,20 @@ while [ $# -gt 0 ]; do
     --lag-duration) LAG_DURATION=$2; shift ;;
     --lanes) LANES=$2; shift ;;
     --jfr) JFR=1; KEEP=1 ;;
+    --max) MAX=1 ;;
+    --max-start) MAX_START=$2; shift ;;
+    --max-step) MAX_STEP=$2; shift ;;
+    --jar) SV_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); export SV_JAR; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 : "${STORAGES:=rocksdb hbase}" "${WALS:=none kafka}"
-if [ $QUICK = 1 ]; then
+if [ $MAX = 1 ]; then
+  : "${DURATION:=30}" "${WARMUP:=15}" "${LAG_DURATION:=0}"; LAG_SETTLE=0
+elif [ $QUICK = 1 ]; then
   : "${DURATION:=45}" "${WARMUP:=15}" "${LAG_DURATION:=30}"; LAG_SETTLE=15
 else
   : "${DURATION:=300}" "${WARMUP:=30}" "${LAG_DURATION:=120}"; LAG_SETTLE=30
@@ -210,6 +223,7 @@ run_corner() { # storage wal
   start_sideview "$d" "$storage" "$wal" "$zk"
   create_view "$d"
   log "[$storage/$wal] view 'friends' created, both shards STREAMING"
+  if [ $MAX = 1 ]; then max_search "$d" "$storage" "$wal"; stop_all; return; fi
   log "[$storage/$wal] end-to-end lag: markers every 100 ms for ${LAG_DURATION} s under ${LAG_RATE} changes/s"
   bench ingest-lag $API "$(IFS=,; echo "${MPORTS[*]}")" "$LAG_RATE" "$LAG_SETTLE" "$LAG_DURATION" 100 "$d/lag.json"
   log "[$storage/$wal] throughput: ${rate} changes/s for ${WARMUP} s warm-up + ${DURATION} s"
@@ -245,9 +259,58 @@ print("- %s, kept rows since start: %s, %s" % (sys.argv[1], line("count"), line(
   stop_all
 }
 
+# The --max search on a running corner: steps of rising rate until one does not keep up.
+max_search() { # dir storage wal
+  local d=$1 storage=$2 wal=$3 rate step n=0 line gen app verdict best=0 best_app=0
+  rate=${MAX_START:-$([ "$storage" = hbase ] && echo 3000 || echo 8000)}
+  step=${MAX_STEP:-$([ "$storage" = hbase ] && echo 1000 || echo 2000)}
+  : > "$d/max.txt"
+  while :; do
+    n=$((n + 1))
+    log "[$storage/$wal] step $n: ${rate} changes/s for ${WARMUP} s warm-up + ${DURATION} s"
+    bench ingest-throughput $API "$(IFS=,; echo "${MPORTS[*]}")" "$rate" "$WARMUP" "$DURATION" \
+      "$([ "$wal" = kafka ] && echo "127.0.0.1:$KAFKA" || echo -)" sideview-applier 2 "$DRAIN" "$d/step$n.json" > /dev/null
+    read -r gen app verdict < <(bench ingest-step "$d/step$n.json")
+    echo "| $rate | $gen | $app | $verdict |" >> "$d/max.txt"
+    log "[$storage/$wal] step $n: target $rate, generated $gen/s, applied $app/s: $verdict"
+    if [ "$verdict" != kept ]; then break; fi
+    best=$gen; best_app=$app
+    if [ "$gen" -lt $((rate * 9 / 10)) ]; then
+      log "[$storage/$wal] the load generator fell short of $rate/s: the service kept up with all it could offer"
+      echo "| (load generator limit) | | | |" >> "$d/max.txt"
+      break
+    fi
+    rate=$((rate + step))
+  done
+  echo "$best $best_app" > "$d/max-best.txt"
+}
+
 STAMP=$(date +%Y%m%d-%H%M%S)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for s in $STORAGES; do for w in $WALS; do run_corner "$s" "$w"; done; done
+
+if [ $MAX = 1 ]; then
+  OUT="$BENCH/results/ingest-max-$STAMP.md"
+  {
+    echo "## Sideview ingest maximum, run $STAMP"
+    echo
+    echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- service jar: $JAR ($(unzip -p "$JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i '^Implementation-Version' | tr -d '\r' || true)); steps of ${WARMUP} s warm-up + ${DURATION} s window"
+    echo "- view docs/examples/friends-view.json (BOTH), 2 MariaDB shards; \"kept\": applied ≥ 95 % of generated over the window and the backlog at its end at most 2 s of the target"
+    for d in "$WORK"/*/; do
+      [ -f "$d/max.txt" ] || continue
+      echo
+      echo "### $(cat "$d/corner.txt"): highest sustained rate $(cut -d' ' -f1 "$d/max-best.txt")/s generated and applied"
+      echo
+      echo "| target /s | generated /s | applied /s | verdict |"
+      echo "|---:|---:|---:|---|"
+      cat "$d/max.txt"
+    done
+  } > "$OUT"
+  cat "$OUT"
+  log "results written to $OUT"
+  exit 0
+fi
 
 {
   echo "## Sideview ingest benchmark run $STAMP ($([ $QUICK = 1 ] && echo quick || echo full))"

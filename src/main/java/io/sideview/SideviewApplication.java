@@ -18,6 +18,7 @@ import io.sideview.api.OpenApiResource;
 import io.sideview.api.PingResource;
 import io.sideview.api.ProblemErrorHandler;
 import io.sideview.api.ProblemExceptionMapper;
+import io.sideview.api.RefusedMapper;
 import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.api.ViolationProblemMapper;
 import io.sideview.api.WebApplicationProblemMapper;
@@ -210,6 +211,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
 
     private static void registerErrorMappers(Environment environment) {
         environment.jersey().register(new ProblemExceptionMapper());
+        environment.jersey().register(new RefusedMapper());
         environment.jersey().register(new WebApplicationProblemMapper());
         environment.jersey().register(new JsonProblemMapper());
         environment.jersey().register(new ViolationProblemMapper());

@@ -13,6 +13,13 @@ import java.util.List;
 public final class JsonErrors {
     private JsonErrors() {}
 
+    /** The same, as a domain refusal (for parsers outside the HTTP layer). */
+    public static io.sideview.errors.Refused toRefused(JsonProcessingException e) {
+        Problem p = toProblem(e);
+        return new io.sideview.errors.Refused(io.sideview.errors.Refused.Kind.BAD_INPUT, p.title(), p.detail(),
+                p.errors().stream().map(f -> new io.sideview.errors.Refused.Reason(f.field(), f.reason())).toList());
+    }
+
     public static Problem toProblem(JsonProcessingException e) {
         String field = "$";
         String reason;

@@ -72,7 +72,9 @@ public class EdgeReader {
      * Edges of {@code node} in index order within {@code range} (which lies inside the index prefix),
      * or, without an index, in order of the other node's id (state rows, skipping deleted edges).
      */
-    public Page<Edge> scan(ViewLayout layout, Side side, Object node, IndexDef index, KeyRange range, byte[] after, int limit) {
+    /** A page of a node side's active edges: by {@code index} within {@code part}, or by state rows (other node order) when {@code index} is null. */
+    public Page<Edge> scan(ViewLayout layout, Side side, Object node, IndexDef index, IndexRange part, byte[] after, int limit) {
+        KeyRange range = index == null ? stateRange(layout, side, node) : part.keys(layout, side, node, index);
         KeyRange effective = after == null ? range : new KeyRange(max(range.start(), successor(after)), range.end());
         List<Edge> edges = new ArrayList<>(limit);
         byte[] last = null;
@@ -105,7 +107,7 @@ public class EdgeReader {
     }
 
     /** Scan range of a node's state rows (for scans without an index and for mutual). */
-    public KeyRange stateRange(ViewLayout layout, Side side, Object node) {
+    private static KeyRange stateRange(ViewLayout layout, Side side, Object node) {
         return KeyRange.prefix(layout.prefix(side, RecordType.STATE, node));
     }
 

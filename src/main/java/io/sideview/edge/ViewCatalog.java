@@ -1,6 +1,6 @@
 package io.sideview.edge;
 
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewStatus;
 import io.sideview.registry.api.ViewDescriptor;
@@ -39,7 +39,7 @@ public class ViewCatalog {
         byId.values().removeIf(e -> e.descriptor().name().equals(name));
         try {
             any(name);
-        } catch (ProblemException deleted) {
+        } catch (Refused deleted) {
             // Deleted: nothing to cache.
         }
     }
@@ -59,7 +59,7 @@ public class ViewCatalog {
         ViewLayout layout;
         try {
             layout = any(name).layout();
-        } catch (ProblemException gone) {
+        } catch (Refused gone) {
             return Optional.empty();
         }
         return layout.viewId() == viewId ? Optional.of(layout) : Optional.empty();
@@ -69,7 +69,7 @@ public class ViewCatalog {
     public Entry active(String name) {
         Entry e = any(name);
         if (!ViewStatus.ACTIVE.name().equals(e.descriptor().status())) {
-            throw ProblemException.conflict("view", "view '" + name + "' is " + e.descriptor().status()
+            throw Refused.conflict("view", "view '" + name + "' is " + e.descriptor().status()
                     + "; activate it to query or write");
         }
         return e;

@@ -47,16 +47,30 @@ public class DeadLetters {
         this.lanes = lanes;
     }
 
-    /** A captured row that a view's binding could not map. */
+    /**
+     * A captured row that a view's binding could not map. Binary values are kept as the UTF-8 text the
+     * mapper reads them as (JSON would turn them into base64 text, which maps to another id); every
+     * other value maps the same after the JSON round trip (a Long read back as an Integer converts alike).
+     */
     public void rowChange(CaptureTarget target, RowChange change, String reason) {
         String payload;
         try {
-            payload = json.writeValueAsString(change);
+            payload = json.writeValueAsString(new RowChange(change.shard(), change.database(), change.table(), change.op(),
+                    textOfBinary(change.before()), textOfBinary(change.after()), change.position(), change.snapshot()));
         } catch (JsonProcessingException e) {
             payload = "{\"unserializable\":\"" + e.getOriginalMessage().replace('"', '\'') + "\"}";
         }
         dao.add(target.layout().viewId(), target.viewName(), DeadLetterKind.ROW_CHANGE, change.shard(),
                 change.position().toString(), Texts.abbreviate(reason, 1000), payload, clock.millis());
+    }
+
+    private static java.util.Map<String, Object> textOfBinary(java.util.Map<String, Object> row) {
+        if (row == null) {
+            return null;
+        }
+        java.util.Map<String, Object> out = new java.util.HashMap<>(row);
+        out.replaceAll((column, v) -> v instanceof byte[] || v instanceof java.nio.ByteBuffer ? RowMapper.text(v) : v);
+        return out;
     }
 
     /** A WAL record this build could not decode, kept with its position and bytes. */

@@ -159,7 +159,7 @@ public final class RowMapper {
      * A value as text. Binary columns come as {@code byte[]} from the history copy (JDBC) and as a
      * {@code ByteBuffer} from Debezium: both read as UTF-8, so a copied and a streamed row agree.
      */
-    private static String text(Object v) {
+    static String text(Object v) {
         if (v instanceof byte[] bytes) {
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         }

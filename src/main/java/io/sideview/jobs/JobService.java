@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dropwizard.lifecycle.Managed;
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.IndexReadiness;
 import io.sideview.edge.ViewCatalog;
@@ -134,7 +134,7 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
     }
 
     public Job get(long id) {
-        return dao.find(id).map(this::describe).orElseThrow(() -> ProblemException.notFound("no job " + id));
+        return dao.find(id).map(this::describe).orElseThrow(() -> Refused.notFound("no job " + id));
     }
 
     public List<Job> list(String view, long before, int limit) {
@@ -144,13 +144,13 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
 
     /** Cancels a queued or running verify or rebuild; other jobs keep the view exact and cannot be cancelled. */
     public Job cancel(long id) {
-        JobRow j = dao.find(id).orElseThrow(() -> ProblemException.notFound("no job " + id));
+        JobRow j = dao.find(id).orElseThrow(() -> Refused.notFound("no job " + id));
         JobType type = j.type();
         if (type != JobType.VERIFY && type != JobType.REBUILD) {
-            throw ProblemException.conflict("id", "a " + type + " job cannot be cancelled: the view is exact only once it is done");
+            throw Refused.conflict("id", "a " + type + " job cannot be cancelled: the view is exact only once it is done");
         }
         if (j.state().finished()) {
-            throw ProblemException.conflict("id", "job " + id + " is already " + j.state());
+            throw Refused.conflict("id", "job " + id + " is already " + j.state());
         }
         cancelRequested.add(id);
         return get(id);
@@ -212,7 +212,7 @@ public class JobService implements Managed, JobTracker, IndexReadiness {
     private void reconcileQuietly(String name) {
         try {
             reconcile(registry.get(name));
-        } catch (ProblemException deleted) {
+        } catch (Refused deleted) {
             // Deleted view: nothing to build.
         } catch (RuntimeException e) {
             LOG.warn("could not reconcile the index builds of view {}", name, e);

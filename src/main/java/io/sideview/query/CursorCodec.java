@@ -1,6 +1,6 @@
 package io.sideview.query;
 
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -43,19 +43,19 @@ public final class CursorCodec {
         try {
             raw = Base64.getUrlDecoder().decode(cursor);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("cursor", "malformed cursor");
+            throw Refused.badInput("cursor", "malformed cursor");
         }
         if (raw.length < 1 + 8 + MAC_BYTES || raw[0] != VERSION) {
-            throw ProblemException.badRequest("cursor", "malformed cursor");
+            throw Refused.badInput("cursor", "malformed cursor");
         }
         byte[] body = Arrays.copyOf(raw, raw.length - MAC_BYTES);
         byte[] mac = Arrays.copyOfRange(raw, raw.length - MAC_BYTES, raw.length);
         if (!MessageDigest.isEqual(mac, Arrays.copyOf(mac(body), MAC_BYTES))) {
-            throw ProblemException.badRequest("cursor", "cursor signature does not match (tampered or from another server)");
+            throw Refused.badInput("cursor", "cursor signature does not match (tampered or from another server)");
         }
         ByteBuffer b = ByteBuffer.wrap(body, 1, body.length - 1);
         if (b.getLong() != scopeHash(scope)) {
-            throw ProblemException.badRequest("cursor", "cursor belongs to another query");
+            throw Refused.badInput("cursor", "cursor belongs to another query");
         }
         return Arrays.copyOfRange(body, 9, body.length);
     }

@@ -2,7 +2,7 @@ package io.sideview.query;
 
 import static io.sideview.api.Texts.abbreviate;
 
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.edge.NodeIds;
 import io.sideview.registry.model.IdType;
 import java.util.ArrayList;
@@ -43,32 +43,32 @@ public final class Ids {
 
     public static Object parse(String field, String text, IdType type) {
         if (text == null || text.isEmpty()) {
-            throw ProblemException.badRequest(field, "is required");
+            throw Refused.badInput(field, "is required");
         }
         if (type == IdType.LONG) {
             try {
                 return decimal(text);
             } catch (NumberFormatException e) {
-                throw ProblemException.badRequest(field, "'" + abbreviate(text) + "' is not a long id (ASCII digits, "
+                throw Refused.badInput(field, "'" + abbreviate(text) + "' is not a long id (ASCII digits, "
                         + "an optional minus, no leading zero, no -0)");
             }
         }
         if (NodeIds.tooLong(text)) {
-            throw ProblemException.badRequest(field, NodeIds.TOO_LONG);
+            throw Refused.badInput(field, NodeIds.TOO_LONG);
         }
         if (invalidUnicode(text) >= 0) {
             // Stored as UTF-8, an unpaired surrogate would become '?' and collide with other ids.
-            throw ProblemException.badRequest(field, "is not valid Unicode (an unpaired surrogate)");
+            throw Refused.badInput(field, "is not valid Unicode (an unpaired surrogate)");
         }
         return text;
     }
 
     public static List<Object> parseAll(String field, List<String> texts, IdType type, int max) {
         if (texts == null || texts.isEmpty()) {
-            throw ProblemException.badRequest(field, "is required");
+            throw Refused.badInput(field, "is required");
         }
         if (texts.size() > max) {
-            throw ProblemException.badRequest(field, "at most " + max + " values, got " + texts.size());
+            throw Refused.badInput(field, "at most " + max + " values, got " + texts.size());
         }
         List<Object> out = new ArrayList<>(texts.size());
         for (String t : texts) {

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.sideview.api.FieldError;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
+import io.sideview.api.RefusedMapper;
 import io.sideview.api.UnexpectedErrorMapper;
 import io.sideview.auth.ProblemUnauthorizedHandler;
 import io.sideview.auth.ReadAccess;
+import io.sideview.errors.Refused;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -85,6 +87,8 @@ public class QueryFilter implements Filter {
                 return;
             }
             write(response, 200, JSON, json.writeValueAsBytes(answer(shape, view, request)));
+        } catch (Refused e) {
+            problem(response, RefusedMapper.problem(e));
         } catch (ProblemException e) {
             problem(response, e.problem());
         } catch (RuntimeException e) {

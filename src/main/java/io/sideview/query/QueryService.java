@@ -2,9 +2,10 @@ package io.sideview.query;
 
 import static io.sideview.api.Texts.abbreviate;
 
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.edge.Edge;
 import io.sideview.edge.EdgeReader;
+import io.sideview.edge.IndexRange;
 import io.sideview.edge.IndexReadiness;
 import io.sideview.edge.Side;
 import io.sideview.edge.ViewCatalog;
@@ -15,13 +16,12 @@ import io.sideview.query.api.MutualResponse;
 import io.sideview.query.api.ScanResponse;
 import io.sideview.registry.model.IdType;
 import io.sideview.registry.model.IndexDef;
-import io.sideview.storage.KeyRange;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The four read shapes of a view, from raw query-parameter text to an answer record. Knows nothing of
- * HTTP: {@link QueryFilter} serves it. Every refusal is a {@link ProblemException} naming the parameter:
+ * HTTP: {@link QueryFilter} serves it. Every refusal is a {@link Refused} naming the parameter:
  * 400 bad parameter, range or cursor; 404 unknown view or index; 409 deactivated view, an index still
  * being built, or a direction the view does not keep.
  */
@@ -49,7 +49,7 @@ public class QueryService {
         List<Object> s = Ids.parseAll("source", sources, layout.definition().sourceType(), MAX_PAIRS);
         List<Object> t = Ids.parseAll("target", targets, layout.definition().targetType(), MAX_PAIRS);
         if ((long) s.size() * t.size() > MAX_PAIRS) {
-            throw ProblemException.badRequest("target", "at most " + MAX_PAIRS + " source x target pairs, got "
+            throw Refused.badInput("target", "at most " + MAX_PAIRS + " source x target pairs, got "
                     + s.size() * t.size());
         }
         return new EdgesResponse(reader.get(layout, s, t));
@@ -74,20 +74,19 @@ public class QueryService {
         Object node = Ids.parse("start", start, nodeType(layout, side));
         int limit = limit(limitText);
         IndexDef index = null;
-        KeyRange range;
+        IndexRange range = IndexRange.ALL;
         if (indexName == null || indexName.isEmpty()) {
             if (!ranges.isEmpty()) {
-                throw ProblemException.badRequest("range", "ranges need an index");
+                throw Refused.badInput("range", "ranges need an index");
             }
-            range = reader.stateRange(layout, side, node);
         } else {
-            index = layout.definition().index(indexName).orElseThrow(() -> ProblemException.notFound(
+            index = layout.definition().index(indexName).orElseThrow(() -> Refused.notFound(
                     "view '" + view + "' has no index named '" + abbreviate(indexName) + "'"));
             if (!indexes.isReady(layout.viewId(), index)) {
-                throw ProblemException.conflict("index", "index '" + index.name() + "' is being built for the edges"
+                throw Refused.conflict("index", "index '" + index.name() + "' is being built for the edges"
                         + " written before it was added; see GET /api/v1/jobs?view= for its progress");
             }
-            range = RangeParser.plan(layout, index, layout.indexPrefix(side, node, index), ranges);
+            range = RangeParser.plan(layout, index, ranges);
         }
         String scope = "scan|" + layout.viewId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());
         byte[] after = cursor == null || cursor.isEmpty() ? null : cursors.decode(scope, cursor);
@@ -98,7 +97,7 @@ public class QueryService {
     public MutualResponse mutual(String view, String a, String b, String limitText, String cursor) {
         ViewLayout layout = catalog.active(view).layout();
         if (!Side.OUT.keptBy(layout.definition().direction())) {
-            throw ProblemException.conflict("direction", "view '" + view + "' keeps only the IN side; mutual needs OUT");
+            throw Refused.conflict("direction", "view '" + view + "' keeps only the IN side; mutual needs OUT");
         }
         Object na = Ids.parse("a", a, layout.definition().sourceType());
         Object nb = Ids.parse("b", b, layout.definition().sourceType());
@@ -116,10 +115,10 @@ public class QueryService {
         } else if (direction.equals("IN")) {
             side = Side.IN;
         } else {
-            throw ProblemException.badRequest("direction", "unknown direction '" + abbreviate(direction) + "'; expected OUT or IN");
+            throw Refused.badInput("direction", "unknown direction '" + abbreviate(direction) + "'; expected OUT or IN");
         }
         if (!side.keptBy(layout.definition().direction())) {
-            throw ProblemException.conflict("direction", "view '" + layout.definition().name() + "' keeps only "
+            throw Refused.conflict("direction", "view '" + layout.definition().name() + "' keeps only "
                     + layout.definition().direction() + "; it has no " + side + " records");
         }
         return side;
@@ -141,6 +140,6 @@ public class QueryService {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ProblemException.badRequest("limit", "must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(text) + "'");
+        throw Refused.badInput("limit", "must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(text) + "'");
     }
 }

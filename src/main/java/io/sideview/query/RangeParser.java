@@ -2,21 +2,18 @@ package io.sideview.query;
 
 import io.sideview.api.Texts;
 
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
+import io.sideview.edge.IndexRange;
 import io.sideview.edge.ViewLayout;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.registry.model.IndexField;
-import io.sideview.registry.model.PropertyDef;
 import io.sideview.registry.model.PropertyType;
-import io.sideview.registry.model.SortOrder;
-import io.sideview.storage.Bytes;
-import io.sideview.storage.KeyRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns {@code range=field:op:value} parameters into one key range inside an index: equality on
+ * Turns {@code range=field:op:value} parameters into an {@link IndexRange} of an index: equality on
  * leading index fields, then at most one bounded field (gt, gte, lt, lte, or between "a,b"; a lower
  * and an upper bound may also be given as two parameters). Values split on the first ':' after the
  * op only, so string values may contain ':'.
@@ -26,21 +23,20 @@ public final class RangeParser {
 
     record Condition(String field, String op, String value) {}
 
-    public static KeyRange plan(ViewLayout layout, IndexDef index, byte[] indexPrefix, List<String> ranges) {
+    public static IndexRange plan(ViewLayout layout, IndexDef index, List<String> ranges) {
         List<Condition> conditions = new ArrayList<>();
         for (String r : ranges) {
             conditions.add(parse(r));
         }
-        byte[] prefix = indexPrefix;
-        byte[] start = null;
-        byte[] end = null;
+        List<Object> equal = new ArrayList<>();
+        List<IndexRange.Limit> limits = new ArrayList<>();
         int position = 0;
         boolean bounded = false;
         List<Condition> remaining = new ArrayList<>(conditions);
         while (!remaining.isEmpty()) {
             if (position >= index.fields().size()) {
                 Condition c = remaining.get(0);
-                throw ProblemException.badRequest("range", "'" + c.field() + "' is not a field of index '" + index.name()
+                throw Refused.badInput("range", "'" + c.field() + "' is not a field of index '" + index.name()
                         + "' after the leading fields " + fieldNames(index));
             }
             IndexField f = index.fields().get(position);
@@ -48,90 +44,54 @@ public final class RangeParser {
             if (here.isEmpty()) {
                 Condition c = remaining.get(0);
                 boolean known = index.fields().stream().anyMatch(x -> x.field().equals(c.field()));
-                throw ProblemException.badRequest("range", known
+                throw Refused.badInput("range", known
                         ? "range on '" + c.field() + "' needs eq on every earlier field of index '" + index.name() + "' " + fieldNames(index)
                         : "'" + c.field() + "' is not a field of index '" + index.name() + "' " + fieldNames(index));
             }
             remaining.removeAll(here);
             if (here.size() == 1 && here.get(0).op().equals("eq")) {
                 if (bounded) {
-                    throw ProblemException.badRequest("range", "eq on '" + f.field() + "' after a bounded field");
+                    throw Refused.badInput("range", "eq on '" + f.field() + "' after a bounded field");
                 }
-                prefix = Bytes.concat(prefix, layout.encodeField(f, value(layout, f, here.get(0))));
+                equal.add(value(layout, f, here.get(0)));
                 position++;
                 continue;
             }
             if (!remaining.isEmpty()) {
-                throw ProblemException.badRequest("range", "only one field may be bounded, and it must be the last: '"
+                throw Refused.badInput("range", "only one field may be bounded, and it must be the last: '"
                         + remaining.get(0).field() + "' follows bounded '" + f.field() + "'");
             }
             bounded = true;
-            byte[][] se = bounds(layout, f, prefix, here);
-            start = se[0];
-            end = se[1];
+            limits.addAll(limits(layout, f, here));
         }
-        if (!bounded) {
-            return KeyRange.prefix(prefix);
-        }
-        return new KeyRange(start, end);
+        return new IndexRange(equal, limits);
     }
 
-    /** Key bounds for the conditions on one field; DESC fields swap which bound is the start. */
-    private static byte[][] bounds(ViewLayout layout, IndexField f, byte[] prefix, List<Condition> conditions) {
-        byte[] start = prefix;
-        byte[] end = Bytes.successor(prefix);
-        boolean desc = f.order() == SortOrder.DESC;
+    /** The limits that the conditions on one field set. */
+    private static List<IndexRange.Limit> limits(ViewLayout layout, IndexField f, List<Condition> conditions) {
+        List<IndexRange.Limit> out = new ArrayList<>();
         for (Condition c : conditions) {
             List<String[]> parts = new ArrayList<>();
             switch (c.op()) {
                 case "between" -> {
                     int comma = c.value().indexOf(',');
                     if (comma < 0) {
-                        throw ProblemException.badRequest("range", "between needs 'low,high', got '" + Texts.abbreviate(c.value()) + "'");
+                        throw Refused.badInput("range", "between needs 'low,high', got '" + Texts.abbreviate(c.value()) + "'");
                     }
                     parts.add(new String[] {"gte", c.value().substring(0, comma)});
                     parts.add(new String[] {"lte", c.value().substring(comma + 1)});
                 }
                 case "gt", "gte", "lt", "lte" -> parts.add(new String[] {c.op(), c.value()});
-                case "eq" -> throw ProblemException.badRequest("range", "eq on '" + f.field() + "' cannot be combined with a bound on it");
-                default -> throw ProblemException.badRequest("range", "unknown op '" + Texts.abbreviate(c.op())
+                case "eq" -> throw Refused.badInput("range", "eq on '" + f.field() + "' cannot be combined with a bound on it");
+                default -> throw Refused.badInput("range", "unknown op '" + Texts.abbreviate(c.op())
                         + "'; expected eq, gt, gte, lt, lte or between");
             }
             for (String[] p : parts) {
-                byte[] at = Bytes.concat(prefix, layout.encodeField(f, value(layout, f, new Condition(f.field(), p[0], p[1]))));
-                boolean lower = p[0].startsWith("gt");
-                boolean inclusive = p[0].endsWith("e");
-                // In key order a DESC field's lower value bound is an upper key bound.
-                boolean keyLower = lower != desc;
-                if (keyLower) {
-                    byte[] s = inclusive ? at : successorOrEnd(at);
-                    start = Bytes.compare(s, start) > 0 ? s : start;
-                } else {
-                    byte[] e = inclusive ? successorOrEnd(at) : at;
-                    end = end == null || Bytes.compare(e, end) < 0 ? e : end;
-                }
+                out.add(new IndexRange.Limit(p[0].startsWith("gt"), p[0].endsWith("e"),
+                        value(layout, f, new Condition(f.field(), p[0], p[1]))));
             }
         }
-        // Bounds exclude nulls, as in SQL: nulls sort first in ASC and last in DESC.
-        if (nullable(layout, f)) {
-            if (desc) {
-                byte[] nullStart = Bytes.concat(prefix, new byte[] {(byte) 0xFF});
-                end = end == null || Bytes.compare(nullStart, end) < 0 ? nullStart : end;
-            } else {
-                byte[] firstPresent = Bytes.concat(prefix, new byte[] {0x01});
-                start = Bytes.compare(firstPresent, start) > 0 ? firstPresent : start;
-            }
-        }
-        return new byte[][] {start, end};
-    }
-
-    private static byte[] successorOrEnd(byte[] key) {
-        byte[] s = Bytes.successor(key);
-        return s == null ? key : s;
-    }
-
-    private static boolean nullable(ViewLayout layout, IndexField f) {
-        return layout.definition().property(f.field()).map(PropertyDef::nullable).orElse(false);
+        return out;
     }
 
     private static Object value(ViewLayout layout, IndexField f, Condition c) {
@@ -156,7 +116,7 @@ public final class RangeParser {
                 case STRING -> v;
             };
         } catch (NumberFormatException | ArithmeticException e) {
-            throw ProblemException.badRequest("range", "'" + Texts.abbreviate(v) + "' is not a " + type.wireName()
+            throw Refused.badInput("range", "'" + Texts.abbreviate(v) + "' is not a " + type.wireName()
                     + " value for '" + f.field() + "'");
         }
     }
@@ -165,7 +125,7 @@ public final class RangeParser {
         int first = r.indexOf(':');
         int second = first < 0 ? -1 : r.indexOf(':', first + 1);
         if (first <= 0 || second < 0) {
-            throw ProblemException.badRequest("range", "expected field:op:value, got '" + Texts.abbreviate(r) + "'");
+            throw Refused.badInput("range", "expected field:op:value, got '" + Texts.abbreviate(r) + "'");
         }
         return new Condition(r.substring(0, first), r.substring(first + 1, second).toLowerCase(Locale.ROOT), r.substring(second + 1));
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.sideview.api.JsonErrors;
 import io.sideview.api.StrictJson;
 import io.sideview.api.Problem;
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.registry.api.ViewSpec;
 import java.nio.charset.StandardCharsets;
 
@@ -27,23 +27,22 @@ public class DefinitionParser {
 
     public ViewSpec parse(String body) {
         if (body == null || body.isBlank()) {
-            throw ProblemException.badRequest("$", "a view definition JSON document is required");
+            throw Refused.badInput("$", "a view definition JSON document is required");
         }
         int size = body.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxBytes) {
-            throw new ProblemException(new Problem("about:blank", "Definition too large", 413,
+            throw new Refused(Refused.Kind.TOO_LARGE, "Definition too large",
                     "document is " + size + " bytes; the limit is " + maxBytes,
-                    java.util.List.of(new io.sideview.api.FieldError("$", "document is " + size
-                            + " bytes; the limit is " + maxBytes))));
+                    java.util.List.of(new Refused.Reason("$", "document is " + size + " bytes; the limit is " + maxBytes)));
         }
         try {
             ViewSpec spec = reader.readValue(body);
             if (spec == null) {
-                throw ProblemException.badRequest("$", "a view definition JSON object is required, got null");
+                throw Refused.badInput("$", "a view definition JSON object is required, got null");
             }
             return spec;
         } catch (JsonProcessingException e) {
-            throw new ProblemException(JsonErrors.toProblem(e));
+            throw JsonErrors.toRefused(e);
         }
     }
 }

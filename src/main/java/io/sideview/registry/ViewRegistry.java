@@ -5,7 +5,7 @@ import io.sideview.api.Texts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sideview.api.FieldError;
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.registry.api.RevisionDescriptor;
 import io.sideview.registry.api.ViewDescriptor;
 import io.sideview.registry.api.ViewSpec;
@@ -48,14 +48,14 @@ public class ViewRegistry {
     public ViewDescriptor create(ViewSpec spec) {
         ViewDefinition definition = IdAllocator.assignFresh(validOrThrow(spec));
         if (dao.findByName(definition.name()).isPresent()) {
-            throw ProblemException.conflict("name", "a view named '" + definition.name() + "' already exists");
+            throw Refused.conflict("name", "a view named '" + definition.name() + "' already exists");
         }
         ViewRow row;
         try {
             row = dao.create(definition.name(), ViewStatus.ACTIVE.name(), write(definition), clock.millis());
         } catch (StatementException e) {
             if (isUniqueViolation(e)) {
-                throw ProblemException.conflict("name", "a view named '" + definition.name() + "' already exists");
+                throw Refused.conflict("name", "a view named '" + definition.name() + "' already exists");
             }
             throw e;
         }
@@ -67,8 +67,8 @@ public class ViewRegistry {
     public ViewDescriptor update(String name, ViewSpec spec) {
         ViewRow row = row(name);
         if (spec != null && spec.name() != null && !spec.name().equals(name)) {
-            throw ProblemException.invalid(422, "Invalid view definition",
-                    List.of(new FieldError("name", "must equal the view name in the path ('" + name + "'); views cannot be renamed")));
+            throw Refused.of(Refused.Kind.INVALID, "Invalid view definition",
+                    List.of(new Refused.Reason("name", "must equal the view name in the path ('" + name + "'); views cannot be renamed")));
         }
         ViewSpec named = spec == null ? null : new ViewSpec(name, spec.description(), spec.sourceType(),
                 spec.targetType(), spec.direction(), spec.properties(), spec.indexes(), spec.binding());
@@ -82,11 +82,11 @@ public class ViewRegistry {
         List<FieldError> errors = new ArrayList<>();
         CompatibilityChecker.check(current, next, ViewStatus.ACTIVE.name().equals(row.status()), errors);
         if (!errors.isEmpty()) {
-            throw ProblemException.invalid(409, "Incompatible change", errors);
+            throw Refused.of(Refused.Kind.CONFLICT, "Incompatible change", reasons(errors));
         }
         long now = clock.millis();
         if (!dao.addRevision(row.id(), row.currentRevision(), write(next), now)) {
-            throw ProblemException.conflict("revision", "view '" + name + "' was changed concurrently; read it again and retry");
+            throw Refused.conflict("revision", "view '" + name + "' was changed concurrently; read it again and retry");
         }
         changed(name);
         return describe(row(name), next);
@@ -109,7 +109,7 @@ public class ViewRegistry {
         List<FieldError> errors = new ArrayList<>();
         CompatibilityChecker.check(current, next, ViewStatus.ACTIVE.name().equals(existing.get().status()), errors);
         if (!errors.isEmpty()) {
-            throw ProblemException.invalid(409, "Incompatible change", errors);
+            throw Refused.of(Refused.Kind.CONFLICT, "Incompatible change", reasons(errors));
         }
         return next;
     }
@@ -144,11 +144,11 @@ public class ViewRegistry {
     public void delete(String name) {
         ViewRow row = row(name);
         if (!row.status().equals(ViewStatus.INACTIVE.name())) {
-            throw ProblemException.conflict("status", "view '" + name + "' is " + row.status()
+            throw Refused.conflict("status", "view '" + name + "' is " + row.status()
                     + "; deactivate it before deleting");
         }
         if (dao.delete(row.id(), ViewStatus.INACTIVE.name()) != 1) {
-            throw ProblemException.conflict("status", "view '" + name + "' changed while deleting; read it again");
+            throw Refused.conflict("status", "view '" + name + "' changed while deleting; read it again");
         }
         changed(name);
     }
@@ -157,13 +157,13 @@ public class ViewRegistry {
         List<FieldError> errors = new ArrayList<>();
         ViewDefinition definition = validator.validate(spec, errors);
         if (!errors.isEmpty()) {
-            throw ProblemException.invalid(422, "Invalid view definition", errors);
+            throw Refused.of(Refused.Kind.INVALID, "Invalid view definition", reasons(errors));
         }
         return definition;
     }
 
     private ViewRow row(String name) {
-        return dao.findByName(name).orElseThrow(() -> ProblemException.notFound("no view named '"
+        return dao.findByName(name).orElseThrow(() -> Refused.notFound("no view named '"
                 + Texts.abbreviate(name) + "'"));
     }
 
@@ -200,5 +200,9 @@ public class ViewRegistry {
             }
         }
         return false;
+    }
+
+    private static List<Refused.Reason> reasons(List<FieldError> errors) {
+        return errors.stream().map(e -> new Refused.Reason(e.field(), e.reason())).toList();
     }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sideview.api.FieldError;
-import io.sideview.api.ProblemException;
+import io.sideview.api.RefusedMapper;
+import io.sideview.errors.Refused;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,9 +35,9 @@ class CursorCodecTest {
 
     /** Asserts a 400 problem on the {@code cursor} field with the given reason. */
     private static void assertRefused(ThrowingCallable decode, String reason) {
-        assertThatThrownBy(decode).isInstanceOfSatisfying(ProblemException.class, e -> {
-            assertThat(e.problem().status()).isEqualTo(400);
-            assertThat(e.problem().errors()).containsExactly(new FieldError("cursor", reason));
+        assertThatThrownBy(decode).isInstanceOfSatisfying(Refused.class, e -> {
+            assertThat(RefusedMapper.problem(e).status()).isEqualTo(400);
+            assertThat(RefusedMapper.problem(e).errors()).containsExactly(new FieldError("cursor", reason));
         });
     }
 

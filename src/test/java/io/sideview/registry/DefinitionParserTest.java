@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sideview.Examples;
-import io.sideview.api.ProblemException;
+import io.sideview.api.Problem;
+import io.sideview.api.RefusedMapper;
+import io.sideview.errors.Refused;
 import io.sideview.registry.api.ViewSpec;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +19,18 @@ class DefinitionParserTest {
         return "{\"name\":\"v\"," + PROPS + ",\"properties\":[{\"name\":\"p\",\"type\":\"long\",\"nullable\":" + nullable + "}]}";
     }
 
-    private static ProblemException refused(String body) {
-        ProblemException e = catchThrowableOfType(() -> PARSER.parse(body), ProblemException.class);
+    private static Problem refused(String body) {
+        Refused e = catchThrowableOfType(() -> PARSER.parse(body), Refused.class);
         assertThat(e).as(body).isNotNull();
-        assertThat(e.problem().status()).as(body).isEqualTo(400);
-        return e;
+        Problem p = RefusedMapper.problem(e);
+        assertThat(p.status()).as(body).isEqualTo(400);
+        return p;
     }
 
     private static void refusedAt(String body, String field) {
-        ProblemException e = refused(body);
-        assertThat(e.problem().errors()).as(body).isNotEmpty();
-        assertThat(e.problem().errors().get(0).field()).as(body + " -> " + e.problem().detail()).isEqualTo(field);
+        Problem p = refused(body);
+        assertThat(p.errors()).as(body).isNotEmpty();
+        assertThat(p.errors().get(0).field()).as(body + " -> " + p.detail()).isEqualTo(field);
     }
 
     @Test

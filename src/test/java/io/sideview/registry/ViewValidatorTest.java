@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.sideview.Examples;
 import io.sideview.api.FieldError;
-import io.sideview.api.ProblemException;
+import io.sideview.api.Problem;
+import io.sideview.api.RefusedMapper;
+import io.sideview.errors.Refused;
 import io.sideview.registry.model.Direction;
 import io.sideview.registry.model.IdType;
 import io.sideview.registry.model.PropertyType;
@@ -35,16 +37,18 @@ class ViewValidatorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void refusesWithFieldAndReason(InvalidDefinitions.Case c) {
-        ProblemException e = catchThrowableOfType(ProblemException.class, () -> {
+        Refused refused = catchThrowableOfType(Refused.class, () -> {
             List<FieldError> errors = new ArrayList<>();
             validator.validate(parser.parse(c.body()), errors);
             if (!errors.isEmpty()) {
-                throw ProblemException.invalid(422, "Invalid view definition", errors);
+                throw Refused.of(Refused.Kind.INVALID, "Invalid view definition",
+                        errors.stream().map(f -> new Refused.Reason(f.field(), f.reason())).toList());
             }
         });
-        assertThat(e).as("refused").isNotNull();
-        assertThat(e.problem().status()).isEqualTo(c.status());
-        assertThat(e.problem().errors())
+        assertThat(refused).as("refused").isNotNull();
+        Problem problem = RefusedMapper.problem(refused);
+        assertThat(problem.status()).isEqualTo(c.status());
+        assertThat(problem.errors())
                 .anySatisfy(err -> {
                     assertThat(err.field()).isEqualTo(c.field());
                     assertThat(err.reason()).contains(c.reason());

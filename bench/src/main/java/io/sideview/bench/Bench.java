@@ -52,6 +52,7 @@ public final class Bench {
             case "ingest-lag" -> IngestLag.lag(Integer.parseInt(args[1]), ports(args[2]), Double.parseDouble(args[3]),
                     Double.parseDouble(args[4]), Double.parseDouble(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "ingest-report" -> IngestReport.write(Path.of(args[1]), Path.of(args[2]));
+            case "ingest-step" -> IngestReport.step(Path.of(args[1]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }

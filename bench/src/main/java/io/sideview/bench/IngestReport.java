@@ -57,6 +57,17 @@ final class IngestReport {
                 b.path("committed").asLong() - b.path("applied").asLong(), max);
     }
 
+    /**
+     * One step of a --max search, as one line for the shell: the generated and applied rates over the
+     * window, and "kept" or "behind" (the same test as the report's "kept up").
+     */
+    static void step(Path throughputJson) throws IOException {
+        JsonNode t = Bench.JSON.readTree(throughputJson.toFile());
+        Window w = window(t);
+        System.out.printf(Locale.ROOT, "%.0f %.0f %s%n", w.generated(), w.applied(),
+                w.keptUp(t.path("targetRate").asDouble()) ? "kept" : "behind");
+    }
+
     static void write(Path work, Path outMd) throws IOException {
         Locale.setDefault(Locale.ROOT);
         StringBuilder md = new StringBuilder();

@@ -1,19 +1,18 @@
 package io.sideview.registry.tasks;
 
-import io.sideview.api.FieldError;
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import java.io.PrintWriter;
 
 /** Tasks answer humans: a refusal is printed as one line per reason rather than a stack trace. */
 final class TaskOutput {
     private TaskOutput() {}
 
-    static void refused(ProblemException e, PrintWriter output) {
-        if (e.problem().errors().isEmpty()) {
-            output.println("refused: " + e.problem().detail());
+    static void refused(Refused e, PrintWriter output) {
+        if (e.reasons().isEmpty()) {
+            output.println("refused: " + e.detail());
         }
-        for (FieldError error : e.problem().errors()) {
-            output.println("refused: " + error.field() + ": " + error.reason());
+        for (Refused.Reason r : e.reasons()) {
+            output.println("refused: " + r.field() + ": " + r.reason());
         }
     }
 }

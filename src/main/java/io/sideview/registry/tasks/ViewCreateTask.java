@@ -2,7 +2,7 @@ package io.sideview.registry.tasks;
 
 import com.codahale.metrics.annotation.Timed;
 import io.dropwizard.servlets.tasks.PostBodyTask;
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.registry.DefinitionParser;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.api.ViewDescriptor;
@@ -43,7 +43,7 @@ public class ViewCreateTask extends PostBodyTask {
             }
             ViewDescriptor created = registry.create(spec);
             output.println("created view '" + created.name() + "' (id " + created.id() + ", revision 1)");
-        } catch (ProblemException e) {
+        } catch (Refused e) {
             TaskOutput.refused(e, output);
         }
     }

@@ -2,7 +2,7 @@ package io.sideview.registry.tasks;
 
 import com.codahale.metrics.annotation.Timed;
 import io.dropwizard.servlets.tasks.Task;
-import io.sideview.api.ProblemException;
+import io.sideview.errors.Refused;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewStatus;
 import java.io.PrintWriter;
@@ -31,7 +31,7 @@ public class ViewDeactivateTask extends Task {
                 String before = registry.get(name).status();
                 registry.setStatus(name, ViewStatus.INACTIVE);
                 output.println("view '" + name + "' is INACTIVE" + (before.equals("INACTIVE") ? " (already)" : " (was " + before + ")"));
-            } catch (ProblemException e) {
+            } catch (Refused e) {
                 TaskOutput.refused(e, output);
             }
         }
