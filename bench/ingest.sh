@@ -14,7 +14,8 @@
 #           (--warmup, default 15 s, + --duration, default 30 s) from --max-start (8,000/s RocksDB, 3,000/s
 #           HBase) up by --max-step (2,000 / 1,000) until a step does not keep up (applied < 95 % of
 #           generated, or a backlog left) or the load generator falls 10 % short of its target
-# --jar     measure this service jar instead of building the working tree's (before/after comparisons)
+# --jar     measure this service jar (with the config.yml of its tree, when it sits in target/) instead
+#           of building the working tree's: before/after comparisons on the same machine
 # --jfr     record a JFR of the service (and of HBase) during the throughput run (kept in the work directory; implies --keep)
 # --keep    keep the work directory (logs, raw JSON)
 # Results: bench/results/ingest-<timestamp>.md. Everything listens on 127.0.0.1; every process started
@@ -42,7 +43,10 @@ while [ $# -gt 0 ]; do
     --max) MAX=1 ;;
     --max-start) MAX_START=$2; shift ;;
     --max-step) MAX_STEP=$2; shift ;;
-    --jar) SV_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); export SV_JAR; shift ;;
+    --jar) SV_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); export SV_JAR
+           # That build's own config.yml (target/../config.yml) when there is one: its keys are the ones it knows.
+           [ -f "$(dirname "$SV_JAR")/../config.yml" ] && CONFIG_TEMPLATE=$(dirname "$SV_JAR")/../config.yml
+           shift ;;
     --keep) KEEP=1 ;;
     -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -169,7 +173,7 @@ write_config() { # file: config.yml with the two shards as the 'friends' source 
       print "      - {name: shard0, host: 127.0.0.1, port: " p0 ", user: cdc, password: ${SHARD_PASSWORD:-cdc-secret}, serverId: 5401}"
       print "      - {name: shard1, host: 127.0.0.1, port: " p1 ", user: cdc, password: ${SHARD_PASSWORD:-cdc-secret}, serverId: 5402}"
       next }
-    { print }' "$ROOT/config.yml" > "$1"
+    { print }' "${CONFIG_TEMPLATE:-$ROOT/config.yml}" > "$1"
 }
 SV_PID=""
 start_sideview() { # dir storage wal [zk]
@@ -269,7 +273,8 @@ max_search() { # dir storage wal
     n=$((n + 1))
     log "[$storage/$wal] step $n: ${rate} changes/s for ${WARMUP} s warm-up + ${DURATION} s"
     bench ingest-throughput $API "$(IFS=,; echo "${MPORTS[*]}")" "$rate" "$WARMUP" "$DURATION" \
-      "$([ "$wal" = kafka ] && echo "127.0.0.1:$KAFKA" || echo -)" sideview-applier 2 "$DRAIN" "$d/step$n.json" > /dev/null
+      "$([ "$wal" = kafka ] && echo "127.0.0.1:$KAFKA" || echo -)" sideview-applier 2 "$DRAIN" "$d/step$n.json" \
+      $((n * 100000)) > /dev/null
     read -r gen app verdict < <(bench ingest-step "$d/step$n.json")
     echo "| $rate | $gen | $app | $verdict |" >> "$d/max.txt"
     log "[$storage/$wal] step $n: target $rate, generated $gen/s, applied $app/s: $verdict"

@@ -193,7 +193,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
                 environment.getObjectMapper(), Clock.systemUTC());
         pipeline.jobs(jobs);
-        environment.jersey().register(new JobResource(jobs));
+        environment.jersey().register(new JobResource(jobs, environment.getObjectMapper()));
         if (store.queryReads() instanceof CoalescingKvStore shared) {
             environment.metrics().register("storage.queryReads.asked", (Gauge<Long>) shared::asked);
             environment.metrics().register("storage.queryReads.sent", (Gauge<Long>) shared::sent);

@@ -35,10 +35,14 @@ public class ChangeApplier implements ChangeSink {
             byView.computeIfAbsent(t.target().layout(), l -> new ArrayList<>()).add(t.mutation());
         }
         if (!byView.isEmpty()) {
-            // Through the intake log: a history copy is not replayed from source offsets like the stream
-            // is, so a copy batch a crash cut between the two sides of an edge is finished at start from
-            // here. Returns when every side is applied and synced: the caller may commit the offsets.
-            for (IntakeLog.Outcome o : intake.finish(intake.write(byView), APPLY_TIMEOUT_MS)) {
+            // A streamed batch is delivered again from the engine's offsets after a crash, at the same
+            // versions, which finishes any side a crash left. A history copy is not: it is redone at a
+            // new position (a new version), and a row deleted since is never copied again, so a copy
+            // batch goes through the intake log, whose record finishes it at the next start. Either way
+            // this returns when every side is applied and synced: the caller may commit the offsets.
+            boolean copy = changes.stream().anyMatch(RowChange::snapshot);
+            IntakeLog.Batch batch = copy ? intake.write(byView) : intake.applyReplayable(byView);
+            for (IntakeLog.Outcome o : intake.finish(batch, APPLY_TIMEOUT_MS)) {
                 if (o.failure() != null) {
                     throw new IllegalStateException("the batch was not applied: " + o.failure(), o.failure());
                 }

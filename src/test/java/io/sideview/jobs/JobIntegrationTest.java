@@ -170,6 +170,9 @@ class JobIntegrationTest {
         problem(http().post("/v1/jobs", "{\"type\":\"VERIFY\"}"), 422, "view");
         assertThat(http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":\"nope\"}").status()).isEqualTo(404);
         assertThat(http().post("/v1/jobs", "{\"type\":").status()).isEqualTo(400);
+        // Strict: no coercion of a number or a boolean into a text field.
+        problem(http().post("/v1/jobs", "{\"type\":1,\"view\":\"" + VIEW + "\"}"), 400, "type");
+        problem(http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":true}"), 400, "view");
         problem(http().get("/v1/jobs/abc"), 400, "id");
         assertThat(http().get("/v1/jobs/987654").status()).isEqualTo(404);
         problem(http().get("/v1/jobs?limit=0"), 400, "limit");

@@ -48,7 +48,8 @@ public final class Bench {
             // ingest benchmark (bench/ingest.sh)
             case "ingest-throughput" -> IngestBench.throughput(Integer.parseInt(args[1]), ports(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]), Double.parseDouble(args[5]), args[6], args[7],
-                    Integer.parseInt(args[8]), Integer.parseInt(args[9]), Path.of(args[10]));
+                    Integer.parseInt(args[8]), Integer.parseInt(args[9]), Path.of(args[10]),
+                    args.length > 11 ? Long.parseLong(args[11]) : 0);
             case "ingest-lag" -> IngestLag.lag(Integer.parseInt(args[1]), ports(args[2]), Double.parseDouble(args[3]),
                     Double.parseDouble(args[4]), Double.parseDouble(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "ingest-report" -> IngestReport.write(Path.of(args[1]), Path.of(args[2]));

@@ -138,11 +138,12 @@ final class IngestBench {
     // ---------------------------------------------------------------- throughput
 
     static void throughput(int apiPort, int[] ports, double rate, double warmup, double duration, String kafka,
-                           String group, int sides, int drainSeconds, Path out) throws Exception {
+                           String group, int sides, int drainSeconds, Path out, long userOffset) throws Exception {
         try (Applied a = new Applied(apiPort, kafka, group, sides)) {
             long base = awaitQuiet(a, 2, 60);
             long basePublished = a.status;
-            List<FriendsLoad> loads = startLoads(ports, rate, 0, 7);
+            // userOffset: a run on shards an earlier run filled (a --max step) writes other users' rows.
+            List<FriendsLoad> loads = startLoads(ports, rate, userOffset, 7 + userOffset);
             long start = System.nanoTime();
             ArrayNode samples = Bench.JSON.createArrayNode();
             long end = start + (long) ((warmup + duration) * 1e9);

@@ -3,10 +3,13 @@ package io.sideview.jobs.resources;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.ResponseMetered;
 import com.codahale.metrics.annotation.Timed;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.jakarta.rs.annotation.JacksonFeatures;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.sideview.api.FieldError;
+import io.sideview.api.JsonErrors;
 import io.sideview.api.ProblemException;
+import io.sideview.api.StrictJson;
 import io.sideview.auth.Roles;
 import io.sideview.jobs.JobService;
 import io.sideview.jobs.JobType;
@@ -39,9 +42,12 @@ public class JobResource {
     private static final int MAX_LIMIT = 200;
 
     private final JobService jobs;
+    private final ObjectReader requests;
 
-    public JobResource(JobService jobs) {
+    /** {@code mapper}: the service's; job requests are read with its strict copy (no coercion, no unknown fields). */
+    public JobResource(JobService jobs, ObjectMapper mapper) {
         this.jobs = jobs;
+        this.requests = StrictJson.mapper(mapper).readerFor(JobRequest.class);
     }
 
     /** What a client may start; the other types are the service's own. */
@@ -66,8 +72,13 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Response start(@JacksonFeatures(deserializationEnable = DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                          JobRequest request, @Context UriInfo uri) {
+    public Response start(String body, @Context UriInfo uri) {
+        JobRequest request;
+        try {
+            request = body == null || body.isBlank() ? null : requests.readValue(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(JsonErrors.toProblem(e));
+        }
         if (request == null) {
             throw invalid("type", "a body {\"type\": \"VERIFY\" or \"REBUILD\", \"view\": name} is required");
         }
