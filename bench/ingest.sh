@@ -300,7 +300,7 @@ if [ $MAX = 1 ]; then
     echo "## Sideview ingest maximum, run $STAMP"
     echo
     echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- service jar: $JAR ($(unzip -p "$JAR" META-INF/MANIFEST.MF 2>/dev/null | grep -i '^Implementation-Version' | tr -d '\r' || true)); steps of ${WARMUP} s warm-up + ${DURATION} s window"
+    echo "- service jar: $JAR (built from $(git -C "$(dirname "$JAR")/.." rev-parse --short HEAD 2>/dev/null || echo '?')); steps of ${WARMUP} s warm-up + ${DURATION} s window"
     echo "- view docs/examples/friends-view.json (BOTH), 2 MariaDB shards; \"kept\": applied ≥ 95 % of generated over the window and the backlog at its end at most 2 s of the target"
     for d in "$WORK"/*/; do
       [ -f "$d/max.txt" ] || continue

@@ -78,23 +78,12 @@ public final class Http {
 
     /** Polls GET /v1/jobs/{id} until the job is neither QUEUED nor RUNNING (at most 2 minutes) and returns it. */
     public JsonNode awaitJob(long id) {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
-        while (true) {
-            JsonNode job = get("/v1/jobs/" + id).json();
-            String state = job.get("state").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + id + " still " + state);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
+        return org.awaitility.Awaitility.await("job " + id + " finished").atMost(java.time.Duration.ofMinutes(2))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> get("/v1/jobs/" + id).json(), job -> {
+                    String state = job.get("state").asText();
+                    return !state.equals("QUEUED") && !state.equals("RUNNING");
+                });
     }
 
     private static Reply read(Response r) {

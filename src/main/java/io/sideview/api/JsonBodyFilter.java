@@ -87,7 +87,7 @@ public final class JsonBodyFilter implements Filter {
             while (true) {
                 if (t == JsonToken.FIELD_NAME || t == JsonToken.VALUE_STRING) {
                     String text = t == JsonToken.FIELD_NAME ? parser.currentName() : parser.getText();
-                    int at = unpairedSurrogate(text);
+                    int at = Texts.unpairedSurrogate(text);
                     if (at >= 0) {
                         return bad(JsonErrors.path(parser.getParsingContext()), "contains an unpaired surrogate "
                                 + String.format("(U+%04X)", (int) text.charAt(at)) + "; strings must be valid Unicode");
@@ -116,19 +116,6 @@ public final class JsonBodyFilter implements Filter {
 
     private static Problem bad(String field, String reason) {
         return ProblemException.invalid(400, "Malformed request body", List.of(new FieldError(field, reason))).problem();
-    }
-
-    /** Index of the first surrogate that is not half of a pair, or -1. */
-    static int unpairedSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The request with its body already read: the resource reads the same bytes again. */

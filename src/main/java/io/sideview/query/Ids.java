@@ -28,19 +28,6 @@ public final class Ids {
         return Long.parseLong(text);
     }
 
-    /** Index of the first char that makes {@code s} not valid Unicode text (an unpaired surrogate), or -1. */
-    public static int invalidUnicode(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     public static Object parse(String field, String text, IdType type) {
         if (text == null || text.isEmpty()) {
             throw Refused.badInput(field, "is required");
@@ -56,7 +43,7 @@ public final class Ids {
         if (NodeIds.tooLong(text)) {
             throw Refused.badInput(field, NodeIds.TOO_LONG);
         }
-        if (invalidUnicode(text) >= 0) {
+        if (io.sideview.api.Texts.unpairedSurrogate(text) >= 0) {
             // Stored as UTF-8, an unpaired surrogate would become '?' and collide with other ids.
             throw Refused.badInput(field, "is not valid Unicode (an unpaired surrogate)");
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sideview.Examples;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,16 +34,15 @@ class CdcCornersIntegrationTest {
         }
     }
 
-    private static void assertKafkaConsumerCaughtUp(CdcTestApp cdc) throws InterruptedException {
+    private static void assertKafkaConsumerCaughtUp(CdcTestApp cdc) {
         JsonNode status = cdc.http().get("/v1/ingest/status").json();
         assertThat(status.get("wal").asText()).isEqualTo("kafka");
         // The applying half: records applied, nothing left behind. Lag is measured at most once a
         // second: wait for a measurement taken after the last record.
-        JsonNode consumer = status.get("walConsumer");
-        for (int i = 0; i < 150 && (!consumer.get("lagRecords").isNumber() || consumer.get("lagRecords").asLong() != 0); i++) {
-            Thread.sleep(100);
-            consumer = cdc.http().get("/v1/ingest/status").json().get("walConsumer");
-        }
+        JsonNode consumer = Awaitility.await("the WAL consumer has no lag").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> cdc.http().get("/v1/ingest/status").json().get("walConsumer"),
+                        c -> c.get("lagRecords").isNumber() && c.get("lagRecords").asLong() == 0);
         assertThat(consumer.get("applied").asLong()).as(consumer.toString()).isPositive();
         assertThat(consumer.get("lagRecords").asLong()).as(consumer.toString()).isZero();
         assertThat(consumer.get("lastError").isNull()).isTrue();

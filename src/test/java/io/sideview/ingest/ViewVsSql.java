@@ -2,10 +2,13 @@ package io.sideview.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sideview.Http;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The acceptance check of ingestion: for every user and every friend, the view's count and
@@ -19,21 +22,20 @@ final class ViewVsSql {
         awaitExact(http, workload, "friends", when, seconds);
     }
 
-    static void awaitExact(Supplier<Http> http, FriendsWorkload workload, String view, String when, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        String difference = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                difference = difference(http.get(), workload, view);
-            } catch (RuntimeException e) {
-                difference = "service not answering: " + e;
-            }
-            if (difference == null) {
-                return;
-            }
-            Thread.sleep(500);
+    static void awaitExact(Supplier<Http> http, FriendsWorkload workload, String view, String when, int seconds) {
+        String[] last = {null};
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try {
+                    last[0] = difference(http.get(), workload, view);
+                } catch (RuntimeException e) {
+                    last[0] = "service not answering: " + e;
+                }
+                return last[0] == null;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("view differs from SQL " + when + ": " + last[0], e);
         }
-        throw new AssertionError("view differs from SQL " + when + ": " + difference);
     }
 
     static String difference(Http http, FriendsWorkload workload, String view) throws Exception {

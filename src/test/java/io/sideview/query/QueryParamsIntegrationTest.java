@@ -131,8 +131,8 @@ class QueryParamsIntegrationTest {
 
     @Test
     void idsRefuseUnpairedSurrogates() {
-        assertThat(Ids.invalidUnicode("a\ud800")).isEqualTo(1);
-        assertThat(Ids.invalidUnicode("\udc00")).isZero();
-        assertThat(Ids.invalidUnicode("\ud83d\ude00")).isEqualTo(-1);
+        assertThat(io.sideview.api.Texts.unpairedSurrogate("a\ud800")).isEqualTo(1);
+        assertThat(io.sideview.api.Texts.unpairedSurrogate("\udc00")).isZero();
+        assertThat(io.sideview.api.Texts.unpairedSurrogate("\ud83d\ude00")).isEqualTo(-1);
     }
 }
