@@ -1,6 +1,8 @@
 package io.sideview.ops;
 
 import com.codahale.metrics.annotation.Timed;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.sideview.auth.Roles;
 import io.sideview.edge.Side;
 import io.sideview.edge.ViewCatalog;
@@ -18,10 +20,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code GET /api/v1/views/{view}/stats}: record counts and lag for the UI's view list and for
@@ -36,7 +38,9 @@ public class ViewStatsResource {
     private final KvStore store;
     private final IngestService ingest;
     private final Clock clock;
-    private final Map<Long, ViewStats> cache = new ConcurrentHashMap<>();
+    /** By view id; computed once per view however many ask at once (each is a walk of the view's count rows). */
+    private final Cache<Long, ViewStats> cache = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMillis(TTL_MILLIS)).maximumSize(10_000).build();
 
     public ViewStatsResource(ViewCatalog catalog, KvStore store, IngestService ingest, Clock clock) {
         this.catalog = catalog;
@@ -51,13 +55,7 @@ public class ViewStatsResource {
     @RolesAllowed({Roles.ADMIN, Roles.READER})
     public ViewStats stats(@PathParam("view") String view) {
         ViewCatalog.Entry e = catalog.any(view);
-        ViewStats cached = cache.get(e.layout().viewId());
-        if (cached != null && clock.millis() - cached.computedAt().toEpochMilli() < TTL_MILLIS) {
-            return cached;
-        }
-        ViewStats fresh = compute(e.layout());
-        cache.put(e.layout().viewId(), fresh);
-        return fresh;
+        return cache.get(e.layout().viewId(), id -> compute(e.layout()));
     }
 
     private ViewStats compute(ViewLayout layout) {
