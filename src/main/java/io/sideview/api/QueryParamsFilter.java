@@ -9,7 +9,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,7 +60,7 @@ public final class QueryParamsFilter implements Filter {
         }
         if (error != null) {
             ProblemResponses.refuse(request, (HttpServletResponse) res, mapper,
-                    ProblemException.invalid(400, "Bad request", List.of(error)).problem());
+                    ProblemException.badRequest(error.field(), error.reason()).problem());
             return;
         }
         chain.doFilter(req, res);

@@ -3,6 +3,7 @@ package io.sideview.edge;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
+import io.sideview.storage.Write;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,19 +59,16 @@ public class IntakeLog {
     /** The same for the mutations of several views (a captured table may feed more than one): one record per view, one sync. */
     public Batch write(Map<ViewLayout, List<Mutation>> byView) {
         List<byte[]> keys = new ArrayList<>(byView.size());
+        List<Write> records = new ArrayList<>(byView.size());
         byView.forEach((layout, mutations) -> {
             byte[] key = key(seq.incrementAndGet());
-            store.put(key, WalCodec.encode(new WalCodec.BatchRecord(layout.viewId(), layout.definition().name(), mutations)));
+            records.add(new Write.Put(key, WalCodec.encode(
+                    new WalCodec.BatchRecord(layout.viewId(), layout.definition().name(), mutations))));
             keys.add(key);
         });
+        store.write(records);
         store.sync();
-        List<CompletableFuture<ApplyStatus>> applied = new ArrayList<>();
-        byView.forEach((layout, mutations) -> {
-            for (Mutation m : mutations) {
-                applied.add(lanes.apply(layout, m));
-            }
-        });
-        return new Batch(keys, applied);
+        return new Batch(keys, applyReplayable(byView).applied());
     }
 
     /**

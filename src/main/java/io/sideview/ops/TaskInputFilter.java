@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +52,7 @@ public final class TaskInputFilter implements Filter {
         }
         if (error != null) {
             ProblemResponses.refuse(request, (HttpServletResponse) res, mapper,
-                    ProblemException.invalid(400, "Bad request", List.of(error)).problem());
+                    ProblemException.badRequest(error.field(), error.reason()).problem());
             return;
         }
         HttpServletResponse response = (HttpServletResponse) res;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.sideview.api.JsonErrors;
 import io.sideview.api.StrictJson;
-import io.sideview.api.Problem;
 import io.sideview.errors.Refused;
 import io.sideview.registry.api.ViewSpec;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
 package io.sideview.auth;
 
-import org.junit.jupiter.api.Tag;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
@@ -13,6 +11,7 @@ import io.sideview.SideviewApplication;
 import io.sideview.SideviewConfiguration;
 import io.sideview.TestApps;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -1,10 +1,9 @@
 package io.sideview.edge;
 
-import org.junit.jupiter.api.Tag;
-
 import io.sideview.storage.KvStore;
 import io.sideview.storage.hbase.HBaseKvStore;
 import io.sideview.storage.hbase.MiniHBase;
+import org.junit.jupiter.api.Tag;
 
 /** The same model check on the real HBase mini cluster, with salted keys over a pre-split table. */
 @Tag("integration")

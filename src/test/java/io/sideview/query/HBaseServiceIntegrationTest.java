@@ -1,7 +1,5 @@
 package io.sideview.query;
 
-import org.junit.jupiter.api.Tag;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +12,7 @@ import io.sideview.SideviewApplication;
 import io.sideview.SideviewConfiguration;
 import io.sideview.TestApps;
 import io.sideview.storage.hbase.MiniHBase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -1,7 +1,5 @@
 package io.sideview.registry;
 
-import org.junit.jupiter.api.Tag;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +13,7 @@ import io.sideview.TestApps;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.glassfish.jersey.client.JerseyClientBuilder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Definitions survive a restart; a pending changeset with migrateOnStartup off stops the start. */

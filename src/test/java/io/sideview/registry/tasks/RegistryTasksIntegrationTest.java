@@ -1,7 +1,5 @@
 package io.sideview.registry.tasks;
 
-import org.junit.jupiter.api.Tag;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -12,6 +10,7 @@ import io.sideview.SideviewApplication;
 import io.sideview.SideviewConfiguration;
 import io.sideview.TestApps;
 import jakarta.ws.rs.client.Entity;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
