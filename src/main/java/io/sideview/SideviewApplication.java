@@ -164,7 +164,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         }
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
                 Path.of(config.getStorage().dataDir(), "ingest"), sink, deadLetters,
-                jdbi.onDemand(BackfillDao.class), edges.jobs(), wal);
+                jdbi.onDemand(BackfillDao.class), edges.jobs().tracker(), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         if (consumer != null) {
             ingest.walConsumer(consumer::status, environment.metrics());
@@ -200,7 +200,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         }
         CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
         QueryService queries = new QueryService(catalog,
-                new EdgeReader(store.queryReads(), config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs);
+                new EdgeReader(store.queryReads(), config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs.indexReadiness());
         // The read shapes are served by a filter in front of Jersey (why: QueryFilter's comment).
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))

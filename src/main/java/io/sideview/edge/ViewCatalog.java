@@ -1,9 +1,12 @@
 package io.sideview.edge;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.sideview.errors.Refused;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewStatus;
 import io.sideview.registry.api.ViewDescriptor;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,18 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The registry's current definitions as storage layouts, cached so reads and writes do not hit the
  * metadata DB. The registry invalidates an entry whenever the view changes; a short TTL covers
- * changes made by another node sharing the metadata DB.
+ * changes made by another node sharing the metadata DB. Loads race (a reload on change against a
+ * load on use), so an entry is only ever replaced by an equal or later revision ({@link #newer}).
  */
 public class ViewCatalog {
-    private static final long TTL_NANOS = 5_000_000_000L;
+    private static final Duration TTL = Duration.ofSeconds(5);
 
     private final ViewRegistry registry;
     private final int saltBuckets;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Entry> cache = Caffeine.newBuilder().expireAfterWrite(TTL).build();
+    /** Newest known layout per view id, for the lanes ({@link #latest}); never expires, only moves forward. */
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
 
     /** A view as the engine sees it. */
-    public record Entry(ViewDescriptor descriptor, ViewLayout layout, long loadedAt) {}
+    public record Entry(ViewDescriptor descriptor, ViewLayout layout) {}
 
     public ViewCatalog(ViewRegistry registry, int saltBuckets) {
         this.registry = registry;
@@ -35,7 +40,7 @@ public class ViewCatalog {
      * lanes already write with the new revision (see {@link #latest}).
      */
     private void reload(String name) {
-        cache.remove(name);
+        cache.invalidate(name);
         byId.values().removeIf(e -> e.descriptor().name().equals(name));
         try {
             any(name);
@@ -77,13 +82,13 @@ public class ViewCatalog {
 
     /** The view whatever its status (ingestion keeps deactivated views exact); 404 when unknown. */
     public Entry any(String name) {
-        Entry e = cache.get(name);
-        if (e == null || System.nanoTime() - e.loadedAt() > TTL_NANOS) {
+        Entry e = cache.getIfPresent(name);
+        if (e == null) {
             ViewDescriptor d = registry.get(name);
-            Entry loaded = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets), System.nanoTime());
-            // Loads race (a reload on change against a load on use): the later revision wins whatever
-            // the order the loads finish in, or the lanes would apply with a revision already replaced.
-            e = cache.merge(name, loaded, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
+            Entry loaded = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets));
+            // The later revision wins whatever the order the racing loads finish in, or the lanes
+            // would apply with a revision already replaced.
+            e = cache.asMap().merge(name, loaded, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
             byId.merge(d.id(), e, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
         }
         return e;

@@ -1,17 +1,17 @@
 package io.sideview.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.NodeAudit;
 import io.sideview.edge.Side;
 import io.sideview.edge.ViewLayout;
 import io.sideview.edge.ViewWalker;
+import io.sideview.jobs.api.JobResult;
+import io.sideview.jobs.api.JobResult.Findings;
 import io.sideview.registry.model.IndexDef;
 import io.sideview.storage.KvStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -36,12 +36,10 @@ public final class ViewAuditRun {
 
     private final KvStore store;
     private final EdgeWriter writer;
-    private final ObjectMapper mapper;
 
-    public ViewAuditRun(KvStore store, EdgeWriter writer, ObjectMapper mapper) {
+    public ViewAuditRun(KvStore store, EdgeWriter writer) {
         this.store = store;
         this.writer = writer;
-        this.mapper = mapper;
     }
 
     /** What a pass found, summed over nodes; {@code samples} names the first nodes that differed. */
@@ -82,9 +80,31 @@ public final class ViewAuditRun {
         return total;
     }
 
-    /** Runs the pass; returns null when cancelled. */
-    public ObjectNode run(JobType type, ViewLayout layout, List<IndexDef> indexes, BooleanSupplier cancelled,
-                   LongConsumer progress) throws InterruptedException {
+    /** Checks every node of the view, writing nothing; empty when cancelled. */
+    public Optional<JobResult.Verify> verify(ViewLayout layout, BooleanSupplier cancelled, LongConsumer progress)
+            throws InterruptedException {
+        return Optional.ofNullable(run(JobType.VERIFY, layout, layout.definition().indexes(), cancelled, progress))
+                .map(JobResult.Verify::new);
+    }
+
+    /** Rewrites every node's count and index records (and both sides of edges they disagree on); empty when cancelled. */
+    public Optional<JobResult.Rebuild> rebuild(ViewLayout layout, BooleanSupplier cancelled, LongConsumer progress)
+            throws InterruptedException {
+        return Optional.ofNullable(run(JobType.REBUILD, layout, layout.definition().indexes(), cancelled, progress))
+                .map(JobResult.Rebuild::new);
+    }
+
+    /** Writes {@code index}'s rows for every edge written before it existed; empty when cancelled. */
+    public Optional<JobResult.IndexBuild> buildIndex(ViewLayout layout, IndexDef index, BooleanSupplier cancelled,
+                                                   LongConsumer progress) throws InterruptedException {
+        // Missing rows are what a build is for: it reports what it wrote, not drift.
+        return Optional.ofNullable(run(JobType.INDEX_BUILD, layout, List.of(index), cancelled, progress))
+                .map(f -> new JobResult.IndexBuild(f.nodes(), f.edges(), f.indexRowsMissing(), f.indexRowsStale()));
+    }
+
+    /** One pass; null when cancelled. */
+    private Findings run(JobType type, ViewLayout layout, List<IndexDef> indexes, BooleanSupplier cancelled,
+                         LongConsumer progress) throws InterruptedException {
         boolean repair = type != JobType.VERIFY;
         boolean checkCount = type != JobType.INDEX_BUILD;
         // OUT (s, t) and IN (t, s) hold the same edge when the view keeps both sides.
@@ -150,7 +170,7 @@ public final class ViewAuditRun {
                 repairTwins(layout, indexes, mirror);
             }
         }
-        return summary(type, totals, mirror, checkTwins);
+        return findings(totals, mirror, checkTwins);
     }
 
     /** Both sides of each disagreeing edge get the join of the two states, each on its own lane. */
@@ -202,36 +222,14 @@ public final class ViewAuditRun {
         return String.join(", ", parts);
     }
 
-    private ObjectNode summary(JobType type, Totals t, List<NodeAudit.Twin> mirror, boolean checkedTwins) {
-        ObjectNode out = mapper.createObjectNode();
-        out.put("nodes", t.nodes.get());
-        out.put("edges", t.edges.get());
-        if (type == JobType.INDEX_BUILD) {
-            // Missing rows are what a build is for: report what it wrote, not drift.
-            out.put("indexRowsWritten", t.indexRowsMissing.get());
-            out.put("indexRowsStale", t.indexRowsStale.get());
-            return out;
+    private static Findings findings(Totals t, List<NodeAudit.Twin> mirror, boolean checkedTwins) {
+        for (NodeAudit.Twin m : mirror) {
+            t.sample("edge " + m.source() + " -> " + m.target() + ": the OUT and IN sides disagree ("
+                    + (m.twinValue() == null ? "one side has no record of it" : "different states") + ")");
         }
-        out.put("countMismatches", t.countMismatches.get());
-        out.put("indexRowsMissing", t.indexRowsMissing.get());
-        out.put("indexRowsStale", t.indexRowsStale.get());
-        out.put("interruptedApplies", t.interruptedApplies.get());
-        if (checkedTwins) {
-            out.put("sideMismatches", mirror.size() + t.twinOverflow.get());
-            for (NodeAudit.Twin m : mirror) {
-                t.sample("edge " + m.source() + " -> " + m.target() + ": the OUT and IN sides disagree ("
-                        + (m.twinValue() == null ? "one side has no record of it" : "different states") + ")");
-            }
-        }
-        boolean clean = t.countMismatches.get() == 0 && t.indexRowsMissing.get() == 0 && t.indexRowsStale.get() == 0
-                && mirror.isEmpty() && t.twinOverflow.get() == 0;
-        out.put(type == JobType.VERIFY ? "exact" : "wasExact", clean);
-        if (type != JobType.VERIFY) {
-            out.put("repaired", !clean);
-        }
-        ArrayNode samples = out.putArray("samples");
-        t.samples.forEach(samples::add);
-        return out;
+        Long sideMismatches = checkedTwins ? mirror.size() + t.twinOverflow.get() : null;
+        return new Findings(t.nodes.get(), t.edges.get(), t.countMismatches.get(), t.indexRowsMissing.get(),
+                t.indexRowsStale.get(), t.interruptedApplies.get(), sideMismatches, t.samples);
     }
 
     static List<Side> sides(ViewLayout layout) {

@@ -79,4 +79,27 @@ class AdjacencyCacheTest {
             }
         }
     }
+
+    /** The cache stays within its byte budget, answers only for the seq it was filled at, and keeps no giant. */
+    @Test
+    void theBudgetHoldsAndAStaleSeqMisses() {
+        var cache = new AdjacencyCache(64 * 1024);
+        long[] ids = new long[100];                                 // 864 bytes each
+        for (int node = 0; node < 500; node++) {
+            cache.put(new byte[] {(byte) (node >> 8), (byte) node}, 7, ids);
+            assertThat(cache.usedBytes()).isLessThanOrEqualTo(64 * 1024);
+        }
+        assertThat(cache.usedBytes()).isPositive();
+        // A full cache admits a newcomer only once it is asked for more than its victim (TinyLFU):
+        // a one-off scan of cold nodes does not flush the hot ones. An empty one takes it at once.
+        cache = new AdjacencyCache(64 * 1024);
+        byte[] key = {9, 9, 9};
+        cache.put(key, 7, ids);
+        assertThat(cache.get(key, 7)).isSameAs(ids);
+        assertThat(cache.get(key, 8)).as("the node changed since").isNull();
+        byte[] big = {1, 1, 1};
+        cache.put(big, 1, new long[4000]);                          // over a quarter of the budget
+        assertThat(cache.get(big, 1)).isNull();
+        assertThat(new AdjacencyCache(0).enabled()).isFalse();
+    }
 }

@@ -175,13 +175,12 @@ abstract class RandomGraphModelTest {
         ViewLayout layout = new ViewLayout(4, FOLLOWS, saltBuckets());
         Map<List<Long>, ModelEdge> model = applyRandomEvents(random, layout);
         long activeEdges = model.values().stream().filter(ModelEdge::active).count();
-        var audits = new io.sideview.jobs.ViewAuditRun(store, writer, new com.fasterxml.jackson.databind.ObjectMapper());
-        var verify = io.sideview.jobs.JobType.VERIFY;
-        List<IndexDef> indexes = FOLLOWS.indexes();
+        var audits = new io.sideview.jobs.ViewAuditRun(store, writer);
+                List<IndexDef> indexes = FOLLOWS.indexes();
 
-        var clean = audits.run(verify, layout, indexes, () -> false, n -> { });
-        assertThat(clean.get("exact").asBoolean()).as(clean.toString()).isTrue();
-        assertThat(clean.get("edges").asLong()).isEqualTo(activeEdges);
+        var clean = audits.verify(layout, () -> false, n -> { }).orElseThrow();
+        assertThat(clean.exact()).as(clean.toString()).isTrue();
+        assertThat(clean.findings().edges()).isEqualTo(activeEdges);
         Map<String, String> before = dump(layout);
 
         // Node 0 is the most popular target: drift on its IN side.
@@ -198,19 +197,19 @@ abstract class RandomGraphModelTest {
                 SideApplier.count(store, layout, Side.IN, 0L) + 5, 1, null)));        // a wrong count
         store.put(layout.countKey(Side.OUT, nobody + 1), RecordCodec.encodeCount(new RecordCodec.CountRecord(3, 1, null)));
 
-        var drift = audits.run(verify, layout, indexes, () -> false, n -> { });
-        assertThat(drift.get("exact").asBoolean()).isFalse();
-        assertThat(drift.get("indexRowsMissing").asLong()).as(drift.toString()).isEqualTo(1);
-        assertThat(drift.get("indexRowsStale").asLong()).as(drift.toString()).isEqualTo(2);
-        assertThat(drift.get("countMismatches").asLong()).as(drift.toString()).isEqualTo(2);
+        var drift = audits.verify(layout, () -> false, n -> { }).orElseThrow();
+        assertThat(drift.exact()).isFalse();
+        assertThat(drift.findings().indexRowsMissing()).as(drift.toString()).isEqualTo(1);
+        assertThat(drift.findings().indexRowsStale()).as(drift.toString()).isEqualTo(2);
+        assertThat(drift.findings().countMismatches()).as(drift.toString()).isEqualTo(2);
         assertThat(dump(layout)).as("verify reads only").isNotEqualTo(before);
 
-        var rebuilt = audits.run(io.sideview.jobs.JobType.REBUILD, layout, indexes, () -> false, n -> { });
-        assertThat(rebuilt.get("repaired").asBoolean()).isTrue();
+        var rebuilt = audits.rebuild(layout, () -> false, n -> { }).orElseThrow();
+        assertThat(rebuilt.repaired()).isTrue();
         assertThat(dump(layout)).as("rebuilt records").isEqualTo(before);
-        var again = audits.run(verify, layout, indexes, () -> false, n -> { });
-        assertThat(again.get("exact").asBoolean()).as(again.toString()).isTrue();
-        assertThat(again.get("edges").asLong()).isEqualTo(activeEdges);
+        var again = audits.verify(layout, () -> false, n -> { }).orElseThrow();
+        assertThat(again.exact()).as(again.toString()).isTrue();
+        assertThat(again.findings().edges()).isEqualTo(activeEdges);
     }
 
     /**
@@ -223,18 +222,17 @@ abstract class RandomGraphModelTest {
         Random random = new Random(11);
         ViewLayout layout = new ViewLayout(5, FOLLOWS, saltBuckets());
         applyRandomEvents(random, layout);
-        var audits = new io.sideview.jobs.ViewAuditRun(store, writer, new com.fasterxml.jackson.databind.ObjectMapper());
-        var verify = io.sideview.jobs.JobType.VERIFY;
-        // Writes keep arriving on both sides while the verify runs.
+        var audits = new io.sideview.jobs.ViewAuditRun(store, writer);
+                // Writes keep arriving on both sides while the verify runs.
         List<CompletableFuture<ApplyStatus>> live = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
             live.add(writer.apply(layout, new Mutation(MutationType.INSERT, random.nextInt(NODES), random.nextInt(NODES),
                     1_000_000 + i, Map.of("created_at", (long) i))));
         }
-        var clean = audits.run(verify, layout, FOLLOWS.indexes(), () -> false, n -> { });
+        var clean = audits.verify(layout, () -> false, n -> { }).orElseThrow();
         live.forEach(CompletableFuture::join);
-        assertThat(clean.get("sideMismatches").asLong()).as(clean.toString()).isZero();
-        assertThat(clean.get("exact").asBoolean()).isTrue();
+        assertThat(clean.findings().sideMismatches()).as(clean.toString()).isZero();
+        assertThat(clean.exact()).isTrue();
 
         // Lose the IN record of one active edge; give the OUT record of another an older state.
         List<io.sideview.storage.KeyValue> outRows = store.scan(io.sideview.storage.KeyRange.prefix(
@@ -247,10 +245,10 @@ abstract class RandomGraphModelTest {
         store.put(active.get(1).key(), RecordCodec.encodeEdge(changed.other(),
                 new EdgeState(changed.state().insertVersion() - 1, EdgeState.NONE, changed.state().properties())));
 
-        var drift = audits.run(verify, layout, FOLLOWS.indexes(), () -> false, n -> { });
-        assertThat(drift.get("sideMismatches").asLong()).as(drift.toString()).isEqualTo(2);
-        assertThat(drift.get("exact").asBoolean()).isFalse();
-        assertThat(drift.get("samples").toString()).contains("1 -> " + lostTarget, "1 -> " + changed.other());
+        var drift = audits.verify(layout, () -> false, n -> { }).orElseThrow();
+        assertThat(drift.findings().sideMismatches()).as(drift.toString()).isEqualTo(2);
+        assertThat(drift.exact()).isFalse();
+        assertThat(drift.findings().samples().toString()).contains("1 -> " + lostTarget, "1 -> " + changed.other());
     }
 
     /** Every record of the view as hex key -> comparable value: counts by their count only (a rebuild bumps the seq; absent = 0). */

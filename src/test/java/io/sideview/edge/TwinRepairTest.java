@@ -2,10 +2,8 @@ package io.sideview.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sideview.jobs.JobType;
 import io.sideview.jobs.ViewAuditRun;
+import io.sideview.jobs.api.JobResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -39,21 +37,17 @@ class TwinRepairTest {
         EdgeWriter lanes = new EdgeWriter(store, 3);
         lanes.start();
         try {
-            ViewAuditRun audit = new ViewAuditRun(store, lanes, new ObjectMapper());
-            ObjectNode rebuilt = run(audit, JobType.REBUILD);
+            ViewAuditRun audit = new ViewAuditRun(store, lanes);
+            JobResult.Rebuild rebuilt = audit.rebuild(TestViews.LAYOUT, () -> false, done -> { }).orElseThrow();
             if (planted) {
-                assertThat(rebuilt.get("sideMismatches").asLong()).as(rebuilt.toString()).isPositive();
+                assertThat(rebuilt.findings().sideMismatches()).as(rebuilt.toString()).isPositive();
             }
             assertThat(EventSets.records(store)).isEqualTo(EventSets.records(model));
-            ObjectNode verified = run(audit, JobType.VERIFY);
-            assertThat(verified.get("exact").asBoolean()).as(verified.toString()).isTrue();
-            assertThat(verified.get("sideMismatches").asLong()).isZero();
+            JobResult.Verify verified = audit.verify(TestViews.LAYOUT, () -> false, done -> { }).orElseThrow();
+            assertThat(verified.exact()).as(verified.toString()).isTrue();
+            assertThat(verified.findings().sideMismatches()).isZero();
         } finally {
             lanes.stop();
         }
-    }
-
-    private static ObjectNode run(ViewAuditRun audit, JobType type) throws InterruptedException {
-        return audit.run(type, TestViews.LAYOUT, TestViews.EDGES.indexes(), () -> false, done -> { });
     }
 }

@@ -1,0 +1,175 @@
+package io.sideview.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sideview.errors.Refused;
+import io.sideview.jobs.api.Job;
+import io.sideview.jobs.api.JobResult;
+import io.sideview.jobs.db.JobDao;
+import io.sideview.jobs.db.JobRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The record of every job: rows in the metadata DB, and the live progress of running ones in memory
+ * (what the API shows), written to the DB at most once a second. Work that runs elsewhere (a shard
+ * engine's history copy) reports through it as a {@link JobTracker}.
+ */
+public final class JobLedger implements JobTracker {
+    private static final long FLUSH_MILLIS = 1000;
+
+    private final JobDao dao;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Map<Long, Progress> live = new ConcurrentHashMap<>();
+
+    /** A running job's numbers, as its work reports them. */
+    public final class Progress {
+        private final long id;
+        private volatile long done;
+        private volatile Long total;
+        private volatile long flushedAt;
+
+        private Progress(long id, Long total) {
+            this.id = id;
+            this.total = total;
+        }
+
+        public void done(long done) {
+            this.done = done;
+            flush(false);
+        }
+
+        public void total(long total) {
+            this.total = total;
+            flush(true);
+        }
+
+        long done() {
+            return done;
+        }
+
+        private void flush(boolean force) {
+            long now = clock.millis();
+            if (force || now - flushedAt >= FLUSH_MILLIS) {
+                flushedAt = now;
+                dao.progress(id, done, total, now);
+            }
+        }
+    }
+
+    public JobLedger(JobDao dao, ObjectMapper mapper, Clock clock) {
+        this.dao = dao;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    long queue(JobType type, long viewId, String viewName, String detail) {
+        return dao.add(type, viewId, viewName, detail, JobState.QUEUED, null, clock.millis());
+    }
+
+    /** Marks the job RUNNING and tracks its progress until {@link #finish}. */
+    Progress start(long id, Long total) {
+        dao.start(id, clock.millis());
+        Progress p = new Progress(id, total);
+        live.put(id, p);
+        return p;
+    }
+
+    void finish(long id, JobState state, long done, JobResult result) {
+        live.remove(id);
+        dao.finish(id, state, done, result == null ? null : json(result), clock.millis());
+    }
+
+    JobRow row(long id) {
+        return dao.find(id).orElseThrow(() -> Refused.notFound("no job " + id));
+    }
+
+    public Job get(long id) {
+        return describe(row(id));
+    }
+
+    public List<Job> list(String view, long before, int limit) {
+        List<JobRow> rows = view == null ? dao.list(before, limit) : dao.listForView(view, before, limit);
+        return rows.stream().map(this::describe).toList();
+    }
+
+    /** Jobs a stopped process left QUEUED or RUNNING. */
+    List<JobRow> unfinished() {
+        return dao.unfinished();
+    }
+
+    JobDao dao() {
+        return dao;
+    }
+
+    // ------------------------------------------------------------------ JobTracker
+
+    @Override
+    public long begin(JobType type, long viewId, String viewName, String detail, Long total) {
+        long id = dao.add(type, viewId, viewName, detail, JobState.QUEUED, total, clock.millis());
+        start(id, total);
+        return id;
+    }
+
+    @Override
+    public void total(long id, long total) {
+        Progress p = live.get(id);
+        if (p != null) {
+            p.total(total);
+        }
+    }
+
+    @Override
+    public void progress(long id, long done) {
+        Progress p = live.get(id);
+        if (p != null) {
+            p.done(done);
+        }
+    }
+
+    @Override
+    public void finish(long id, boolean ok, long done, String message) {
+        finish(id, ok ? JobState.DONE : JobState.FAILED, done, ok ? null : new JobResult.Failure(message));
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private String json(JobResult result) {
+        try {
+            return mapper.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a job result could not be written as JSON", e);
+        }
+    }
+
+    private Job describe(JobRow r) {
+        Progress l = live.get(r.id());
+        long done = l != null ? l.done : r.done();
+        Long total = l != null && l.total != null ? l.total : r.total();
+        JobProgress p = JobProgress.of(r.state(), total, done, r.startedAt(), r.finishedAt(), clock.millis());
+        return new Job(r.id(), r.type(), r.viewName(), r.detail(), r.state(), total, done, p.percent(), p.ratePerSecond(),
+                p.etaSeconds(), stored(r.result()), Instant.ofEpochMilli(r.createdAt()), instant(r.startedAt()),
+                Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()));
+    }
+
+    /** As stored: a result written by an older version keeps its own fields. */
+    private JsonNode stored(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return mapper.readTree(s);
+        } catch (JsonProcessingException e) {
+            return mapper.getNodeFactory().textNode(s);
+        }
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+}
