@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * build that fails (storage unavailable, say) runs again after a delay that doubles up to
  * {@link #MAX_RETRY_DELAY}, for as long as its index waits for it; a restart runs it at once.
  */
-final class IndexBuilds implements IndexReadiness, JobRunner.Work {
+final class IndexBuilds implements IndexReadiness, JobWork {
     private static final Logger LOG = LoggerFactory.getLogger(IndexBuilds.class);
     static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(10);
 
@@ -95,9 +95,9 @@ final class IndexBuilds implements IndexReadiness, JobRunner.Work {
 
     @Override
     public JobResult run(JobRow j, BooleanSupplier cancelled, JobLedger.Progress progress) throws Exception {
-        ViewLayout layout = JobRunner.layout(catalog, j);
+        ViewLayout layout = JobWork.viewOf(catalog, j);
         IndexDef index = layout.definition().index(j.detail()).orElseThrow(() ->
-                new JobRunner.Gone("index '" + j.detail() + "' is no longer in the view"));
+                new JobWork.Gone("index '" + j.detail() + "' is no longer in the view"));
         // Every apply queued before now ran with its producer's layout; every later one uses the
         // catalog's newest (the lanes resolve it), so after this barrier the new index is maintained.
         ViewAuditRun.await(writer.barrier());
@@ -116,7 +116,7 @@ final class IndexBuilds implements IndexReadiness, JobRunner.Work {
     /** Queues the build again after its delay, if its index is still waiting for it then. */
     @Override
     public void failed(JobRow j, Exception e) {
-        if (e instanceof JobRunner.Gone) {
+        if (e instanceof JobWork.Gone) {
             return;
         }
         int failed = failures.merge(j.id(), 1, Integer::sum);

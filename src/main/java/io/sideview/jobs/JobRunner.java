@@ -1,7 +1,5 @@
 package io.sideview.jobs;
 
-import io.sideview.edge.ViewCatalog;
-import io.sideview.edge.ViewLayout;
 import io.sideview.jobs.api.JobResult;
 import io.sideview.jobs.db.JobRow;
 import java.util.Map;
@@ -11,43 +9,35 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs queued jobs one at a time on one thread (they share the apply lanes with live writes, so one
  * pass at a time keeps the lanes' share bounded) and records each outcome in the {@link JobLedger}.
- * What a job does is its type's {@link Work}.
+ * What a job does is its type's {@link JobWork}.
  */
 final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
-    /** What one job type does. */
-    interface Work {
-        /** Runs the job; null when it saw {@code cancelled} and stopped. */
-        JobResult run(JobRow job, BooleanSupplier cancelled, JobLedger.Progress progress) throws Exception;
-
-        /** Called after a failure (not a cancel); the job is already FAILED. */
-        default void failed(JobRow job, Exception e) {}
-    }
-
-    /** A job whose subject no longer exists: running it again cannot help. */
-    static final class Gone extends RuntimeException {
-        Gone(String message) {
-            super(message);
-        }
-    }
-
     private final JobLedger ledger;
-    private final Map<JobType, Work> work;
+    private final Map<JobType, JobWork> work;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(daemon("jobs"));
     private final Set<Long> cancelRequested = ConcurrentHashMap.newKeySet();
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
-    JobRunner(JobLedger ledger, Map<JobType, Work> work) {
+    JobRunner(JobLedger ledger, Map<JobType, JobWork> work) {
         this.ledger = ledger;
-        this.work = Map.copyOf(work);
+        this.work = new java.util.concurrent.ConcurrentHashMap<>(work);
+    }
+
+    /** Registers what jobs of {@code type} do; before the first such job is submitted. */
+    void handle(JobType type, JobWork w) {
+        work.put(type, w);
+    }
+
+    boolean handles(JobType type) {
+        return work.containsKey(type);
     }
 
     void submit(long id) {
@@ -65,12 +55,6 @@ final class JobRunner {
         thread.awaitTermination(30, TimeUnit.SECONDS);
     }
 
-    /** The job's view as the catalog has it now; {@link Gone} when it was deleted (and maybe created again). */
-    static ViewLayout layout(ViewCatalog catalog, JobRow j) {
-        return catalog.current(j.viewId(), j.viewName()).orElseThrow(() ->
-                new Gone("view '" + j.viewName() + "' was deleted (or deleted and created again)"));
-    }
-
     private void run(long id) {
         JobRow j = ledger.dao().find(id).orElse(null);
         if (j == null) {
@@ -80,7 +64,7 @@ final class JobRunner {
             ledger.finish(id, JobState.CANCELLED, 0, null);
             return;
         }
-        Work w = work.get(j.type());
+        JobWork w = work.get(j.type());
         if (w == null) {
             ledger.finish(id, JobState.FAILED, 0, new JobResult.Failure(j.type() + " jobs are not run here"));
             return;

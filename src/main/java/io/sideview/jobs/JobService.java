@@ -49,7 +49,7 @@ public final class JobService implements Managed {
         this.ledger = new JobLedger(dao, mapper, clock);
         ViewAuditRun audits = new ViewAuditRun(store, writer);
         this.builds = new IndexBuilds(dao, registry, catalog, writer, audits, clock, retryDelay);
-        JobRunner.Work audit = (j, cancelled, progress) -> audit(catalog, writer, audits, j, cancelled, progress);
+        JobWork audit = (j, cancelled, progress) -> audit(catalog, writer, audits, j, cancelled, progress);
         this.runner = new JobRunner(ledger, Map.of(JobType.VERIFY, audit, JobType.REBUILD, audit,
                 JobType.INDEX_BUILD, builds));
     }
@@ -85,9 +85,14 @@ public final class JobService implements Managed {
         runner.stop();
     }
 
+    /** Registers what jobs of {@code type} do, for work that needs parts wired later (the shards). */
+    public void handle(JobType type, JobWork work) {
+        runner.handle(type, work);
+    }
+
     public Job submit(JobType type, String viewName) {
-        if (type != JobType.VERIFY && type != JobType.REBUILD) {
-            throw new IllegalArgumentException(type + " jobs are started by the service");
+        if (!type.clientJob() || !runner.handles(type)) {
+            throw Refused.badInput("type", type + " jobs are started by the service, or not run by this node");
         }
         ViewDescriptor v = registry.get(viewName);
         long id = ledger.queue(type, v.id(), v.name(), null);
@@ -103,10 +108,10 @@ public final class JobService implements Managed {
         return ledger.list(view, before, limit);
     }
 
-    /** Cancels a queued or running verify or rebuild; other jobs keep the view exact and cannot be cancelled. */
+    /** Cancels a queued or running client job; the others keep the view exact and cannot be cancelled. */
     public Job cancel(long id) {
         JobRow j = ledger.row(id);
-        if (j.type() != JobType.VERIFY && j.type() != JobType.REBUILD) {
+        if (!j.type().clientJob()) {
             throw Refused.conflict("id", "a " + j.type() + " job cannot be cancelled: the view is exact only once it is done");
         }
         if (j.state().finished()) {
@@ -119,7 +124,7 @@ public final class JobService implements Managed {
     /** VERIFY and REBUILD: one pass over the view once the lanes drained what was queued before it. */
     private static JobResult audit(ViewCatalog catalog, EdgeWriter writer, ViewAuditRun audits, JobRow j,
                                    BooleanSupplier cancelled, JobLedger.Progress progress) throws InterruptedException {
-        ViewLayout layout = JobRunner.layout(catalog, j);
+        ViewLayout layout = JobWork.viewOf(catalog, j);
         ViewAuditRun.await(writer.barrier());
         progress.total(audits.estimate(layout));
         var result = j.type() == JobType.VERIFY

@@ -1,13 +1,24 @@
 package io.sideview.jobs;
 
-/** What a job does. */
+/** What a job does, and whether clients may start and cancel it (the others keep the view exact). */
 public enum JobType {
     /** History copy of a captured table into a view, per shard (run by the shard's engine). */
-    BACKFILL,
+    BACKFILL(false),
     /** Fills an index added by a later revision for the edges written before it. */
-    INDEX_BUILD,
+    INDEX_BUILD(false),
     /** Checks every node's count and index records against its state records, and the two sides against each other. */
-    VERIFY,
+    VERIFY(true),
     /** Rewrites every node's count and index records from its state records. */
-    REBUILD
+    REBUILD(true);
+
+    private final boolean clientJob;
+
+    JobType(boolean clientJob) {
+        this.clientJob = clientJob;
+    }
+
+    /** Started by a client (REST, a task) and cancellable; the others are the service's own. */
+    public boolean clientJob() {
+        return clientJob;
+    }
 }

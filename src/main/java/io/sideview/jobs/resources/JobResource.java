@@ -40,6 +40,8 @@ import java.util.List;
 @ExceptionMetered
 public class JobResource {
     private static final int MAX_LIMIT = 200;
+    private static final String CLIENT_JOBS = java.util.Arrays.stream(JobType.values()).filter(JobType::clientJob)
+            .map(Enum::name).collect(java.util.stream.Collectors.joining(", "));
 
     private final JobService jobs;
     private final ObjectReader requests;
@@ -88,8 +90,8 @@ public class JobResource {
         } catch (IllegalArgumentException e) {
             type = null;
         }
-        if (type != JobType.VERIFY && type != JobType.REBUILD) {
-            throw invalid("type", "must be VERIFY or REBUILD (history copies and index builds are started by the service)");
+        if (type == null || !type.clientJob()) {
+            throw invalid("type", "must be one of " + CLIENT_JOBS + " (history copies and index builds are started by the service)");
         }
         if (request.view() == null || request.view().isEmpty()) {
             throw invalid("view", "the name of the view to check is required");
