@@ -48,6 +48,7 @@ import io.sideview.ingest.ChangeSink;
 import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.KafkaHealthCheck;
 import io.sideview.ingest.RowChangeMapper;
+import io.sideview.ingest.SourceVerify;
 import io.sideview.ingest.WalConfig;
 import io.sideview.ingest.WalConsumer;
 import io.sideview.ingest.WalPublisher;
@@ -55,8 +56,10 @@ import io.sideview.ingest.IngestService;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.jobs.JobService;
+import io.sideview.jobs.JobType;
 import io.sideview.jobs.db.JobDao;
 import io.sideview.jobs.resources.JobResource;
+import io.sideview.jobs.tasks.ViewSourceVerifyTask;
 import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
 import io.sideview.query.CursorSecrets;
@@ -155,8 +158,9 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         WalConfig wal = config.getWal();
         ChangeSink sink = applier;
         WalConsumer consumer = null;
+        WalPublisher publisher = null;
         if (wal.isKafka()) {
-            WalPublisher publisher = new WalPublisher(wal.kafka(), rows);
+            publisher = new WalPublisher(wal.kafka(), rows);
             consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead);
             edges.pipeline().walPublisher(publisher).walConsumer(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
@@ -168,7 +172,13 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         if (consumer != null) {
             ingest.walConsumer(consumer::status, environment.metrics());
+            ingest.walMarks(publisher::published, consumer::appliedThrough);
         }
+        SourceVerify sourceVerify = new SourceVerify(edges.catalog(), edges.store(), edges.writer(), edges.intake(),
+                config.getSources(), ingest::awaitApplied, environment.getObjectMapper());
+        edges.jobs().handle(JobType.SOURCE_VERIFY, sourceVerify);
+        edges.jobs().handle(JobType.REPAIR, sourceVerify);
+        environment.admin().addTask(new ViewSourceVerifyTask(edges.jobs()));
         edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
         environment.jersey().register(new IngestResource(ingest, deadLetters, dead, environment.getObjectMapper()));

@@ -197,7 +197,7 @@ public final class NodeAudit {
         return Arrays.copyOf(key, key.length + 1);
     }
 
-    private static List<KeyValue> scanAll(KvStore store, KeyRange range) {
+    static List<KeyValue> scanAll(KvStore store, KeyRange range) {
         List<KeyValue> out = new ArrayList<>();
         byte[] start = range.start();
         while (true) {

@@ -25,6 +25,13 @@ public record BinlogPosition(String file, long pos, int row) {
         return new BinlogPosition(file, pos, 0).version() - 1;
     }
 
+    /** Whether this position is at or past {@code other} in the same server's binlog (the row is ignored). */
+    public boolean atOrAfter(BinlogPosition other) {
+        long mine = fileSequence(file);
+        long theirs = fileSequence(other.file);
+        return mine != theirs ? mine > theirs : pos >= other.pos;
+    }
+
     /** The numeric suffix of a binlog file name ({@code binlog.000042} → 42). */
     static long fileSequence(String file) {
         int dot = file == null ? -1 : file.lastIndexOf('.');

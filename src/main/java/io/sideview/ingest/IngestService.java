@@ -31,6 +31,9 @@ public class IngestService implements Managed {
     private final DeadLetterDao deadLetters;
     private final String walMode;
     private volatile java.util.function.Supplier<WalConsumerStatus> walConsumer = () -> null;
+    /** wal: kafka: the WAL offsets acknowledged so far, and whether the consumer has applied up to given ones. */
+    private volatile java.util.function.Supplier<Map<Integer, Long>> walPublished = Map::of;
+    private volatile java.util.function.Predicate<Map<Integer, Long>> walApplied = m -> true;
     private final List<ShardEngine> engines = new ArrayList<>();
     private volatile List<ViewDescriptor> views = List.of();
 
@@ -107,6 +110,44 @@ public class IngestService implements Managed {
         metrics.register("ingest.wal.applied", (Gauge<Long>) () -> status.get().applied());
         metrics.register("ingest.wal.lagRecords", (Gauge<Long>) () -> status.get().lagRecords());
         metrics.register("ingest.wal.lagMs", (Gauge<Long>) () -> status.get().lagMs());
+    }
+
+    /** wal: kafka: how {@link #awaitApplied} tells that the consumer applied what the engines published. */
+    public void walMarks(java.util.function.Supplier<Map<Integer, Long>> published,
+                         java.util.function.Predicate<Map<Integer, Long>> applied) {
+        this.walPublished = published;
+        this.walApplied = applied;
+    }
+
+    /**
+     * Waits until the view has applied every change of {@code shard} (of {@code group}) before binlog
+     * position {@code p}: the shard's engine accepted it (wal none: applied and synced), and with wal
+     * kafka the consumer also applied what was published by then. False when not within {@code timeoutMs}.
+     */
+    public boolean awaitApplied(String group, String shard, BinlogPosition p, long timeoutMs) throws InterruptedException {
+        ShardEngine engine = engines.stream().filter(e -> e.name().equals(group + "/" + shard)).findFirst().orElse(null);
+        if (engine == null) {
+            return false;
+        }
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            BinlogPosition at = engine.appliedThrough();
+            if (at != null && at.atOrAfter(p)) {
+                break;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        Map<Integer, Long> published = walPublished.get();
+        while (!walApplied.test(published)) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     private void refresh() {

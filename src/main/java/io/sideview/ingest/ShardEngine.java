@@ -52,6 +52,8 @@ public class ShardEngine {
     private volatile boolean running;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile List<CaptureTarget> current = List.of();
+    /** The newest source offset whose batch the sink accepted (heartbeats included): see {@link #appliedThrough()}. */
+    private volatile BinlogPosition appliedThrough;
 
     public ShardEngine(String group, SourceFlavor flavor, ShardConfig shard, Path stateDir,
                        Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
@@ -199,6 +201,29 @@ public class ShardEngine {
         }
         committer.markBatchFinished();
         stats.applied(changes, dead, newestSourceMillis);
+        advanceApplied(records);
+    }
+
+    /**
+     * Everything this engine read before this binlog position has been handed to the sink and accepted
+     * (applied, or acknowledged by the WAL); null until the first batch. Heartbeats (every second) move
+     * it on an idle shard. A source verify waits on it before comparing rows read at a position.
+     */
+    public BinlogPosition appliedThrough() {
+        return appliedThrough;
+    }
+
+    private void advanceApplied(List<RecordChangeEvent<SourceRecord>> records) {
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            java.util.Map<String, ?> offset = r.record().sourceOffset();
+            if (offset != null && offset.get("file") instanceof String file && offset.get("pos") instanceof Number pos) {
+                BinlogPosition at = new BinlogPosition(file, pos.longValue(), 0);
+                BinlogPosition was = appliedThrough;
+                if (was == null || at.atOrAfter(was)) {
+                    appliedThrough = at;
+                }
+            }
+        }
     }
 
     private Properties properties(List<CaptureTarget> captured) {

@@ -43,6 +43,8 @@ public class WalConsumer implements Managed {
     private final DeadLetters deadLetters;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
+    /** The newest offset applied per partition (records below it in the partition are applied too). */
+    private final java.util.Map<Integer, Long> appliedOffsets = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile String lastError;
     private volatile Long lagRecords;
@@ -55,6 +57,11 @@ public class WalConsumer implements Managed {
         this.catalog = catalog;
         this.writer = writer;
         this.deadLetters = deadLetters;
+    }
+
+    /** Whether this consumer has applied every record up to the given offset of each partition. */
+    public boolean appliedThrough(java.util.Map<Integer, Long> offsets) {
+        return offsets.entrySet().stream().allMatch(e -> appliedOffsets.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
     public long applied() {
@@ -185,6 +192,9 @@ public class WalConsumer implements Managed {
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         // Durable before the Kafka offsets are committed past these records.
         writer.sync();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            appliedOffsets.merge(r.partition(), r.offset(), Math::max);
+        }
     }
 
     private static void sleep(long ms) {

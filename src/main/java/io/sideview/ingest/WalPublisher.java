@@ -6,6 +6,7 @@ import io.sideview.edge.SideRouter;
 import io.sideview.edge.WalCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -34,6 +35,8 @@ public class WalPublisher implements ChangeSink, Managed {
     private KafkaProducer<byte[], byte[]> producer;
 
     /** {@code mapper} maps rows and dead-letters the unmappable ones, exactly as in process. */
+    private final Map<Integer, Long> published = new java.util.concurrent.ConcurrentHashMap<>();
+
     public WalPublisher(KafkaConfig config, RowChangeMapper mapper) {
         this.config = config;
         this.mapper = mapper;
@@ -89,14 +92,20 @@ public class WalPublisher implements ChangeSink, Managed {
         }
         producer.flush();
         for (Future<RecordMetadata> f : sent) {
-            await(f);
+            RecordMetadata m = await(f);
+            published.merge(m.partition(), m.offset(), Math::max);
         }
         return mapped.deadLetters();
     }
 
-    private static void await(Future<RecordMetadata> f) {
+    /** The newest acknowledged offset per WAL partition: what a consumer must have applied to be caught up with it. */
+    public Map<Integer, Long> published() {
+        return Map.copyOf(published);
+    }
+
+    private static RecordMetadata await(Future<RecordMetadata> f) {
         try {
-            f.get(60, TimeUnit.SECONDS);
+            return f.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka", e);

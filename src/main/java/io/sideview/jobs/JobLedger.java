@@ -33,6 +33,7 @@ public final class JobLedger implements JobTracker {
         private volatile long done;
         private volatile Long total;
         private volatile long flushedAt;
+        private volatile String lastNode;
 
         private Progress(long id, Long total) {
             this.id = id;
@@ -49,6 +50,12 @@ public final class JobLedger implements JobTracker {
             flush(true);
         }
 
+        /** The last node finished, with the count of nodes done (a node-by-node job's place in its walk). */
+        public void at(String node, long done) {
+            this.lastNode = node;
+            done(done);
+        }
+
         long done() {
             return done;
         }
@@ -57,7 +64,11 @@ public final class JobLedger implements JobTracker {
             long now = clock.millis();
             if (force || now - flushedAt >= FLUSH_MILLIS) {
                 flushedAt = now;
-                dao.progress(id, done, total, now);
+                if (lastNode == null) {
+                    dao.progress(id, done, total, now);
+                } else {
+                    dao.progressAt(id, done, total, lastNode, now);
+                }
             }
         }
     }
@@ -69,7 +80,12 @@ public final class JobLedger implements JobTracker {
     }
 
     long queue(JobType type, long viewId, String viewName, String detail) {
-        return dao.add(type, viewId, viewName, detail, JobState.QUEUED, null, clock.millis());
+        return queue(type, viewId, viewName, detail, null);
+    }
+
+    /** {@code params}: the client's options as JSON (null: none). */
+    long queue(JobType type, long viewId, String viewName, String detail, String params) {
+        return dao.add(type, viewId, viewName, detail, JobState.QUEUED, null, clock.millis(), params);
     }
 
     /** Marks the job RUNNING and tracks its progress until {@link #finish}. */
@@ -139,7 +155,7 @@ public final class JobLedger implements JobTracker {
 
     // ------------------------------------------------------------------ reading
 
-    private String json(JobResult result) {
+    String json(Object result) {
         try {
             return mapper.writeValueAsString(result);
         } catch (JsonProcessingException e) {
@@ -153,7 +169,7 @@ public final class JobLedger implements JobTracker {
         Long total = l != null && l.total != null ? l.total : r.total();
         JobProgress p = JobProgress.of(r.state(), total, done, r.startedAt(), r.finishedAt(), clock.millis());
         return new Job(r.id(), r.type(), r.viewName(), r.detail(), r.state(), total, done, p.percent(), p.ratePerSecond(),
-                p.etaSeconds(), stored(r.result()), Instant.ofEpochMilli(r.createdAt()), instant(r.startedAt()),
+                p.etaSeconds(), stored(r.params()), r.lastNode(), stored(r.result()), Instant.ofEpochMilli(r.createdAt()), instant(r.startedAt()),
                 Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()));
     }
 

@@ -9,6 +9,7 @@ import io.sideview.edge.ViewLayout;
 import io.sideview.errors.Refused;
 import io.sideview.jobs.api.Job;
 import io.sideview.jobs.api.JobResult;
+import io.sideview.jobs.api.JobScope;
 import io.sideview.jobs.db.JobDao;
 import io.sideview.jobs.db.JobRow;
 import io.sideview.registry.ViewRegistry;
@@ -29,6 +30,8 @@ import java.util.function.BooleanSupplier;
 public final class JobService implements Managed {
     /** Wait before a failed index build runs again, unless told otherwise; doubles per failure. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(30);
+    /** The largest random sample a source verify takes. */
+    public static final long MAX_SAMPLE = 10_000_000;
 
     private final JobLedger ledger;
     private final JobRunner runner;
@@ -91,13 +94,58 @@ public final class JobService implements Managed {
     }
 
     public Job submit(JobType type, String viewName) {
+        return submit(type, viewName, JobScope.EVERY);
+    }
+
+    /** Queues a client job; {@code scope} (which nodes) only for the types that take one. */
+    public Job submit(JobType type, String viewName, JobScope scope) {
         if (!type.clientJob() || !runner.handles(type)) {
             throw Refused.badInput("type", type + " jobs are started by the service, or not run by this node");
         }
         ViewDescriptor v = registry.get(viewName);
-        long id = ledger.queue(type, v.id(), v.name(), null);
+        String params = null;
+        if (!scope.every()) {
+            checkScope(type, v, scope);
+            params = ledger.json(scope);
+        } else if (type.scoped() && v.definition().binding() == null) {
+            throw invalid("view", "view '" + v.name() + "' has no binding: there is no source to compare with");
+        }
+        long id = ledger.queue(type, v.id(), v.name(), null, params);
         runner.submit(id);
         return ledger.get(id);
+    }
+
+    private static void checkScope(JobType type, ViewDescriptor v, JobScope scope) {
+        List<Refused.Reason> wrong = new java.util.ArrayList<>();
+        if (!type.scoped()) {
+            wrong.add(new Refused.Reason(scope.sample() != null ? "sample" : "from",
+                    type + " covers every node; only SOURCE_VERIFY and REPAIR take a scope"));
+        } else if (v.definition().binding() == null) {
+            wrong.add(new Refused.Reason("view", "view '" + v.name() + "' has no binding: there is no source to compare with"));
+        } else {
+            if (scope.sample() != null && (scope.from() != null || scope.to() != null)) {
+                wrong.add(new Refused.Reason("sample", "give either a sample or a range (from, to), not both"));
+            }
+            if (scope.sample() != null && (scope.sample() < 1 || scope.sample() > MAX_SAMPLE)) {
+                wrong.add(new Refused.Reason("sample", "must be between 1 and " + MAX_SAMPLE));
+            }
+            Class<?> idClass = v.definition().sourceType() == io.sideview.registry.model.IdType.LONG ? Long.class : String.class;
+            for (var bound : List.of(java.util.Map.entry("from", java.util.Optional.ofNullable(scope.from())),
+                    java.util.Map.entry("to", java.util.Optional.ofNullable(scope.to())))) {
+                bound.getValue().filter(b -> !idClass.isInstance(b)).ifPresent(b -> wrong.add(new Refused.Reason(bound.getKey(),
+                        "must be a source id of view '" + v.name() + "' (" + (idClass == Long.class ? "an integer" : "a string") + ")")));
+            }
+            if (wrong.isEmpty() && scope.from() != null && scope.to() != null && !scope.inRange(scope.to())) {
+                wrong.add(new Refused.Reason("to", "must not be below from"));
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw Refused.of(Refused.Kind.INVALID, "Invalid job request", wrong);
+        }
+    }
+
+    private static Refused invalid(String field, String reason) {
+        return Refused.of(Refused.Kind.INVALID, "Invalid job request", List.of(new Refused.Reason(field, reason)));
     }
 
     public Job get(long id) {

@@ -9,7 +9,11 @@ public enum JobType {
     /** Checks every node's count and index records against its state records, and the two sides against each other. */
     VERIFY(true),
     /** Rewrites every node's count and index records from its state records. */
-    REBUILD(true);
+    REBUILD(true),
+    /** Compares a captured view with its source tables on the shards, node by node (edges, properties, counts). */
+    SOURCE_VERIFY(true),
+    /** A SOURCE_VERIFY that re-derives what differs from the rows read, then verifies again. */
+    REPAIR(true);
 
     private final boolean clientJob;
 
@@ -20,5 +24,10 @@ public enum JobType {
     /** Started by a client (REST, a task) and cancellable; the others are the service's own. */
     public boolean clientJob() {
         return clientJob;
+    }
+
+    /** Takes a node scope (every node, a range, a sample): the jobs that compare with the source. */
+    public boolean scoped() {
+        return this == SOURCE_VERIFY || this == REPAIR;
     }
 }

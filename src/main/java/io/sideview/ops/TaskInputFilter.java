@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -109,6 +110,7 @@ public final class TaskInputFilter implements Filter {
         return switch (task) {
             case "/log-level" -> logLevel(params);
             case "/view-deactivate" -> names(params);
+            case "/view-source-verify" -> sourceVerify(params);
             default -> null;
         };
     }
@@ -146,6 +148,27 @@ public final class TaskInputFilter implements Filter {
                 return new FieldError("duration", "'" + Texts.abbreviate(durations[0])
                         + "' is not an ISO-8601 duration such as PT10M");
             }
+        }
+        return null;
+    }
+
+    private static FieldError sourceVerify(Map<String, String[]> params) {
+        FieldError name = names(params);
+        if (name != null) {
+            return name;
+        }
+        for (String key : List.of("name", "from", "to", "sample", "repair")) {
+            if (params.getOrDefault(key, new String[0]).length > 1) {
+                return new FieldError(key, "given " + params.get(key).length + " times; give it once");
+            }
+        }
+        String[] sample = params.getOrDefault("sample", new String[0]);
+        if (sample.length == 1 && !sample[0].matches("[0-9]{1,12}")) {
+            return new FieldError("sample", "must be a whole number of nodes, got '" + Texts.abbreviate(sample[0]) + "'");
+        }
+        String[] repair = params.getOrDefault("repair", new String[0]);
+        if (repair.length == 1 && !repair[0].equals("true") && !repair[0].equals("false")) {
+            return new FieldError("repair", "must be true or false");
         }
         return null;
     }

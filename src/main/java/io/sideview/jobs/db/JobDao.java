@@ -21,15 +21,22 @@ public interface JobDao {
     long counter();
 
     @SqlUpdate("""
-            INSERT INTO jobs (id, type, view_id, view_name, detail, state, total, done, created_at, updated_at)
-            VALUES (:id, :type, :viewId, :viewName, :detail, :state, :total, 0, :now, :now)""")
-    void insert(long id, JobType type, long viewId, String viewName, String detail, JobState state, Long total, long now);
+            INSERT INTO jobs (id, type, view_id, view_name, detail, state, total, done, created_at, updated_at, params)
+            VALUES (:id, :type, :viewId, :viewName, :detail, :state, :total, 0, :now, :now, :params)""")
+    void insert(long id, JobType type, long viewId, String viewName, String detail, JobState state, Long total, long now,
+                String params);
 
-    @Transaction
     default long add(JobType type, long viewId, String viewName, String detail, JobState state, Long total, long now) {
+        return add(type, viewId, viewName, detail, state, total, now, null);
+    }
+
+    /** {@code params}: the client's options as JSON, or null. */
+    @Transaction
+    default long add(JobType type, long viewId, String viewName, String detail, JobState state, Long total, long now,
+                     String params) {
         bump();
         long id = counter() - 1;
-        insert(id, type, viewId, viewName, detail, state, total, now);
+        insert(id, type, viewId, viewName, detail, state, total, now, params);
         return id;
     }
 
@@ -38,6 +45,9 @@ public interface JobDao {
 
     @SqlUpdate("UPDATE jobs SET done = :done, total = :total, updated_at = :now WHERE id = :id")
     void progress(long id, long done, Long total, long now);
+
+    @SqlUpdate("UPDATE jobs SET done = :done, total = :total, last_node = :lastNode, updated_at = :now WHERE id = :id")
+    void progressAt(long id, long done, Long total, String lastNode, long now);
 
     @SqlUpdate("UPDATE jobs SET state = :state, done = :done, result = :result, updated_at = :now, finished_at = :now WHERE id = :id")
     void finish(long id, JobState state, long done, String result, long now);

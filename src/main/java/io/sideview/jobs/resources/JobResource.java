@@ -13,7 +13,9 @@ import io.sideview.api.StrictJson;
 import io.sideview.auth.Roles;
 import io.sideview.jobs.JobService;
 import io.sideview.jobs.JobType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sideview.jobs.api.Job;
+import io.sideview.jobs.api.JobScope;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -52,8 +54,12 @@ public class JobResource {
         this.requests = StrictJson.mapper(mapper).readerFor(JobRequest.class);
     }
 
-    /** What a client may start; the other types are the service's own. */
-    public record JobRequest(String type, String view) {}
+    /**
+     * What a client may start; the other types are the service's own. {@code from}, {@code to} (source
+     * ids, numbers or strings by the view's source type) and {@code sample} (a count) scope a
+     * SOURCE_VERIFY or REPAIR; read as JSON trees so a wrong kind is explained, not coerced.
+     */
+    public record JobRequest(String type, String view, JsonNode from, JsonNode to, JsonNode sample) {}
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.READER})
@@ -82,7 +88,7 @@ public class JobResource {
             throw new ProblemException(JsonErrors.toProblem(e));
         }
         if (request == null) {
-            throw invalid("type", "a body {\"type\": \"VERIFY\" or \"REBUILD\", \"view\": name} is required");
+            throw invalid("type", "a body {\"type\": one of " + CLIENT_JOBS + ", \"view\": name} is required");
         }
         JobType type;
         try {
@@ -96,7 +102,8 @@ public class JobResource {
         if (request.view() == null || request.view().isEmpty()) {
             throw invalid("view", "the name of the view to check is required");
         }
-        Job job = jobs.submit(type, request.view());
+        JobScope scope = new JobScope(id("from", request.from()), id("to", request.to()), sample(request.sample()));
+        Job job = jobs.submit(type, request.view(), scope);
         return Response.accepted(job).location(uri.getAbsolutePathBuilder().path(String.valueOf(job.id())).build()).build();
     }
 
@@ -105,6 +112,30 @@ public class JobResource {
     @RolesAllowed(Roles.ADMIN)
     public Job cancel(@PathParam("id") String id) {
         return jobs.cancel(id(id));
+    }
+
+    /** A bound of a node range: an integer (a long id) or a string; the service checks it against the view. */
+    private static Object id(String field, JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        throw invalid(field, "must be a source id: an integer or a string");
+    }
+
+    private static Long sample(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw invalid("sample", "must be a whole number of nodes");
+        }
+        return v.longValue();
     }
 
     private static ProblemException invalid(String field, String reason) {
