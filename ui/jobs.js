@@ -1,9 +1,24 @@
-// Jobs: history copies, index builds, verifies and rebuilds, with progress bars and ETA.
+// Jobs: history copies, index builds, verifies and rebuilds, verifies against the source and repairs,
+// with progress bars and ETA.
 import { api, get } from './api.js';
 import { h, badge, alertBox, fmtTime } from './dom.js';
 
 const enc = encodeURIComponent;
 const LIVE = new Set(['QUEUED', 'RUNNING']);
+const CLIENT_JOBS = new Set(['VERIFY', 'REBUILD', 'SOURCE_VERIFY', 'REPAIR']);
+
+/** A source verify's difference: kind, side and node, the edge's other end, what differs. */
+export function fmtDifference(d) {
+  if (typeof d === 'string') return d;
+  return `${d.kind} ${d.side} ${d.node}${d.other !== null && d.other !== undefined ? ' → ' + d.other : ''}: ${d.detail}`;
+}
+
+/** Lines for a SOURCE_VERIFY result (or one half of a REPAIR's). */
+function sourceLines(r, label) {
+  const kinds = Object.entries(r.differences || {}).filter(([, n]) => n > 0).map(([k, n]) => `${k}: ${n}`);
+  return [`${label}${r.exact ? 'exact' : 'NOT exact'}`, `${r.edges} edges, ${r.nodes} nodes`]
+    .concat(kinds, r.unconfirmed ? [`unconfirmed: ${r.unconfirmed}`] : []);
+}
 
 function stateKind(state) {
   return { DONE: 'active', RUNNING: 'warn', QUEUED: 'idle', FAILED: 'inactive', CANCELLED: 'idle' }[state] || 'idle';
@@ -32,6 +47,11 @@ function outcome(job) {
   const r = job.result;
   if (!r) return LIVE.has(job.state) ? (job.ratePerSecond ? `${job.ratePerSecond}/s` : '') : '—';
   if (r.error) return h('span', { class: 'error-cell' }, r.error);
+  if (r.before && r.after) {
+    const repaired = [`upserts: ${r.upserts}`, `deletes: ${r.deletes}`, `rewritten: ${r.nodesRewritten}`, `joined: ${r.sidesJoined}`];
+    return samplesOf(sourceLines(r.before, 'before: ').concat(repaired, sourceLines(r.after, 'after: ')), r.before.samples);
+  }
+  if (r.differences) return samplesOf(sourceLines(r, ''), r.samples);
   const lines = [];
   if ('exact' in r) lines.push(r.exact ? 'exact' : 'NOT exact');
   if ('wasExact' in r) lines.push(r.wasExact ? 'nothing to repair' : 'repaired');
@@ -39,9 +59,13 @@ function outcome(job) {
   if ('edges' in r) lines.push(`${r.edges} edges, ${r.nodes} nodes`);
   const drift = ['countMismatches', 'indexRowsMissing', 'indexRowsStale', 'sideMismatches', 'interruptedApplies'].filter((k) => r[k]);
   drift.forEach((k) => lines.push(`${k}: ${r[k]}`));
+  return samplesOf(lines, r.samples);
+}
+
+function samplesOf(lines, samples) {
   return h('div', {}, h('span', { class: 'small' }, lines.join(' · ')),
-    r.samples && r.samples.length
-      ? h('details', {}, h('summary', {}, `${r.samples.length} sample(s)`), h('ul', { class: 'plain small' }, r.samples.map((s) => h('li', {}, s))))
+    samples && samples.length
+      ? h('details', {}, h('summary', {}, `${samples.length} sample(s)`), h('ul', { class: 'plain small' }, samples.map((s) => h('li', {}, fmtDifference(s)))))
       : null);
 }
 
@@ -59,7 +83,7 @@ function jobsTable(jobs, showView, onCancel) {
       h('td', { class: 'job-eta' }, LIVE.has(j.state) ? fmtEta(j.etaSeconds) : '—'),
       h('td', {}, outcome(j)),
       h('td', {}, fmtTime(j.startedAt)),
-      h('td', { 'data-write': true }, LIVE.has(j.state) && (j.type === 'VERIFY' || j.type === 'REBUILD')
+      h('td', { 'data-write': true }, LIVE.has(j.state) && CLIENT_JOBS.has(j.type)
         ? h('button', { type: 'button', class: 'small secondary', 'aria-label': `Cancel job ${j.id}`, onclick: () => onCancel(j.id) }, 'Cancel')
         : null))))));
 }
@@ -98,10 +122,12 @@ export function jobsPanel(view) {
     refresh();
   }
 
-  async function start(type, name) {
+  async function start(type, name, sample) {
     message.replaceChildren();
     try {
-      const { data } = await api('POST', '/v1/jobs', { type, view: name || view });
+      const body = { type, view: name || view };
+      if (sample) body.sample = sample;
+      const { data } = await api('POST', '/v1/jobs', body);
       message.replaceChildren(alertBox(`${type} of '${data.view}' queued as job ${data.id}.`, 'ok'));
     } catch (e) {
       message.replaceChildren(alertBox(`${type} could not start: ${e.message}`));
@@ -117,15 +143,23 @@ export async function jobsPage() {
   const views = await get('/v1/views');
   const panel = jobsPanel(null);
   const select = h('select', { id: 'job-view' }, views.map((v) => h('option', { value: v.name }, v.name)));
-  const type = h('select', { id: 'job-type' }, h('option', { value: 'VERIFY' }, 'Verify (read only)'), h('option', { value: 'REBUILD' }, 'Rebuild counts and indexes'));
-  const form = h('form', { class: 'row', id: 'start-job', 'data-write': true, onsubmit: (e) => { e.preventDefault(); panel.start(type.value, select.value); } },
+  const type = h('select', { id: 'job-type' }, h('option', { value: 'VERIFY' }, 'Verify (read only)'), h('option', { value: 'REBUILD' }, 'Rebuild counts and indexes'),
+    h('option', { value: 'SOURCE_VERIFY' }, 'Verify against the source shards (read only)'),
+    h('option', { value: 'REPAIR' }, 'Repair from the source shards, then verify'));
+  const sample = h('input', { id: 'job-sample', type: 'number', min: '1', step: '1', placeholder: 'every node', inputmode: 'numeric' });
+  const form = h('form', { class: 'row', id: 'start-job', 'data-write': true, onsubmit: (e) => {
+    e.preventDefault();
+    const scoped = type.value === 'SOURCE_VERIFY' || type.value === 'REPAIR';
+    panel.start(type.value, select.value, scoped && sample.value ? Number(sample.value) : null);
+  } },
     h('div', { class: 'field' }, h('label', { for: 'job-view' }, 'View'), select),
     h('div', { class: 'field' }, h('label', { for: 'job-type' }, 'Job'), type),
+    h('div', { class: 'field' }, h('label', { for: 'job-sample' }, 'Sample (nodes; source jobs)'), sample),
     h('div', { class: 'field' }, h('button', { type: 'submit', disabled: views.length ? null : true }, 'Start')));
   return {
     nodes: [
       h('h1', {}, 'Jobs'),
-      h('p', { class: 'muted' }, 'History copies and index builds start by themselves; a verify checks every node\'s count and index records against its edges, a rebuild rewrites them.'),
+      h('p', { class: 'muted' }, 'History copies and index builds start by themselves; a verify checks every node\'s count and index records against its edges, a rebuild rewrites them; a verify against the source compares a captured view with its tables on the shards (every node, or a random sample), a repair re-derives what differs from them.'),
       form,
       panel.node,
     ],

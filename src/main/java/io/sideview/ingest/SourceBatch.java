@@ -214,6 +214,16 @@ final class SourceBatch {
             }
             counts.joined.incrementAndGet();
         }
+        // The writes moved the other sides' counts by their deltas: rewrite those node sides too, so a
+        // count that was off there (the twin of a missing edge, say) is set from the states now.
+        for (Mutation m : writes.values()) {
+            for (Side s : Side.sidesOf(view.direction())) {
+                if (s != side) {
+                    Object other = s.node(m.source(), m.target());
+                    pending.add(writer.exclusive(layout, s, other, st -> NodeAudit.run(st, layout, s, other, view.indexes(), true, true)));
+                }
+            }
+        }
         for (CompletableFuture<?> f : pending) {
             f.get(LANE_MS, TimeUnit.MILLISECONDS);
         }

@@ -172,6 +172,13 @@ class JobIntegrationTest {
         // Strict: no coercion of a number or a boolean into a text field.
         problem(http().post("/v1/jobs", "{\"type\":1,\"view\":\"" + VIEW + "\"}"), 400, "type");
         problem(http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":true}"), 400, "view");
+        // A source job's scope: only for SOURCE_VERIFY and REPAIR, of the right kinds, on a view with a source.
+        problem(http().post("/v1/jobs", "{\"type\":\"SOURCE_VERIFY\",\"view\":\"" + VIEW + "\"}"), 422, "view");
+        problem(http().post("/v1/jobs", "{\"type\":\"VERIFY\",\"view\":\"" + VIEW + "\",\"sample\":5}"), 422, "sample");
+        problem(http().post("/v1/jobs", "{\"type\":\"REPAIR\",\"view\":\"" + VIEW + "\",\"sample\":\"5\"}"), 422, "sample");
+        problem(http().post("/v1/jobs", "{\"type\":\"REPAIR\",\"view\":\"" + VIEW + "\",\"from\":1.5}"), 422, "from");
+        problem(http().post("/v1/jobs", "{\"type\":\"REPAIR\",\"view\":\"" + VIEW + "\",\"to\":true}"), 422, "to");
+        assertThat(http().post("/v1/jobs", "{\"type\":\"REPAIR\",\"view\":\"" + VIEW + "\",\"scope\":1}").status()).isEqualTo(400);
         problem(http().get("/v1/jobs/abc"), 400, "id");
         assertThat(http().get("/v1/jobs/987654").status()).isEqualTo(404);
         problem(http().get("/v1/jobs?limit=0"), 400, "limit");
