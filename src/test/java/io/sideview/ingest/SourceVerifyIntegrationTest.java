@@ -51,6 +51,7 @@ class SourceVerifyIntegrationTest {
             ViewVsSql.awaitExact(cdc::http, workload, corner + " after the history copy", 300);
 
             badScopes(cdc.http());
+            task(cdc);
 
             // (a) Verify while the workload writes: nothing it explains may be reported.
             AtomicBoolean stop = new AtomicBoolean();
@@ -109,6 +110,25 @@ class SourceVerifyIntegrationTest {
             assertThat(again.get("exact").asBoolean()).as(again.toString()).isTrue();
             ViewVsSql.awaitExact(cdc::http, workload, corner + " after the repair", 120);
         }
+    }
+
+    /** The admin task: one line with the job id; input it cannot take is a 400 naming the parameter. */
+    private static void task(CdcTestApp cdc) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + cdc.app().getAdminPort() + "/tasks/view-source-verify";
+        java.net.http.HttpResponse<String> ok = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "?name=friends&sample=5")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body().lines().toList()).singleElement().asString().matches("SOURCE_VERIFY of view 'friends' queued as job \\d+; .*");
+        long id = Long.parseLong(ok.body().replaceAll("(?s).*queued as job (\\d+);.*", "$1"));
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> cdc.http().get("/v1/jobs/" + id).json().get("state").asText(),
+                "DONE"::equals);
+        java.net.http.HttpResponse<String> bad = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "?name=friends&sample=many")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"field\":\"sample\"");
     }
 
     /** A scope is checked against the view: 422 with the field and the reason. */
