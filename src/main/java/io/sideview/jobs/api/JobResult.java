@@ -77,7 +77,8 @@ public sealed interface JobResult permits JobResult.Verify, JobResult.Rebuild, J
      * them, {@code rows} source rows read; {@code differences} totals by kind; {@code unconfirmed} nodes
      * that kept changing (a later change explained each difference seen) and could not be settled
      * within the re-check bound: not differences; {@code unmappable} rows the binding cannot map (they
-     * are dead letters, never edges); {@code samples} the first differences. {@code exact}: none.
+     * are dead letters, never edges); {@code samples} the first difference of each kind, then the next
+     * ones. {@code exact}: no difference, and no node left unconfirmed.
      */
     record SourceVerify(long nodes, long edges, long rows, Map<DifferenceKind, Long> differences, long unconfirmed,
                         long unmappable, List<Difference> samples, boolean exact) implements JobResult {
