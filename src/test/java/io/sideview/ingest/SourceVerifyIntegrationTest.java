@@ -40,7 +40,7 @@ class SourceVerifyIntegrationTest {
     private static final ObjectMapper JSON = Jackson.newObjectMapper();
 
     @ParameterizedTest
-    @EnumSource(value = Corner.class, names = {"ROCKSDB_NONE", "HBASE_NONE"})
+    @EnumSource(value = Corner.class, names = {"ROCKSDB_NONE", "HBASE_NONE", "ROCKSDB_KAFKA"})
     void verifyWhileWritingThenFindAndRepairPlantedDamage(Corner corner) throws Exception {
         try (CdcTestApp cdc = new CdcTestApp("srcv" + corner.ordinal(), 820 + 10 * corner.ordinal())) {
             Map<String, String> settings = corner.settings();
