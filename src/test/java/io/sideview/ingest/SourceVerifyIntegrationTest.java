@@ -54,24 +54,7 @@ class SourceVerifyIntegrationTest {
             task(cdc);
 
             // (a) Verify while the workload writes: nothing it explains may be reported.
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger written = new AtomicInteger();
-            CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
-                try {
-                    while (!stop.get()) {
-                        written.addAndGet(workload.run(50));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> written.get() >= 200);
-            int before = written.get();
-            JsonNode live = job(cdc.http(), "{\"type\":\"SOURCE_VERIFY\",\"view\":\"friends\"}");
-            int during = written.get() - before;
-            stop.set(true);
-            writes.get();
-            assertThat(during).as("changes written while the verify ran").isPositive();
+            JsonNode live = whileWriting(workload, () -> job(cdc.http(), "{\"type\":\"SOURCE_VERIFY\",\"view\":\"friends\"}"));
             JsonNode result = live.get("result");
             assertThat(result.get("nodes").asLong()).as(live.toString()).isGreaterThan(200);
             assertThat(result.get("edges").asLong()).as(live.toString()).isPositive();
@@ -80,14 +63,8 @@ class SourceVerifyIntegrationTest {
             }
             ViewVsSql.awaitExact(cdc::http, workload, corner + " after the live verify", 300);
 
-            // (b) Plant damage with the service stopped (its lanes keep no row of it), then start again.
-            List<FriendsWorkload.Row> rows = distinctNodes(workload.activeRows(), 6);
-            JsonNode descriptor = cdc.http().get("/v1/views/friends").json();
-            StorageConfig storage = cdc.app().getConfiguration().getStorage();
-            ViewDescriptor view = JSON.treeToValue(descriptor, ViewDescriptor.class);
-            cdc.stopApp();
-            plant(storage, new ViewLayout(view.id(), view.definition(), storage.saltBuckets()), rows);
-            cdc.startApp(Corner.overrides(settings));
+            // (b) Damage planted in storage: found kind by kind, repaired, verified clean.
+            damage(cdc, settings, workload);
 
             JsonNode found = job(cdc.http(), "{\"type\":\"SOURCE_VERIFY\",\"view\":\"friends\"}").get("result");
             assertThat(found.get("exact").asBoolean()).isFalse();
@@ -109,7 +86,53 @@ class SourceVerifyIntegrationTest {
             JsonNode again = job(cdc.http(), "{\"type\":\"SOURCE_VERIFY\",\"view\":\"friends\"}").get("result");
             assertThat(again.get("exact").asBoolean()).as(again.toString()).isTrue();
             ViewVsSql.awaitExact(cdc::http, workload, corner + " after the repair", 120);
+
+            // (c) A repair racing the stream is harmless: damage again, repaired while the workload writes.
+            damage(cdc, settings, workload);
+            JsonNode racing = whileWriting(workload, () -> job(cdc.http(), "{\"type\":\"REPAIR\",\"view\":\"friends\"}"))
+                    .get("result");
+            assertThat(racing.at("/before/exact").asBoolean()).as(racing.toString()).isFalse();
+            assertThat(racing.at("/after/samples").size()).as("differences after a racing repair: " + racing).isZero();
+            ViewVsSql.awaitExact(cdc::http, workload, corner + " after a repair racing the workload", 300);
+            JsonNode settled = job(cdc.http(), "{\"type\":\"SOURCE_VERIFY\",\"view\":\"friends\"}").get("result");
+            assertThat(settled.get("exact").asBoolean()).as(settled.toString()).isTrue();
         }
+    }
+
+    /** Runs {@code job} while the workload writes; fails unless changes were written while it ran. */
+    private static JsonNode whileWriting(FriendsWorkload workload, java.util.function.Supplier<JsonNode> job) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger written = new AtomicInteger();
+        CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
+            try {
+                while (!stop.get()) {
+                    written.addAndGet(workload.run(50));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> written.get() >= 200);
+            int before = written.get();
+            JsonNode done = job.get();
+            assertThat(written.get() - before).as("changes written while the job ran").isPositive();
+            return done;
+        } finally {
+            stop.set(true);
+            writes.get();
+        }
+    }
+
+    /** Plants damage with the service stopped (its lanes keep no row of it), then starts it again. */
+    private static void damage(CdcTestApp cdc, Map<String, String> settings, FriendsWorkload workload) throws Exception {
+        List<FriendsWorkload.Row> rows = distinctNodes(workload.activeRows(), 6);
+        JsonNode descriptor = cdc.http().get("/v1/views/friends").json();
+        StorageConfig storage = cdc.app().getConfiguration().getStorage();
+        ViewDescriptor view = JSON.treeToValue(descriptor, ViewDescriptor.class);
+        cdc.stopApp();
+        plant(storage, new ViewLayout(view.id(), view.definition(), storage.saltBuckets()), rows);
+        cdc.startApp(Corner.overrides(settings));
     }
 
     /** The admin task: one line with the job id; input it cannot take is a 400 naming the parameter. */
