@@ -58,6 +58,12 @@ public final class NodeAudit {
 
     public static Report run(KvStore store, ViewLayout layout, Side side, Object node, List<IndexDef> indexes,
                              boolean checkCount, boolean repair, boolean checkTwins) {
+        return run(store, layout, side, node, indexes, checkCount, repair, checkTwins, null);
+    }
+
+    /** The same, also handing the state rows it read to {@code statesRead} (null: not wanted). */
+    static Report run(KvStore store, ViewLayout layout, Side side, Object node, List<IndexDef> indexes,
+                      boolean checkCount, boolean repair, boolean checkTwins, List<KeyValue> statesRead) {
         byte[] countKey = layout.countKey(side, node);
         CountRecord count = RecordCodec.decodeCount(store.get(countKey).orElse(null));
         boolean finished = false;
@@ -69,6 +75,9 @@ public final class NodeAudit {
         long states = 0;
         long active = 0;
         List<KeyValue> stateRows = scanAll(store, KeyRange.prefix(layout.prefix(side, RecordType.STATE, node)));
+        if (statesRead != null) {
+            statesRead.addAll(stateRows);
+        }
         List<Twin> twins = checkTwins ? twins(store, layout, side, node, stateRows) : List.of();
         for (KeyValue row : stateRows) {
             states++;
@@ -197,7 +206,7 @@ public final class NodeAudit {
         return Arrays.copyOf(key, key.length + 1);
     }
 
-    static List<KeyValue> scanAll(KvStore store, KeyRange range) {
+    private static List<KeyValue> scanAll(KvStore store, KeyRange range) {
         List<KeyValue> out = new ArrayList<>();
         byte[] start = range.start();
         while (true) {

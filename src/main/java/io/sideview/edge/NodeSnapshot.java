@@ -1,6 +1,5 @@
 package io.sideview.edge;
 
-import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
 import java.util.ArrayList;
@@ -22,9 +21,10 @@ import java.util.Set;
 public record NodeSnapshot(Map<Object, EdgeState> states, long count, NodeAudit.Report audit, Map<Object, EdgeState> twins) {
 
     public static NodeSnapshot read(KvStore store, ViewLayout layout, Side side, Object node, Collection<Object> twinsOf) {
-        NodeAudit.Report audit = NodeAudit.run(store, layout, side, node, layout.definition().indexes(), true, false);
+        List<KeyValue> rows = new ArrayList<>();
+        NodeAudit.Report audit = NodeAudit.run(store, layout, side, node, layout.definition().indexes(), true, false, false, rows);
         Map<Object, EdgeState> states = new HashMap<>();
-        for (KeyValue row : NodeAudit.scanAll(store, KeyRange.prefix(layout.prefix(side, RecordType.STATE, node)))) {
+        for (KeyValue row : rows) {
             RecordCodec.DecodedEdge d = RecordCodec.decodeEdge(row.value());
             states.put(d.other(), d.state());
         }

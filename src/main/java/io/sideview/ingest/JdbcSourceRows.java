@@ -24,12 +24,18 @@ final class JdbcSourceRows implements SourceRows {
     private final SourceFlavor flavor;
     private final Map<String, ShardConfig> shards = new LinkedHashMap<>();
     private final Binding binding;
-    private final Map<String, Connection> open = new HashMap<>();
+    private final Map<String, Connection> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService pool;
 
     JdbcSourceRows(SourceGroupConfig group, Binding binding) {
         this.flavor = group.flavor();
         group.shards().forEach(s -> shards.put(s.name(), s));
         this.binding = binding;
+        this.pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, shards.size()), r -> {
+            Thread t = new Thread(r, "source-verify-read");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -42,37 +48,53 @@ final class JdbcSourceRows implements SourceRows {
         List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
         String sql = "SELECT " + String.join(", ", columns.stream().map(c -> "`" + c + "`").toList()) + " FROM " + table()
                 + " WHERE `" + column + "` IN (" + String.join(", ", ids.stream().map(i -> "?").toList()) + ")";
-        List<Read> out = new ArrayList<>(shards.size());
+        // Shards are read at once, each on its own connection: a batch costs the slowest shard, not their sum.
+        List<java.util.concurrent.Future<Read>> reads = new ArrayList<>(shards.size());
         for (String shard : shards.keySet()) {
-            Connection c = connection(shard);
-            BinlogPosition before = TableCopy.currentPosition(flavor, c);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            BinlogPosition after;
-            try (Statement s = c.createStatement()) {
-                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-                try {
-                    after = TableCopy.currentPosition(flavor, c);
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        for (int i = 0; i < ids.size(); i++) {
-                            ps.setObject(i + 1, ids.get(i));
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                Map<String, Object> row = new HashMap<>();
-                                for (String col : columns) {
-                                    row.put(col, TableCopy.asStreamed(rs.getObject(col)));
-                                }
-                                rows.add(row);
-                            }
-                        }
-                    }
-                } finally {
-                    s.execute("COMMIT");
-                }
+            reads.add(pool.submit(() -> read(shard, columns, sql, ids)));
+        }
+        List<Read> out = new ArrayList<>(shards.size());
+        for (java.util.concurrent.Future<Read> f : reads) {
+            try {
+                out.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while reading the shards", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof SQLException q ? q : new SQLException(e.getCause());
             }
-            out.add(new Read(shard, before, after, rows));
         }
         return out;
+    }
+
+    private Read read(String shard, List<String> columns, String sql, List<Object> ids) throws SQLException {
+        Connection c = connection(shard);
+        BinlogPosition before = TableCopy.currentPosition(flavor, c);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        BinlogPosition after;
+        try (Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            try {
+                after = TableCopy.currentPosition(flavor, c);
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 0; i < ids.size(); i++) {
+                        ps.setObject(i + 1, ids.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Map<String, Object> row = new HashMap<>();
+                            for (String col : columns) {
+                                row.put(col, TableCopy.asStreamed(rs.getObject(col)));
+                            }
+                            rows.add(row);
+                        }
+                    }
+                }
+            } finally {
+                s.execute("COMMIT");
+            }
+        }
+        return new Read(shard, before, after, rows);
     }
 
     @Override
@@ -116,6 +138,7 @@ final class JdbcSourceRows implements SourceRows {
 
     @Override
     public void close() {
+        pool.shutdownNow();
         for (Connection c : open.values()) {
             try {
                 c.close();

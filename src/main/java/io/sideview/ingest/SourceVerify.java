@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class SourceVerify implements JobWork {
     /** Nodes per batch: one {@code IN (...)} list per shard and side. */
-    static final int BATCH = 200;
+    static final int BATCH = 500;
     private static final int PAGE = 10_000;
 
     /** Waits until the view applied a shard up to a position (IngestService#awaitApplied). */
