@@ -59,7 +59,7 @@ function jobsTable(jobs, showView, onCancel) {
       h('td', { class: 'job-eta' }, LIVE.has(j.state) ? fmtEta(j.etaSeconds) : '—'),
       h('td', {}, outcome(j)),
       h('td', {}, fmtTime(j.startedAt)),
-      h('td', { 'data-write': true }, LIVE.has(j.state) && (j.type === 'VERIFY' || j.type === 'REBUILD')
+      h('td', { 'data-write': true }, LIVE.has(j.state) && j.type !== 'INDEX_BUILD'
         ? h('button', { type: 'button', class: 'small secondary', 'aria-label': `Cancel job ${j.id}`, onclick: () => onCancel(j.id) }, 'Cancel')
         : null))))));
 }

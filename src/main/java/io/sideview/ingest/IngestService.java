@@ -6,6 +6,8 @@ import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.ViewLayout;
+import io.sideview.errors.Refused;
+import io.sideview.ingest.api.CopyProgress;
 import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.api.ShardStatus;
 import io.sideview.ingest.api.WalConsumerStatus;
@@ -15,6 +17,7 @@ import io.sideview.jobs.JobTracker;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.api.ViewDescriptor;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ public class IngestService implements Managed {
     private final ViewRegistry registry;
     private final int saltBuckets;
     private final DeadLetterDao deadLetters;
+    private final BackfillDao backfills;
     private final String walMode;
     private volatile java.util.function.Supplier<WalConsumerStatus> walConsumer = () -> null;
     private final List<ShardEngine> engines = new ArrayList<>();
@@ -41,10 +45,11 @@ public class IngestService implements Managed {
         this.registry = registry;
         this.saltBuckets = saltBuckets;
         this.deadLetters = deadLetters;
+        this.backfills = backfills;
         this.walMode = wal.mode();
         sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
                 engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), sink, backfills, jobs,
-                        props -> engineStorage(wal, group, shard, props)))));
+                        cfg.copy(), props -> engineStorage(wal, group, shard, props)))));
         registry.onChange(name -> refresh());
     }
 
@@ -99,6 +104,30 @@ public class IngestService implements Managed {
     public IngestStatus status() {
         long pending = deadLetters.pending();
         return new IngestStatus(walMode, engines.stream().map(ShardEngine::status).toList(), pending, walConsumer.get());
+    }
+
+    /** Every history copy recorded, by view and shard (views deleted since are left out). */
+    public List<CopyProgress> copies() {
+        Map<Long, String> names = new java.util.HashMap<>();
+        registry.list().forEach(v -> names.put(v.id(), v.name()));
+        return backfills.list().stream().filter(c -> names.containsKey(c.viewId()))
+                .map(c -> new CopyProgress(names.get(c.viewId()), c.viewId(), c.shard(), c.status(), c.chunksDone(),
+                        c.rowsCopied(), c.estimate(), c.position(), c.error(), Instant.ofEpochMilli(c.startedAt()),
+                        Instant.ofEpochMilli(c.updatedAt())))
+                .toList();
+    }
+
+    /**
+     * Lets the cancelled history copies of a view run again: each resumes after its last chunk done.
+     * Refused when the view has none.
+     */
+    public List<CopyProgress> resumeCopies(String view) {
+        ViewDescriptor v = registry.get(view);
+        if (backfills.allowResume(v.id(), System.currentTimeMillis()) == 0) {
+            throw Refused.conflict("view", "view '" + view + "' has no cancelled history copy to resume");
+        }
+        engines.forEach(ShardEngine::reconfigure);
+        return copies().stream().filter(c -> c.viewId() == v.id()).toList();
     }
 
     /** wal: kafka: where the status and the gauges read the applying half from. */

@@ -43,8 +43,7 @@ public class ShardEngine {
     private final Supplier<List<CaptureTarget>> targets;
     private final ChangeSink applier;
     private final java.util.function.Consumer<Properties> storage;
-    private final BackfillDao backfillDao;
-    private final JobTracker jobs;
+    private final HistoryCopy copies;
     private final ExecutorService thread;
     private final ExecutorService backfillThread;
     private final ShardStats stats = new ShardStats();
@@ -55,15 +54,14 @@ public class ShardEngine {
 
     public ShardEngine(String group, SourceFlavor flavor, ShardConfig shard, Path stateDir,
                        Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
-                       JobTracker jobs, java.util.function.Consumer<Properties> storage) {
+                       JobTracker jobs, CopyConfig copy, java.util.function.Consumer<Properties> storage) {
         this.group = group;
         this.flavor = flavor;
         this.shard = shard;
         this.stateDir = stateDir;
         this.targets = targets;
         this.applier = applier;
-        this.backfillDao = backfillDao;
-        this.jobs = jobs;
+        this.copies = new HistoryCopy(name(), flavor, shard, applier, backfillDao, jobs, copy, stats);
         this.storage = storage;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
         this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
@@ -246,49 +244,16 @@ public class ShardEngine {
     }
 
     /**
-     * Copies the history of every captured view that does not have it yet from this shard. Runs once
-     * the binlog reader is connected, so the stream already starts before the copy's position.
+     * Copies (or resumes) the history of every captured view that does not have it yet from this
+     * shard. Runs once the binlog reader is connected, so the stream already starts before the
+     * position of every chunk.
      */
     private void backfill(List<CaptureTarget> captured) {
-        String prefix = topicPrefix();
-        if (!StreamingMetrics.awaitConnected(prefix, 60_000)) {
+        if (!StreamingMetrics.awaitConnected(topicPrefix(), 60_000)) {
             LOG.warn("{}: binlog reader not connected after 60 s; history copy waits for the next engine start", name());
             return;
         }
-        for (CaptureTarget t : captured) {
-            long viewId = t.layout().viewId();
-            if (backfillDao.status(viewId, shard.name()).filter(CopyStatus.DONE::equals).isPresent()) {
-                continue;
-            }
-            long job = -1;
-            long[] copied = {0};
-            try (var c = java.sql.DriverManager.getConnection(TableCopy.jdbcUrl(flavor, shard), shard.user(),
-                    shard.password() == null ? "" : shard.password())) {
-                BinlogPosition at = TableCopy.currentPosition(flavor, c);
-                backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
-                job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at, null);
-                long jobId = job;
-                stats.backfill(t.viewName(), CopyStatus.RUNNING, 0);
-                long rows = TableCopy.copy(flavor, shard, t.layout().definition().binding(), at,
-                        batch -> applier.accept(batch, table -> List.of(t)),
-                        total -> jobs.total(jobId, total),
-                        n -> {
-                            copied[0] = n;
-                            stats.backfill(t.viewName(), CopyStatus.RUNNING, n);
-                            jobs.progress(jobId, n);
-                        });
-                backfillDao.progress(viewId, shard.name(), CopyStatus.DONE, rows, System.currentTimeMillis());
-                jobs.finish(job, true, rows, null);
-                stats.backfill(t.viewName(), CopyStatus.DONE, rows);
-                LOG.info("{}: copied {} existing rows of {} for view {} at {}", name(), rows, t.qualifiedTable(), t.viewName(), at);
-            } catch (Exception e) {
-                stats.backfill(t.viewName(), CopyStatus.FAILED, 0);
-                if (job >= 0) {
-                    jobs.finish(job, false, copied[0], "redone at the next engine start: " + e.getMessage());
-                }
-                LOG.warn("{}: history copy for view {} failed; it is redone at the next engine start", name(), t.viewName(), e);
-            }
-        }
+        copies.run(captured);
     }
 
     private String topicPrefix() {
@@ -347,8 +312,13 @@ public class ShardEngine {
             lastError = t.toString();
         }
 
-        void backfill(String view, CopyStatus status, long rows) {
-            backfills.put(view, status + " " + rows + " rows");
+        /** {@code chunks} below 0: unknown (a failure). */
+        void backfill(String view, CopyStatus status, long rows, long chunks) {
+            backfills.put(view, status + " " + rows + " rows" + (chunks >= 0 ? ", " + chunks + " chunks" : ""));
+        }
+
+        void backfill(String view, io.sideview.ingest.db.CopyRow copy) {
+            backfill(view, copy.status(), copy.rowsCopied(), copy.chunksDone());
         }
 
         void received(int n) {

@@ -10,13 +10,16 @@ import java.util.List;
  *
  * @param flavor {@code mariadb} or {@code mysql}: picks the Debezium connector
  * @param shards one entry per shard; each gets its own capture engine
+ * @param copy how history copies read the shards (optional: chunks of 10,000 rows, no rate cap)
  */
 public record SourceGroupConfig(
         @NotNull SourceFlavor flavor,
-        @NotEmpty List<@Valid @NotNull ShardConfig> shards) {
+        @NotEmpty List<@Valid @NotNull ShardConfig> shards,
+        @Valid CopyConfig copy) {
 
     public SourceGroupConfig {
         shards = shards == null ? null : List.copyOf(shards);
+        copy = copy == null ? CopyConfig.DEFAULTS : copy;
     }
 
     /**

@@ -2,7 +2,7 @@ package io.sideview.jobs;
 
 /** What a job does, and whether clients may start and cancel it (the others keep the view exact). */
 public enum JobType {
-    /** History copy of a captured table into a view, per shard (run by the shard's engine). */
+    /** History copy of a captured table into a view, per shard (run by the shard's engine; cancellable, resumable). */
     BACKFILL(false),
     /** Fills an index added by a later revision for the edges written before it. */
     INDEX_BUILD(false),
@@ -20,5 +20,10 @@ public enum JobType {
     /** Started by a client (REST, a task) and cancellable; the others are the service's own. */
     public boolean clientJob() {
         return clientJob;
+    }
+
+    /** A client may stop it: its own jobs, and history copies (which resume after their last chunk done when asked). */
+    public boolean cancellable() {
+        return clientJob || this == BACKFILL;
     }
 }

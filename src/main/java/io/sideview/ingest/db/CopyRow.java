@@ -1,0 +1,11 @@
+package io.sideview.ingest.db;
+
+import io.sideview.ingest.CopyStatus;
+
+/**
+ * A row of {@code view_backfills}: one view's history copy from one shard. {@code lastKey} is the
+ * primary key of the last row of the last chunk done ({@link io.sideview.ingest.ChunkKey}), null
+ * before the first; {@code position} the binlog position that chunk was read at.
+ */
+public record CopyRow(long viewId, String shard, CopyStatus status, String position, long rowsCopied, long chunksDone,
+                      String lastKey, Long estimate, String error, long startedAt, long updatedAt) {}
