@@ -9,6 +9,7 @@ import io.sideview.registry.model.Binding;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,10 @@ final class HistoryCopy {
     private final JobTracker jobs;
     private final CopyConfig config;
     private final ShardEngine.ShardStats stats;
+    private final Consumer<String> repairs;
 
     HistoryCopy(String engine, SourceFlavor flavor, ShardConfig shard, ChangeSink sink, BackfillDao dao, JobTracker jobs,
-                CopyConfig config, ShardEngine.ShardStats stats) {
+                CopyConfig config, ShardEngine.ShardStats stats, Consumer<String> repairs) {
         this.engine = engine;
         this.flavor = flavor;
         this.shard = shard;
@@ -43,20 +45,51 @@ final class HistoryCopy {
         this.jobs = jobs;
         this.config = config;
         this.stats = stats;
+        this.repairs = repairs;
     }
 
-    /** Copies (or resumes) every captured view's history that is not done and not cancelled. */
+    /**
+     * Copies (or resumes) every captured view's history that is not done and not cancelled, and asks
+     * for the repair of a view whose copy followed a lost stream position once that copy is done.
+     */
     void run(List<CaptureTarget> captured) {
         for (CaptureTarget t : captured) {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
             Optional<CopyRow> prior = dao.find(t.layout().viewId(), shard.name());
-            if (prior.isPresent() && !prior.get().status().resumesByItself()) {
-                stats.backfill(t.viewName(), prior.get());
-                continue;
+            if (prior.isPresent() && prior.get().repairAfter()) {
+                stats.recovering("the views of this shard are copied again after a lost binlog position, then repaired against the source");
             }
-            copy(t, prior.orElse(null));
+            if (prior.isPresent() && prior.get().status() == CopyStatus.DONE) {
+                stats.backfill(t.viewName(), prior.get());
+                repairIfDue(t);
+            } else if (prior.isPresent() && !prior.get().status().resumesByItself()) {
+                stats.backfill(t.viewName(), prior.get());
+            } else {
+                copy(t, prior.orElse(null));
+            }
+        }
+        boolean pending = captured.stream().anyMatch(t ->
+                dao.find(t.layout().viewId(), shard.name()).map(CopyRow::repairAfter).orElse(false));
+        if (!pending) {
+            stats.recovered();
+        }
+    }
+
+    /** The view's history is copied again from the first row, and the view repaired once it is done. */
+    void recopy(CaptureTarget t) {
+        dao.recopy(t.layout().viewId(), shard.name(), System.currentTimeMillis());
+    }
+
+    /** After a copy that followed a lost stream position: the repair against the source, asked for once. */
+    private void repairIfDue(CaptureTarget t) {
+        long viewId = t.layout().viewId();
+        if (dao.find(viewId, shard.name()).map(CopyRow::repairAfter).orElse(false)) {
+            repairs.accept(t.viewName());
+            dao.repairAfter(viewId, shard.name(), false);
+            LOG.info("{}: view {} copied again after a lost stream position; repair against the source requested",
+                    engine, t.viewName());
         }
     }
 
@@ -93,6 +126,9 @@ final class HistoryCopy {
             rows = outcome.rows();
             now = System.currentTimeMillis();
             dao.status(viewId, shard.name(), outcome.status(), null, now);
+            if (outcome.status() == CopyStatus.DONE) {
+                repairIfDue(t);
+            }
             stats.backfill(t.viewName(), outcome.status(), rows, outcome.chunks());
             jobs.finish(job, outcome.status() == CopyStatus.DONE, rows,
                     outcome.status() == CopyStatus.DONE ? null : "cancelled after chunk " + outcome.chunks()

@@ -39,17 +39,17 @@ public class IngestService implements Managed {
     private volatile List<ViewDescriptor> views = List.of();
 
     public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
-                         ChangeSink sink, DeadLetterDao deadLetters, BackfillDao backfills, JobTracker jobs,
+                         ChangeSink sink, DeadLetterDao deadLetters, EngineStores stores, JobTracker jobs,
                          WalConfig wal) {
         this.sources = sources;
         this.registry = registry;
         this.saltBuckets = saltBuckets;
         this.deadLetters = deadLetters;
-        this.backfills = backfills;
+        this.backfills = stores.copies();
         this.walMode = wal.mode();
         sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
-                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), sink, backfills, jobs,
-                        cfg.copy(), props -> engineStorage(wal, group, shard, props)))));
+                engines.add(new ShardEngine(group, cfg, shard, stateDir, () -> targets(group), sink, stores, jobs,
+                        props -> engineStorage(wal, group, shard, props)))));
         registry.onChange(name -> refresh());
     }
 
@@ -128,6 +128,13 @@ public class IngestService implements Managed {
         }
         engines.forEach(ShardEngine::reconfigure);
         return copies().stream().filter(c -> c.viewId() == v.id()).toList();
+    }
+
+    /** The operator's go-ahead for a shard that lost its stream position (onLostPosition: WAIT). */
+    public void recover(String group, String shard) {
+        engines.stream().filter(e -> e.name().equals(group + "/" + shard)).findFirst()
+                .orElseThrow(() -> Refused.notFound("no shard " + shard + " in source group " + group))
+                .recover();
     }
 
     /** wal: kafka: where the status and the gauges read the applying half from. */

@@ -5,7 +5,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sideview.ingest.api.ShardStatus;
-import io.sideview.ingest.db.BackfillDao;
+import io.sideview.ingest.db.ShardStreamDao;
 import io.sideview.jobs.JobTracker;
 import io.sideview.jobs.JobType;
 import java.io.IOException;
@@ -44,6 +44,8 @@ public class ShardEngine {
     private final ChangeSink applier;
     private final java.util.function.Consumer<Properties> storage;
     private final HistoryCopy copies;
+    private final ShardStreamDao streams;
+    private final LostPosition onLostPosition;
     private final ExecutorService thread;
     private final ExecutorService backfillThread;
     private final ShardStats stats = new ShardStats();
@@ -51,17 +53,23 @@ public class ShardEngine {
     private volatile boolean running;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile List<CaptureTarget> current = List.of();
+    /** Names the engine's offsets and schema history: a new epoch is a new stream (see {@link LostPosition}). */
+    private volatile int epoch;
+    private volatile boolean recoverRequested;
 
-    public ShardEngine(String group, SourceFlavor flavor, ShardConfig shard, Path stateDir,
-                       Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
-                       JobTracker jobs, CopyConfig copy, java.util.function.Consumer<Properties> storage) {
+    public ShardEngine(String group, SourceGroupConfig source, ShardConfig shard, Path stateDir,
+                       Supplier<List<CaptureTarget>> targets, ChangeSink applier, EngineStores stores,
+                       JobTracker jobs, java.util.function.Consumer<Properties> storage) {
         this.group = group;
-        this.flavor = flavor;
+        this.flavor = source.flavor();
         this.shard = shard;
         this.stateDir = stateDir;
         this.targets = targets;
         this.applier = applier;
-        this.copies = new HistoryCopy(name(), flavor, shard, applier, backfillDao, jobs, copy, stats);
+        this.copies = new HistoryCopy(name(), flavor, shard, applier, stores.copies(), jobs, source.copy(), stats,
+                stores.repairs());
+        this.streams = stores.streams();
+        this.onLostPosition = source.onLostPosition();
         this.storage = storage;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
         this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
@@ -110,13 +118,24 @@ public class ShardEngine {
         // The binlog reader reconnects by itself after a shard outage; while it is away, say so.
         if (s.state() == EngineState.STREAMING && Boolean.FALSE.equals(StreamingMetrics.connected(topicPrefix()))) {
             return new ShardStatus(s.group(), s.shard(), EngineState.DISCONNECTED, s.tables(), s.position(), s.lagMs(),
-                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.backfills());
+                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.recovery(), s.backfills());
         }
         return s;
     }
 
+    /** Capturing, and every view of the shard has its history (none is being copied again after a lost position). */
     public boolean healthy() {
-        return status().state().healthy();
+        ShardStatus s = status();
+        return s.state().healthy() && s.recovery() == null;
+    }
+
+    /** Operator's go-ahead (LostPosition.WAIT): a new stream, the views copied again and repaired. */
+    public void recover() {
+        if (stats.state() != EngineState.POSITION_LOST) {
+            throw io.sideview.errors.Refused.conflict("shard", name() + " has not lost its stream position (it is "
+                    + stats.state() + ")");
+        }
+        recoverRequested = true;
     }
 
     private void supervise() {
@@ -124,6 +143,7 @@ public class ShardEngine {
         boolean retrying = false;
         while (running) {
             current = targets.get();
+            epoch = streams.epoch(group, shard.name()).orElse(0);
             if (current.isEmpty()) {
                 stats.state(EngineState.IDLE);
                 sleep(500);
@@ -157,7 +177,11 @@ public class ShardEngine {
             if (!running) {
                 return;
             }
-            if (failure[0] != null) {
+            if (failure[0] != null && LostPosition.isCause(failure[0])) {
+                lostPosition(failure[0]);
+                backoff = 500;
+                retrying = false;
+            } else if (failure[0] != null) {
                 stats.failed(failure[0]);
                 LOG.warn("{}: engine stopped ({}); retrying in {} ms from the last committed offset",
                         name(), failure[0].toString(), backoff);
@@ -169,6 +193,35 @@ public class ShardEngine {
                 retrying = false;
             }
         }
+    }
+
+    /**
+     * The shard purged the binlog position this engine must resume from: the events in between are
+     * gone. A new epoch starts a new stream from the shard's current position, and every view captured
+     * from this shard is copied again and then repaired against the source (a copy alone cannot see
+     * the rows deleted meanwhile). With {@link LostPosition#WAIT} this waits for an operator first.
+     */
+    private void lostPosition(Throwable cause) {
+        String reason = "binlog position lost: " + LostPosition.reason(cause);
+        LOG.error("{}: {}", name(), reason);
+        if (onLostPosition == LostPosition.WAIT) {
+            stats.lost(reason + "; waiting for an operator (POST /api/v1/ingest/shards/" + group + "/" + shard.name() + "/recover)");
+            while (running && !recoverRequested) {
+                sleep(200);
+            }
+            recoverRequested = false;
+            if (!running) {
+                return;
+            }
+        }
+        long now = System.currentTimeMillis();
+        int next = streams.reset(group, shard.name(), reason, now);
+        for (CaptureTarget t : current) {
+            copies.recopy(t);
+        }
+        stats.recovering(reason + "; new stream (epoch " + next + "): views copied again, then repaired against the source");
+        LOG.warn("{}: new stream (epoch {}) from the shard's current position; {} view(s) copied again, then repaired",
+                name(), next, current.size());
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
@@ -207,7 +260,8 @@ public class ShardEngine {
             throw new IllegalStateException("cannot create " + dir, e);
         }
         Properties p = new Properties();
-        p.setProperty("name", "sideview-" + group + "-" + shard.name());
+        String stream = epoch == 0 ? "" : "-e" + epoch;
+        p.setProperty("name", "sideview-" + group + "-" + shard.name() + stream);
         p.setProperty("topic.prefix", topicPrefix());
         p.setProperty("connector.class", flavor.connectorClass);
         p.setProperty("database.hostname", shard.host());
@@ -233,12 +287,17 @@ public class ShardEngine {
         // over under load (bench/ingest.sh), redoing work. A stopped shard closes the socket at once anyway.
         p.setProperty("connect.keep.alive.interval.ms", "15000");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-        p.setProperty("offset.storage.file.filename", dir.resolve("offsets.dat").toString());
+        p.setProperty("offset.storage.file.filename", dir.resolve("offsets" + stream + ".dat").toString());
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-        p.setProperty("schema.history.internal.file.filename", dir.resolve("schema-history.dat").toString());
-        // In Kafka mode offsets and history move to Kafka topics (one history topic per engine).
+        p.setProperty("schema.history.internal.file.filename", dir.resolve("schema-history" + stream + ".dat").toString());
+        // In Kafka mode offsets and history move to Kafka topics (one history topic per engine and epoch;
+        // the offsets are keyed by the engine name, which carries the epoch).
         storage.accept(p);
+        String historyTopic = p.getProperty("schema.history.internal.kafka.topic");
+        if (historyTopic != null) {
+            p.setProperty("schema.history.internal.kafka.topic", historyTopic + stream);
+        }
         p.setProperty("converter.schemas.enable", "false");
         return p;
     }
@@ -291,6 +350,7 @@ public class ShardEngine {
         private volatile String position;
         private volatile Long lastLagMs;
         private volatile String lastError;
+        private volatile String recovery;
         private final java.util.Map<String, String> backfills = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final AtomicLong received = new AtomicLong();
         private final AtomicLong applied = new AtomicLong();
@@ -310,6 +370,20 @@ public class ShardEngine {
         void failed(Throwable t) {
             state = EngineState.RETRYING;
             lastError = t.toString();
+        }
+
+        void lost(String reason) {
+            state = EngineState.POSITION_LOST;
+            lastError = reason;
+        }
+
+        /** A view of this shard is not exact until its copy and repair are done: health says so meanwhile. */
+        void recovering(String what) {
+            recovery = what;
+        }
+
+        void recovered() {
+            recovery = null;
         }
 
         /** {@code chunks} below 0: unknown (a failure). */
@@ -354,7 +428,7 @@ public class ShardEngine {
             updateRate(System.nanoTime());
             Long lag = lastLagMs;
             return new ShardStatus(group, shard, state, tables.stream().map(t -> t.replace("\\.", ".")).toList(), position,
-                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, java.util.Map.copyOf(backfills));
+                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, recovery, java.util.Map.copyOf(backfills));
         }
     }
 }

@@ -33,8 +33,10 @@ public interface BackfillDao {
     /** A copy from the start: no chunk done. */
     @Transaction
     default void begin(long viewId, String shard, long now) {
+        boolean repair = find(viewId, shard).map(CopyRow::repairAfter).orElse(false);
         remove(viewId, shard);
         insert(viewId, shard, now);
+        repairAfter(viewId, shard, repair);
     }
 
     /** Recorded only once every row of the chunk is durable in the view: a resume starts after it. */
@@ -51,6 +53,20 @@ public interface BackfillDao {
             UPDATE view_backfills SET status = :status, error = :error, updated_at = :now
             WHERE view_id = :viewId AND shard = :shard""")
     void status(long viewId, String shard, CopyStatus status, String error, long now);
+
+    /**
+     * The view's history is copied again from this shard from the first row (its stream lost
+     * events), and then repaired against the source: a copy cannot see rows deleted meanwhile.
+     */
+    @Transaction
+    default void recopy(long viewId, String shard, long now) {
+        remove(viewId, shard);
+        insert(viewId, shard, now);
+        repairAfter(viewId, shard, true);
+    }
+
+    @SqlUpdate("UPDATE view_backfills SET repair_after = :repair WHERE view_id = :viewId AND shard = :shard")
+    void repairAfter(long viewId, String shard, boolean repair);
 
     /** A cancelled copy may run again: it resumes after its last chunk done. */
     @SqlUpdate("UPDATE view_backfills SET status = 'FAILED', error = NULL, updated_at = :now WHERE view_id = :viewId AND status = 'CANCELLED'")

@@ -94,6 +94,15 @@ public class IngestResource {
         return ingest.resumeCopies(request.view());
     }
 
+    /** Operator's go-ahead for a shard that lost its binlog position (onLostPosition: WAIT): 409 when it has not. */
+    @POST
+    @Path("/shards/{group}/{shard}/recover")
+    @RolesAllowed(Roles.ADMIN)
+    public IngestStatus recover(@PathParam("group") String group, @PathParam("shard") String shard) {
+        ingest.recover(group, shard);
+        return ingest.status();
+    }
+
     /** Dead letters in id order; {@code status} PENDING (default) or RESOLVED; page with {@code after} = last id. */
     @GET
     @Path("/dead-letters")
