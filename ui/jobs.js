@@ -83,7 +83,7 @@ function jobsTable(jobs, showView, onCancel) {
       h('td', { class: 'job-eta' }, LIVE.has(j.state) ? fmtEta(j.etaSeconds) : '—'),
       h('td', {}, outcome(j)),
       h('td', {}, fmtTime(j.startedAt)),
-      h('td', { 'data-write': true }, LIVE.has(j.state) && CLIENT_JOBS.has(j.type)
+      h('td', { 'data-write': true }, LIVE.has(j.state) && (CLIENT_JOBS.has(j.type) || j.type === 'BACKFILL')
         ? h('button', { type: 'button', class: 'small secondary', 'aria-label': `Cancel job ${j.id}`, onclick: () => onCancel(j.id) }, 'Cancel')
         : null))))));
 }

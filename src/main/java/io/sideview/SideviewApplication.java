@@ -46,6 +46,7 @@ import io.sideview.edge.resources.MutationResource;
 import io.sideview.ingest.ChangeApplier;
 import io.sideview.ingest.ChangeSink;
 import io.sideview.ingest.DeadLetters;
+import io.sideview.ingest.EngineStores;
 import io.sideview.ingest.KafkaHealthCheck;
 import io.sideview.ingest.RowChangeMapper;
 import io.sideview.ingest.SourceVerify;
@@ -54,6 +55,7 @@ import io.sideview.ingest.WalConsumer;
 import io.sideview.ingest.WalPublisher;
 import io.sideview.ingest.IngestService;
 import io.sideview.ingest.db.BackfillDao;
+import io.sideview.ingest.db.ShardStreamDao;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.jobs.JobService;
 import io.sideview.jobs.JobType;
@@ -168,7 +170,10 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         }
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
                 Path.of(config.getStorage().dataDir(), "ingest"), sink, deadLetters,
-                jdbi.onDemand(BackfillDao.class), edges.jobs().tracker(), wal);
+                // A view copied again after a lost stream position is repaired against the source (REPAIR).
+                new EngineStores(jdbi.onDemand(BackfillDao.class), jdbi.onDemand(ShardStreamDao.class),
+                        view -> edges.jobs().submit(JobType.REPAIR, view)),
+                edges.jobs().tracker(), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
         if (consumer != null) {
             ingest.walConsumer(consumer::status, environment.metrics());

@@ -78,7 +78,11 @@ public final class Http {
 
     /** Polls GET /v1/jobs/{id} until the job is neither QUEUED nor RUNNING (at most 2 minutes) and returns it. */
     public JsonNode awaitJob(long id) {
-        return org.awaitility.Awaitility.await("job " + id + " finished").atMost(java.time.Duration.ofMinutes(2))
+        return awaitJob(id, java.time.Duration.ofMinutes(2));
+    }
+
+    public JsonNode awaitJob(long id, java.time.Duration atMost) {
+        return org.awaitility.Awaitility.await("job " + id + " finished").atMost(atMost)
                 .pollInterval(java.time.Duration.ofMillis(100))
                 .until(() -> get("/v1/jobs/" + id).json(), job -> {
                     String state = job.get("state").asText();

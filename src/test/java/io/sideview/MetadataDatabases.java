@@ -22,7 +22,7 @@ public enum MetadataDatabases {
         public DataSourceFactory create() {
             try {
                 Path dir = Files.createTempDirectory("sideview-h2-");
-                return factory("org.h2.Driver", "jdbc:h2:file:" + dir.resolve("metadata"), "sa", "");
+                return factory("org.h2.Driver", "jdbc:h2:file:" + dir.resolve("metadata") + ";WRITE_DELAY=0", "sa", "");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -27,7 +27,7 @@ public final class TestApps {
     public static ConfigOverride[] overrides(Path dataDir, ConfigOverride... extra) {
         List<ConfigOverride> all = new ArrayList<>();
         all.add(ConfigOverride.randomPorts());
-        all.add(ConfigOverride.config("database.url", "jdbc:h2:file:" + dataDir.resolve("metadata")));
+        all.add(ConfigOverride.config("database.url", "jdbc:h2:file:" + dataDir.resolve("metadata") + ";WRITE_DELAY=0"));
         all.add(ConfigOverride.config("storage.dataDir", dataDir.toString()));
         all.addAll(List.of(extra));
         return all.toArray(ConfigOverride[]::new);

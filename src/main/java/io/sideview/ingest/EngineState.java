@@ -4,7 +4,9 @@ package io.sideview.ingest;
 public enum EngineState {
     STARTING, RETRYING, SNAPSHOT, STREAMING, IDLE, STOPPED,
     /** Streaming by its own account, but Debezium reports the binlog connection lost. */
-    DISCONNECTED;
+    DISCONNECTED,
+    /** The shard no longer has the binlog position the engine needs; waiting for an operator (LostPosition.WAIT). */
+    POSITION_LOST;
 
     /** Up or on its way up: not a failure the health check reports. */
     public boolean healthy() {

@@ -6,6 +6,8 @@ import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.ViewLayout;
+import io.sideview.errors.Refused;
+import io.sideview.ingest.api.CopyProgress;
 import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.api.ShardStatus;
 import io.sideview.ingest.api.WalConsumerStatus;
@@ -15,6 +17,7 @@ import io.sideview.jobs.JobTracker;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.api.ViewDescriptor;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ public class IngestService implements Managed {
     private final ViewRegistry registry;
     private final int saltBuckets;
     private final DeadLetterDao deadLetters;
+    private final BackfillDao backfills;
     private final String walMode;
     private volatile java.util.function.Supplier<WalConsumerStatus> walConsumer = () -> null;
     /** wal: kafka: the WAL offsets acknowledged so far, and whether the consumer has applied up to given ones. */
@@ -38,15 +42,16 @@ public class IngestService implements Managed {
     private volatile List<ViewDescriptor> views = List.of();
 
     public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
-                         ChangeSink sink, DeadLetterDao deadLetters, BackfillDao backfills, JobTracker jobs,
+                         ChangeSink sink, DeadLetterDao deadLetters, EngineStores stores, JobTracker jobs,
                          WalConfig wal) {
         this.sources = sources;
         this.registry = registry;
         this.saltBuckets = saltBuckets;
         this.deadLetters = deadLetters;
+        this.backfills = stores.copies();
         this.walMode = wal.mode();
         sources.forEach((group, cfg) -> cfg.shards().forEach(shard ->
-                engines.add(new ShardEngine(group, cfg.flavor(), shard, stateDir, () -> targets(group), sink, backfills, jobs,
+                engines.add(new ShardEngine(group, cfg, shard, stateDir, () -> targets(group), sink, stores, jobs,
                         props -> engineStorage(wal, group, shard, props)))));
         registry.onChange(name -> refresh());
     }
@@ -102,6 +107,37 @@ public class IngestService implements Managed {
     public IngestStatus status() {
         long pending = deadLetters.pending();
         return new IngestStatus(walMode, engines.stream().map(ShardEngine::status).toList(), pending, walConsumer.get());
+    }
+
+    /** Every history copy recorded, by view and shard (views deleted since are left out). */
+    public List<CopyProgress> copies() {
+        Map<Long, String> names = new java.util.HashMap<>();
+        registry.list().forEach(v -> names.put(v.id(), v.name()));
+        return backfills.list().stream().filter(c -> names.containsKey(c.viewId()))
+                .map(c -> new CopyProgress(names.get(c.viewId()), c.viewId(), c.shard(), c.status(), c.chunksDone(),
+                        c.rowsCopied(), c.estimate(), c.position(), c.error(), Instant.ofEpochMilli(c.startedAt()),
+                        Instant.ofEpochMilli(c.updatedAt())))
+                .toList();
+    }
+
+    /**
+     * Lets the cancelled history copies of a view run again: each resumes after its last chunk done.
+     * Refused when the view has none.
+     */
+    public List<CopyProgress> resumeCopies(String view) {
+        ViewDescriptor v = registry.get(view);
+        if (backfills.allowResume(v.id(), System.currentTimeMillis()) == 0) {
+            throw Refused.conflict("view", "view '" + view + "' has no cancelled history copy to resume");
+        }
+        engines.forEach(ShardEngine::reconfigure);
+        return copies().stream().filter(c -> c.viewId() == v.id()).toList();
+    }
+
+    /** The operator's go-ahead for a shard that lost its stream position (onLostPosition: WAIT). */
+    public void recover(String group, String shard) {
+        engines.stream().filter(e -> e.name().equals(group + "/" + shard)).findFirst()
+                .orElseThrow(() -> Refused.notFound("no shard " + shard + " in source group " + group))
+                .recover();
     }
 
     /** wal: kafka: where the status and the gauges read the applying half from. */

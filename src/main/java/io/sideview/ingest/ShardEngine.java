@@ -5,7 +5,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.sideview.ingest.api.ShardStatus;
-import io.sideview.ingest.db.BackfillDao;
+import io.sideview.ingest.db.ShardStreamDao;
 import io.sideview.jobs.JobTracker;
 import io.sideview.jobs.JobType;
 import java.io.IOException;
@@ -43,8 +43,9 @@ public class ShardEngine {
     private final Supplier<List<CaptureTarget>> targets;
     private final ChangeSink applier;
     private final java.util.function.Consumer<Properties> storage;
-    private final BackfillDao backfillDao;
-    private final JobTracker jobs;
+    private final HistoryCopy copies;
+    private final ShardStreamDao streams;
+    private final LostPosition onLostPosition;
     private final ExecutorService thread;
     private final ExecutorService backfillThread;
     private final ShardStats stats = new ShardStats();
@@ -54,18 +55,23 @@ public class ShardEngine {
     private volatile List<CaptureTarget> current = List.of();
     /** The newest source offset whose batch the sink accepted (heartbeats included): see {@link #appliedThrough()}. */
     private volatile BinlogPosition appliedThrough;
+    /** Names the engine's offsets and schema history: a new epoch is a new stream (see {@link LostPosition}). */
+    private volatile int epoch;
+    private volatile boolean recoverRequested;
 
-    public ShardEngine(String group, SourceFlavor flavor, ShardConfig shard, Path stateDir,
-                       Supplier<List<CaptureTarget>> targets, ChangeSink applier, BackfillDao backfillDao,
+    public ShardEngine(String group, SourceGroupConfig source, ShardConfig shard, Path stateDir,
+                       Supplier<List<CaptureTarget>> targets, ChangeSink applier, EngineStores stores,
                        JobTracker jobs, java.util.function.Consumer<Properties> storage) {
         this.group = group;
-        this.flavor = flavor;
+        this.flavor = source.flavor();
         this.shard = shard;
         this.stateDir = stateDir;
         this.targets = targets;
         this.applier = applier;
-        this.backfillDao = backfillDao;
-        this.jobs = jobs;
+        this.copies = new HistoryCopy(name(), flavor, shard, applier, stores.copies(), jobs, source.copy(), stats,
+                stores.repairs());
+        this.streams = stores.streams();
+        this.onLostPosition = source.onLostPosition();
         this.storage = storage;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
         this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
@@ -114,13 +120,24 @@ public class ShardEngine {
         // The binlog reader reconnects by itself after a shard outage; while it is away, say so.
         if (s.state() == EngineState.STREAMING && Boolean.FALSE.equals(StreamingMetrics.connected(topicPrefix()))) {
             return new ShardStatus(s.group(), s.shard(), EngineState.DISCONNECTED, s.tables(), s.position(), s.lagMs(),
-                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.backfills());
+                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.recovery(), s.backfills());
         }
         return s;
     }
 
+    /** Capturing, and every view of the shard has its history (none is being copied again after a lost position). */
     public boolean healthy() {
-        return status().state().healthy();
+        ShardStatus s = status();
+        return s.state().healthy() && s.recovery() == null;
+    }
+
+    /** Operator's go-ahead (LostPosition.WAIT): a new stream, the views copied again and repaired. */
+    public void recover() {
+        if (stats.state() != EngineState.POSITION_LOST) {
+            throw io.sideview.errors.Refused.conflict("shard", name() + " has not lost its stream position (it is "
+                    + stats.state() + ")");
+        }
+        recoverRequested = true;
     }
 
     private void supervise() {
@@ -128,6 +145,7 @@ public class ShardEngine {
         boolean retrying = false;
         while (running) {
             current = targets.get();
+            epoch = streams.epoch(group, shard.name()).orElse(0);
             if (current.isEmpty()) {
                 stats.state(EngineState.IDLE);
                 sleep(500);
@@ -161,7 +179,11 @@ public class ShardEngine {
             if (!running) {
                 return;
             }
-            if (failure[0] != null) {
+            if (failure[0] != null && LostPosition.isCause(failure[0])) {
+                lostPosition(failure[0]);
+                backoff = 500;
+                retrying = false;
+            } else if (failure[0] != null) {
                 stats.failed(failure[0]);
                 LOG.warn("{}: engine stopped ({}); retrying in {} ms from the last committed offset",
                         name(), failure[0].toString(), backoff);
@@ -173,6 +195,35 @@ public class ShardEngine {
                 retrying = false;
             }
         }
+    }
+
+    /**
+     * The shard purged the binlog position this engine must resume from: the events in between are
+     * gone. A new epoch starts a new stream from the shard's current position, and every view captured
+     * from this shard is copied again and then repaired against the source (a copy alone cannot see
+     * the rows deleted meanwhile). With {@link LostPosition#WAIT} this waits for an operator first.
+     */
+    private void lostPosition(Throwable cause) {
+        String reason = "binlog position lost: " + LostPosition.reason(cause);
+        LOG.error("{}: {}", name(), reason);
+        if (onLostPosition == LostPosition.WAIT) {
+            stats.lost(reason + "; waiting for an operator (POST /api/v1/ingest/shards/" + group + "/" + shard.name() + "/recover)");
+            while (running && !recoverRequested) {
+                sleep(200);
+            }
+            recoverRequested = false;
+            if (!running) {
+                return;
+            }
+        }
+        long now = System.currentTimeMillis();
+        int next = streams.reset(group, shard.name(), reason, now);
+        for (CaptureTarget t : current) {
+            copies.recopy(t);
+        }
+        stats.recovering(reason + "; new stream (epoch " + next + "): views copied again, then repaired against the source");
+        LOG.warn("{}: new stream (epoch {}) from the shard's current position; {} view(s) copied again, then repaired",
+                name(), next, current.size());
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
@@ -234,7 +285,8 @@ public class ShardEngine {
             throw new IllegalStateException("cannot create " + dir, e);
         }
         Properties p = new Properties();
-        p.setProperty("name", "sideview-" + group + "-" + shard.name());
+        String stream = epoch == 0 ? "" : "-e" + epoch;
+        p.setProperty("name", "sideview-" + group + "-" + shard.name() + stream);
         p.setProperty("topic.prefix", topicPrefix());
         p.setProperty("connector.class", flavor.connectorClass);
         p.setProperty("database.hostname", shard.host());
@@ -260,60 +312,32 @@ public class ShardEngine {
         // over under load (bench/ingest.sh), redoing work. A stopped shard closes the socket at once anyway.
         p.setProperty("connect.keep.alive.interval.ms", "15000");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-        p.setProperty("offset.storage.file.filename", dir.resolve("offsets.dat").toString());
+        p.setProperty("offset.storage.file.filename", dir.resolve("offsets" + stream + ".dat").toString());
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-        p.setProperty("schema.history.internal.file.filename", dir.resolve("schema-history.dat").toString());
-        // In Kafka mode offsets and history move to Kafka topics (one history topic per engine).
+        p.setProperty("schema.history.internal.file.filename", dir.resolve("schema-history" + stream + ".dat").toString());
+        // In Kafka mode offsets and history move to Kafka topics (one history topic per engine and epoch;
+        // the offsets are keyed by the engine name, which carries the epoch).
         storage.accept(p);
+        String historyTopic = p.getProperty("schema.history.internal.kafka.topic");
+        if (historyTopic != null) {
+            p.setProperty("schema.history.internal.kafka.topic", historyTopic + stream);
+        }
         p.setProperty("converter.schemas.enable", "false");
         return p;
     }
 
     /**
-     * Copies the history of every captured view that does not have it yet from this shard. Runs once
-     * the binlog reader is connected, so the stream already starts before the copy's position.
+     * Copies (or resumes) the history of every captured view that does not have it yet from this
+     * shard. Runs once the binlog reader is connected, so the stream already starts before the
+     * position of every chunk.
      */
     private void backfill(List<CaptureTarget> captured) {
-        String prefix = topicPrefix();
-        if (!StreamingMetrics.awaitConnected(prefix, 60_000)) {
+        if (!StreamingMetrics.awaitConnected(topicPrefix(), 60_000)) {
             LOG.warn("{}: binlog reader not connected after 60 s; history copy waits for the next engine start", name());
             return;
         }
-        for (CaptureTarget t : captured) {
-            long viewId = t.layout().viewId();
-            if (backfillDao.status(viewId, shard.name()).filter(CopyStatus.DONE::equals).isPresent()) {
-                continue;
-            }
-            long job = -1;
-            long[] copied = {0};
-            try (var c = java.sql.DriverManager.getConnection(TableCopy.jdbcUrl(flavor, shard), shard.user(),
-                    shard.password() == null ? "" : shard.password())) {
-                BinlogPosition at = TableCopy.currentPosition(flavor, c);
-                backfillDao.begin(viewId, shard.name(), at.toString(), System.currentTimeMillis());
-                job = jobs.begin(JobType.BACKFILL, viewId, t.viewName(), "shard " + name() + " at " + at, null);
-                long jobId = job;
-                stats.backfill(t.viewName(), CopyStatus.RUNNING, 0);
-                long rows = TableCopy.copy(flavor, shard, t.layout().definition().binding(), at,
-                        batch -> applier.accept(batch, table -> List.of(t)),
-                        total -> jobs.total(jobId, total),
-                        n -> {
-                            copied[0] = n;
-                            stats.backfill(t.viewName(), CopyStatus.RUNNING, n);
-                            jobs.progress(jobId, n);
-                        });
-                backfillDao.progress(viewId, shard.name(), CopyStatus.DONE, rows, System.currentTimeMillis());
-                jobs.finish(job, true, rows, null);
-                stats.backfill(t.viewName(), CopyStatus.DONE, rows);
-                LOG.info("{}: copied {} existing rows of {} for view {} at {}", name(), rows, t.qualifiedTable(), t.viewName(), at);
-            } catch (Exception e) {
-                stats.backfill(t.viewName(), CopyStatus.FAILED, 0);
-                if (job >= 0) {
-                    jobs.finish(job, false, copied[0], "redone at the next engine start: " + e.getMessage());
-                }
-                LOG.warn("{}: history copy for view {} failed; it is redone at the next engine start", name(), t.viewName(), e);
-            }
-        }
+        copies.run(captured);
     }
 
     private String topicPrefix() {
@@ -351,6 +375,7 @@ public class ShardEngine {
         private volatile String position;
         private volatile Long lastLagMs;
         private volatile String lastError;
+        private volatile String recovery;
         private final java.util.Map<String, String> backfills = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final AtomicLong received = new AtomicLong();
         private final AtomicLong applied = new AtomicLong();
@@ -372,8 +397,27 @@ public class ShardEngine {
             lastError = t.toString();
         }
 
-        void backfill(String view, CopyStatus status, long rows) {
-            backfills.put(view, status + " " + rows + " rows");
+        void lost(String reason) {
+            state = EngineState.POSITION_LOST;
+            lastError = reason;
+        }
+
+        /** A view of this shard is not exact until its copy and repair are done: health says so meanwhile. */
+        void recovering(String what) {
+            recovery = what;
+        }
+
+        void recovered() {
+            recovery = null;
+        }
+
+        /** {@code chunks} below 0: unknown (a failure). */
+        void backfill(String view, CopyStatus status, long rows, long chunks) {
+            backfills.put(view, status + " " + rows + " rows" + (chunks >= 0 ? ", " + chunks + " chunks" : ""));
+        }
+
+        void backfill(String view, io.sideview.ingest.db.CopyRow copy) {
+            backfill(view, copy.status(), copy.rowsCopied(), copy.chunksDone());
         }
 
         void received(int n) {
@@ -409,7 +453,7 @@ public class ShardEngine {
             updateRate(System.nanoTime());
             Long lag = lastLagMs;
             return new ShardStatus(group, shard, state, tables.stream().map(t -> t.replace("\\.", ".")).toList(), position,
-                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, java.util.Map.copyOf(backfills));
+                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, recovery, java.util.Map.copyOf(backfills));
         }
     }
 }

@@ -10,13 +10,20 @@ import java.util.List;
  *
  * @param flavor {@code mariadb} or {@code mysql}: picks the Debezium connector
  * @param shards one entry per shard; each gets its own capture engine
+ * @param copy how history copies read the shards (optional: chunks of 10,000 rows, no rate cap)
+ * @param onLostPosition what an engine does when its shard purged the binlog position it needs:
+ *                       {@code RECOPY} (default) or {@code WAIT} for an operator
  */
 public record SourceGroupConfig(
         @NotNull SourceFlavor flavor,
-        @NotEmpty List<@Valid @NotNull ShardConfig> shards) {
+        @NotEmpty List<@Valid @NotNull ShardConfig> shards,
+        @Valid CopyConfig copy,
+        LostPosition onLostPosition) {
 
     public SourceGroupConfig {
         shards = shards == null ? null : List.copyOf(shards);
+        copy = copy == null ? CopyConfig.DEFAULTS : copy;
+        onLostPosition = onLostPosition == null ? LostPosition.RECOPY : onLostPosition;
     }
 
     /**

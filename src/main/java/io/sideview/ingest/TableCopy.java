@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongConsumer;
 
 /**
- * Copies the existing rows of a bound table from one shard (design §7), read-only: record the binlog
- * end position P, then stream the table with one consistent SELECT. Every copied row gets version
- * {@code v(P) - 1}, below every change at or after P, and the engine is already streaming from before P,
- * so a row changed during the copy converges to its latest state whatever the arrival order. Only the
- * view being backfilled receives the rows: tables already captured are never copied again.
+ * Reads the existing rows of a bound table from one shard (design §7, §11), read-only and without
+ * locks: in primary-key chunks, each read by one statement after recording the binlog end position
+ * P_i, so its rows get version {@code v(P_i) - 1}, below every change at or after P_i. The engine is
+ * already streaming from before P_i, so a row changed during the copy converges to its latest state
+ * whatever the arrival order. {@link HistoryCopy} drives the chunks and records the progress.
  */
 final class TableCopy {
     static final int BATCH = 1000;
@@ -32,6 +31,14 @@ final class TableCopy {
     static String jdbcUrl(SourceFlavor flavor, ShardConfig shard) {
         return flavor.jdbcScheme + shard.host() + ":" + shard.port()
                 + "/?tinyInt1isBit=false";
+    }
+
+    /** A read-only connection to the shard (the driver then refuses any write, belt and braces). */
+    static Connection connect(SourceFlavor flavor, ShardConfig shard) throws SQLException {
+        Connection c = DriverManager.getConnection(jdbcUrl(flavor, shard), shard.user(),
+                shard.password() == null ? "" : shard.password());
+        c.setReadOnly(true);
+        return c;
     }
 
     /** A copied value as the stream would carry it (Debezium runs with decimal.handling.mode=double). */
@@ -78,53 +85,131 @@ final class TableCopy {
             }
         }
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM `" + binding.database() + "`.`" + binding.table() + "`")) {
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + quote(binding.database()) + "." + quote(binding.table()))) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
+    /** The table's primary key columns in key order; empty when it has none. */
+    static List<String> primaryKey(Connection c, Binding binding) throws SQLException {
+        try (var ps = c.prepareStatement("""
+                SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE
+                WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION""")) {
+            ps.setString(1, binding.database());
+            ps.setString(2, binding.table());
+            List<String> key = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+            return key;
+        }
+    }
+
+    /** One chunk: its rows as snapshot changes at {@code at}, and the key of its last row (null when empty). */
+    record Chunk(BinlogPosition at, List<RowChange> rows, List<Object> lastKey) {}
+
     /**
-     * Streams the rows to {@code sink} in batches; returns the number copied. The expected row count
-     * goes to {@code total} first, read in the same consistent snapshot as the rows (so a small table's
-     * total is exactly what is copied).
+     * Reads the next chunk of a table with a primary key: up to {@code limit} rows after {@code after}
+     * (null: from the start) in key order. The binlog position is recorded first and the rows are read
+     * by one statement, which is one consistent read taken after it: every change after the position
+     * is streamed too, so each row converges whatever the order (its copy gets version v(at) - 1).
      */
-    static long copy(SourceFlavor flavor, ShardConfig shard, Binding binding, BinlogPosition at, BatchSink sink, LongConsumer total,
-                     LongConsumer progress) throws SQLException {
+    static Chunk readChunk(SourceFlavor flavor, Connection c, String shard, Binding binding, List<String> key,
+                           List<Object> after, int limit) throws SQLException {
         List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
-        // Identifiers were validated by the registry as plain SQL identifiers; backticks are belt and braces.
-        String sql = "SELECT " + String.join(", ", columns.stream().map(c -> "`" + c + "`").toList())
-                + " FROM `" + binding.database() + "`.`" + binding.table() + "`";
+        List<String> selected = new ArrayList<>(columns);
+        key.stream().filter(k -> !selected.contains(k)).forEach(selected::add);
+        // Identifiers were validated by the registry (or read from information_schema); backticks are belt and braces.
+        StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", selected.stream().map(TableCopy::quote).toList()))
+                .append(" FROM ").append(quote(binding.database())).append('.').append(quote(binding.table()));
+        if (after != null) {
+            sql.append(" WHERE ").append(after(key));
+        }
+        sql.append(" ORDER BY ").append(String.join(", ", key.stream().map(TableCopy::quote).toList())).append(" LIMIT ?");
+        BinlogPosition at = currentPosition(flavor, c);
+        try (var ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            if (after != null) {
+                // (k1 > ?) OR (k1 = ? AND k2 > ?) OR ...: the keyset condition, bound once per use.
+                for (int i = 0; i < key.size(); i++) {
+                    for (int j = 0; j <= i; j++) {
+                        ps.setObject(p++, after.get(j));
+                    }
+                }
+            }
+            ps.setInt(p, limit);
+            List<RowChange> rows = new ArrayList<>();
+            List<Object> last = null;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new RowChange(shard, binding.database(), binding.table(), 'r', null, row(rs, columns), at, true));
+                    last = new ArrayList<>(key.size());
+                    for (String k : key) {
+                        last.add(rs.getObject(k));
+                    }
+                }
+            }
+            return new Chunk(at, rows, last);
+        }
+    }
+
+    /** {@code (k1 > ?) OR (k1 = ? AND k2 > ?) OR ...}: rows after a key, in a form every server's range optimizer takes. */
+    static String after(List<String> key) {
+        List<String> terms = new ArrayList<>();
+        for (int i = 0; i < key.size(); i++) {
+            List<String> parts = new ArrayList<>();
+            for (int j = 0; j < i; j++) {
+                parts.add(quote(key.get(j)) + " = ?");
+            }
+            parts.add(quote(key.get(i)) + " > ?");
+            terms.add("(" + String.join(" AND ", parts) + ")");
+        }
+        return "(" + String.join(" OR ", terms) + ")";
+    }
+
+    /**
+     * A table without a primary key cannot be cut into ranges: it is streamed whole by one statement
+     * (one consistent read after {@code at}), in batches to {@code sink}; a crash redoes it.
+     */
+    static long copyWhole(Connection c, String shard, Binding binding, BinlogPosition at, BatchSink sink) throws SQLException {
+        List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
+        String sql = "SELECT " + String.join(", ", columns.stream().map(TableCopy::quote).toList())
+                + " FROM " + quote(binding.database()) + "." + quote(binding.table());
         long copied = 0;
-        try (Connection c = DriverManager.getConnection(jdbcUrl(flavor, shard), shard.user(), shard.password() == null ? "" : shard.password());
-             Statement s = c.createStatement()) {
-            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            total.accept(estimateRows(c, binding));
+        try (Statement s = c.createStatement()) {
             s.setFetchSize(BATCH);
             try (ResultSet rs = s.executeQuery(sql)) {
                 List<RowChange> batch = new ArrayList<>(BATCH);
                 while (rs.next()) {
-                    Map<String, Object> row = new HashMap<>();
-                    for (String col : columns) {
-                        row.put(col, asStreamed(rs.getObject(col)));
-                    }
-                    batch.add(new RowChange(shard.name(), binding.database(), binding.table(), 'r', null, row, at, true));
+                    batch.add(new RowChange(shard, binding.database(), binding.table(), 'r', null, row(rs, columns), at, true));
                     if (batch.size() == BATCH) {
                         sink.accept(batch);
                         copied += batch.size();
-                        progress.accept(copied);
                         batch = new ArrayList<>(BATCH);
                     }
                 }
                 if (!batch.isEmpty()) {
                     sink.accept(batch);
                     copied += batch.size();
-                    progress.accept(copied);
                 }
             }
-            s.execute("COMMIT");
         }
         return copied;
+    }
+
+    private static Map<String, Object> row(ResultSet rs, List<String> columns) throws SQLException {
+        Map<String, Object> row = new HashMap<>();
+        for (String col : columns) {
+            row.put(col, asStreamed(rs.getObject(col)));
+        }
+        return row;
+    }
+
+    private static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
     }
 
     @FunctionalInterface

@@ -26,6 +26,7 @@ public final class JobLedger implements JobTracker {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Map<Long, Progress> live = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> cancels = ConcurrentHashMap.newKeySet();
 
     /** A running job's numbers, as its work reports them. */
     public final class Progress {
@@ -98,6 +99,7 @@ public final class JobLedger implements JobTracker {
 
     void finish(long id, JobState state, long done, JobResult result) {
         live.remove(id);
+        cancels.remove(id);
         dao.finish(id, state, done, result == null ? null : json(result), clock.millis());
     }
 
@@ -150,7 +152,18 @@ public final class JobLedger implements JobTracker {
 
     @Override
     public void finish(long id, boolean ok, long done, String message) {
-        finish(id, ok ? JobState.DONE : JobState.FAILED, done, ok ? null : new JobResult.Failure(message));
+        JobState state = ok ? JobState.DONE : cancels.contains(id) ? JobState.CANCELLED : JobState.FAILED;
+        finish(id, state, done, ok ? null : new JobResult.Failure(message));
+    }
+
+    @Override
+    public boolean cancelRequested(long id) {
+        return cancels.contains(id);
+    }
+
+    /** Asks work reporting through this tracker to stop; it says so when it finishes. */
+    void requestCancel(long id) {
+        cancels.add(id);
     }
 
     // ------------------------------------------------------------------ reading

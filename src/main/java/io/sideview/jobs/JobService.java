@@ -156,16 +156,23 @@ public final class JobService implements Managed {
         return ledger.list(view, before, limit);
     }
 
-    /** Cancels a queued or running client job; the others keep the view exact and cannot be cancelled. */
+    /**
+     * Cancels a queued or running client job, or a running history copy (it stops after its current
+     * chunk and resumes from there when asked); the others keep the view exact and cannot be cancelled.
+     */
     public Job cancel(long id) {
         JobRow j = ledger.row(id);
-        if (!j.type().clientJob()) {
+        if (!j.type().cancellable()) {
             throw Refused.conflict("id", "a " + j.type() + " job cannot be cancelled: the view is exact only once it is done");
         }
         if (j.state().finished()) {
             throw Refused.conflict("id", "job " + id + " is already " + j.state());
         }
-        runner.cancel(id);
+        if (j.type().clientJob()) {
+            runner.cancel(id);
+        } else {
+            ledger.requestCancel(id);
+        }
         return ledger.get(id);
     }
 

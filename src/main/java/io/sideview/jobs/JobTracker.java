@@ -10,6 +10,9 @@ public interface JobTracker {
 
     void finish(long id, boolean ok, long done, String message);
 
+    /** True once a client asked to cancel the job; the work stops at its next safe point. */
+    boolean cancelRequested(long id);
+
     /** For tests and tools that run without a metadata DB. */
     JobTracker NONE = new JobTracker() {
         @Override
@@ -25,5 +28,10 @@ public interface JobTracker {
 
         @Override
         public void finish(long id, boolean ok, long done, String message) {}
+
+        @Override
+        public boolean cancelRequested(long id) {
+            return false;
+        }
     };
 }

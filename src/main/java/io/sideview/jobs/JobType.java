@@ -2,7 +2,7 @@ package io.sideview.jobs;
 
 /** What a job does, and whether clients may start and cancel it (the others keep the view exact). */
 public enum JobType {
-    /** History copy of a captured table into a view, per shard (run by the shard's engine). */
+    /** History copy of a captured table into a view, per shard (run by the shard's engine; cancellable, resumable). */
     BACKFILL(false),
     /** Fills an index added by a later revision for the edges written before it. */
     INDEX_BUILD(false),
@@ -29,5 +29,10 @@ public enum JobType {
     /** Takes a node scope (every node, a range, a sample): the jobs that compare with the source. */
     public boolean scoped() {
         return this == SOURCE_VERIFY || this == REPAIR;
+    }
+
+    /** A client may stop it: its own jobs, and history copies (which resume after their last chunk done when asked). */
+    public boolean cancellable() {
+        return clientJob || this == BACKFILL;
     }
 }

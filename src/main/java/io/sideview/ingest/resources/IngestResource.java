@@ -3,19 +3,26 @@ package io.sideview.ingest.resources;
 import com.codahale.metrics.annotation.ExceptionMetered;
 import com.codahale.metrics.annotation.ResponseMetered;
 import com.codahale.metrics.annotation.Timed;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.sideview.api.FieldError;
+import io.sideview.api.JsonErrors;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
+import io.sideview.api.StrictJson;
 import io.sideview.auth.Roles;
 import io.sideview.ingest.DeadLetterStatus;
 import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.IngestService;
+import io.sideview.ingest.api.CopyProgress;
 import io.sideview.ingest.api.DeadLetter;
 import io.sideview.ingest.api.IngestStatus;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.ingest.db.DeadLetterRow;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -40,8 +47,10 @@ public class IngestResource {
     private final DeadLetterDao deadLetters;
     private final DeadLetters retries;
     private final ObjectMapper mapper;
+    private final ObjectReader resumes;
 
     public IngestResource(IngestService ingest, DeadLetterDao deadLetters, DeadLetters retries, ObjectMapper mapper) {
+        this.resumes = StrictJson.mapper(mapper).readerFor(ResumeRequest.class);
         this.ingest = ingest;
         this.deadLetters = deadLetters;
         this.retries = retries;
@@ -52,6 +61,45 @@ public class IngestResource {
     @Path("/status")
     @RolesAllowed({Roles.ADMIN, Roles.READER})
     public IngestStatus status() {
+        return ingest.status();
+    }
+
+    /** Every view's history copy per shard: status, chunks and rows done, estimate, last position. */
+    @GET
+    @Path("/copies")
+    @RolesAllowed({Roles.ADMIN, Roles.READER})
+    public List<CopyProgress> copies() {
+        return ingest.copies();
+    }
+
+    /** What a client sends to resume a view's cancelled copies. */
+    public record ResumeRequest(String view) {}
+
+    /** Resumes the cancelled history copies of a view, each after its last chunk done; 409 when it has none. */
+    @POST
+    @Path("/copies/resume")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    public List<CopyProgress> resume(String body) {
+        ResumeRequest request;
+        try {
+            request = body == null || body.isBlank() ? null : resumes.readValue(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(JsonErrors.toProblem(e));
+        }
+        if (request == null || request.view() == null || request.view().isEmpty()) {
+            throw ProblemException.invalid(422, "Invalid resume request",
+                    List.of(new FieldError("view", "the name of the view whose copies to resume is required")));
+        }
+        return ingest.resumeCopies(request.view());
+    }
+
+    /** Operator's go-ahead for a shard that lost its binlog position (onLostPosition: WAIT): 409 when it has not. */
+    @POST
+    @Path("/shards/{group}/{shard}/recover")
+    @RolesAllowed(Roles.ADMIN)
+    public IngestStatus recover(@PathParam("group") String group, @PathParam("shard") String shard) {
+        ingest.recover(group, shard);
         return ingest.status();
     }
 

@@ -1,0 +1,85 @@
+package io.sideview.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.ConfigOverride;
+import io.sideview.Examples;
+import io.sideview.Http;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A running history copy is cancelled through its BACKFILL job: it stops after its chunk, stays
+ * CANCELLED across a restart (the view lacks part of its history until asked), and resumes after its
+ * last chunk done when resumed; the view then equals SQL. Bad resume requests get problems.
+ */
+@Tag("integration")
+class CopyCancelIntegrationTest {
+
+    @Test
+    void aCancelledCopyWaitsForAResumeAndThenFinishes() throws Exception {
+        try (CdcTestApp cdc = new CdcTestApp("cancel", 280)) {
+            FriendsWorkload workload = cdc.workload(5);
+            workload.run(1500);
+            for (int s = 0; s < cdc.shards.size(); s++) {
+                // Users from 1000 up, each on one shard only (an edge lives on one shard).
+                cdc.shards.get(s).execute("INSERT INTO social.friends (user_id, friend_id, status, created_at, updated_at) "
+                        + "SELECT 1000 + 2 * (seq DIV 150) + " + s + ", seq MOD 150, 'ACTIVE', seq, seq FROM social.seq_0_to_5999");
+            }
+            ConfigOverride[] slow = {ConfigOverride.config("sources.friends.copy.chunkRows", "200"),
+                    ConfigOverride.config("sources.friends.copy.rowsPerSecond", "1000")};
+            cdc.startApp(slow);
+            Http http = cdc.http();
+            assertThat(http.post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
+
+            List<Long> running = new ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                running.clear();
+                for (JsonNode j : http.get("/v1/jobs?view=friends").json()) {
+                    if (j.get("type").asText().equals("BACKFILL") && j.get("state").asText().equals("RUNNING")) {
+                        running.add(j.get("id").asLong());
+                    }
+                }
+                return running.size() == 2;
+            });
+            for (long id : running) {
+                assertThat(http.post("/v1/jobs/" + id + "/cancel", "").status()).isEqualTo(200);
+            }
+            for (long id : running) {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                        http.get("/v1/jobs/" + id).json().get("state").asText().equals("CANCELLED"));
+            }
+            assertThat(http.get("/v1/ingest/copies").json()).hasSize(2).allSatisfy(c -> {
+                assertThat(c.get("status").asText()).isEqualTo("CANCELLED");
+                assertThat(c.get("rowsCopied").asLong()).as(c.toString()).isLessThan(6000);
+            });
+
+            // A restart does not take a cancelled copy up again.
+            cdc.stopApp();
+            cdc.startApp(slow);
+            Thread.sleep(3000);
+            assertThat(cdc.http().get("/v1/ingest/copies").json()).allSatisfy(c ->
+                    assertThat(c.get("status").asText()).isEqualTo("CANCELLED"));
+
+            Http again = cdc.http();
+            Http.Reply missing = again.post("/v1/ingest/copies/resume", "{}");
+            assertThat(missing.status()).isEqualTo(422);
+            assertThat(missing.json().at("/errors/0/field").asText()).isEqualTo("view");
+            assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"friends\",\"x\":1}").status()).isEqualTo(400);
+            assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"nope\"}").status()).isEqualTo(404);
+            assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"friends\"}").status()).isEqualTo(200);
+            assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"friends\"}").status())
+                    .as("nothing left to resume").isEqualTo(409);
+            Awaitility.await().atMost(Duration.ofSeconds(120)).until(() ->
+                    again.get("/v1/ingest/copies").json().findValuesAsText("status").stream().allMatch("DONE"::equals));
+            assertThat(again.get("/v1/jobs?view=friends").json().findValuesAsText("detail"))
+                    .anySatisfy(d -> assertThat(d).contains("resumed after chunk"));
+            ViewVsSql.awaitExact(cdc::http, workload, "after a cancelled and resumed copy", 120);
+        }
+    }
+}
