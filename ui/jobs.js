@@ -32,7 +32,7 @@ export function fmtEta(seconds) {
 }
 
 function progress(job) {
-  const unit = job.type === 'BACKFILL' ? 'rows' : 'nodes';
+  const unit = job.type === 'BACKFILL' ? 'rows' : job.type === 'PURGE' ? 'key ranges' : 'nodes';
   const text = job.total !== null && job.total !== undefined
     ? `${job.done.toLocaleString()} of ${job.total.toLocaleString()} ${unit}` : `${job.done.toLocaleString()} ${unit}`;
   const bar = h('progress', {
@@ -52,6 +52,7 @@ function outcome(job) {
     return samplesOf(sourceLines(r.before, 'before: ').concat(repaired, sourceLines(r.after, 'after: ')), r.before.samples);
   }
   if (r.differences) return samplesOf(sourceLines(r, ''), r.samples);
+  if ('recordsDeleted' in r) return `removed ${r.recordsDeleted.toLocaleString()} record(s) of deleted view #${r.viewId}`;
   const lines = [];
   if ('exact' in r) lines.push(r.exact ? 'exact' : 'NOT exact');
   if ('wasExact' in r) lines.push(r.wasExact ? 'nothing to repair' : 'repaired');

@@ -49,6 +49,11 @@ public class ViewCatalog {
         }
     }
 
+    /** The salt buckets every layout uses (storage.saltBuckets). */
+    public int saltBuckets() {
+        return saltBuckets;
+    }
+
     /** The newest known layout of the view {@code layout} belongs to; {@code layout} itself if none is known. */
     public ViewLayout latest(ViewLayout layout) {
         Entry e = byId.get(layout.viewId());

@@ -7,9 +7,13 @@ import io.sideview.registry.model.PropertyDef;
 import io.sideview.registry.model.PropertyType;
 import io.sideview.registry.model.SortOrder;
 import io.sideview.registry.model.ViewDefinition;
+import io.sideview.storage.Bytes;
+import io.sideview.storage.KeyRange;
 import io.sideview.storage.codec.OrderedCodec;
 import io.sideview.storage.codec.ValueType;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Row keys of one view (design §5):
@@ -86,6 +90,10 @@ public final class ViewLayout {
 
     /** The salt bytes in use: one per bucket, or none when unsalted (then a single empty prefix). */
     byte[][] saltPrefixes() {
+        return saltPrefixes(saltBuckets);
+    }
+
+    static byte[][] saltPrefixes(int saltBuckets) {
         if (saltBuckets == 0) {
             return new byte[][] {new byte[0]};
         }
@@ -94,6 +102,22 @@ public final class ViewLayout {
             out[i] = new byte[] {(byte) (i * (256 / saltBuckets))};
         }
         return out;
+    }
+
+    /**
+     * Every record of view id {@code viewId}, as one key range per salt bucket: what removing a
+     * deleted view's records ranges over.
+     */
+    public static List<KeyRange> recordsOf(long viewId, int saltBuckets) {
+        List<KeyRange> out = new ArrayList<>();
+        for (byte[] salt : saltPrefixes(saltBuckets)) {
+            out.add(KeyRange.prefix(Bytes.concat(salt, viewIdBytes(viewId))));
+        }
+        return out;
+    }
+
+    static byte[] viewIdBytes(long viewId) {
+        return new byte[] {(byte) (viewId >>> 24), (byte) (viewId >>> 16), (byte) (viewId >>> 8), (byte) viewId};
     }
 
     /** Prefix of every record of {@code type} on {@code side} in one salt bucket: what a whole-view walk ranges over. */

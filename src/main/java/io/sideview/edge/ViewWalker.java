@@ -130,4 +130,30 @@ public final class ViewWalker {
             start = after == null ? null : Bytes.concat(prefix, after);
         }
     }
+
+    /**
+     * The view ids that have records in storage, ascending per salt bucket: one seek per view and
+     * bucket, whatever the number of records. Id 0 is not a view (the intake log lives under it).
+     */
+    public static java.util.SortedSet<Long> storedViewIds(KvStore store, int saltBuckets) {
+        java.util.SortedSet<Long> ids = new java.util.TreeSet<>();
+        for (byte[] salt : ViewLayout.saltPrefixes(saltBuckets)) {
+            byte[] from = Bytes.concat(salt, ViewLayout.viewIdBytes(1));
+            byte[] end = Bytes.successor(salt);
+            while (true) {
+                List<KeyValue> first = store.scan(new KeyRange(from, end), false, 1);
+                if (first.isEmpty() || first.get(0).key().length < salt.length + 4) {
+                    break;
+                }
+                long id = java.nio.ByteBuffer.wrap(first.get(0).key(), salt.length, 4).getInt() & 0xFFFFFFFFL;
+                ids.add(id);
+                if (id == 0xFFFFFFFFL) {
+                    break;
+                }
+                from = Bytes.concat(salt, ViewLayout.viewIdBytes(id + 1));
+            }
+        }
+        return ids;
+    }
+
 }

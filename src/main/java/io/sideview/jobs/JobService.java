@@ -38,6 +38,9 @@ public final class JobService implements Managed {
     private final IndexBuilds builds;
     private final ViewRegistry registry;
     private final Clock clock;
+    private final StoragePurge purge;
+    /** View ids with a PURGE job queued or running. */
+    private final java.util.Set<Long> purging = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock) {
@@ -53,8 +56,16 @@ public final class JobService implements Managed {
         ViewAuditRun audits = new ViewAuditRun(store, writer);
         this.builds = new IndexBuilds(dao, registry, catalog, writer, audits, clock, retryDelay);
         JobWork audit = (j, cancelled, progress) -> audit(catalog, writer, audits, j, cancelled, progress);
+        this.purge = new StoragePurge(registry, store, writer, catalog.saltBuckets());
+        JobWork purgeWork = (j, cancelled, progress) -> {
+            try {
+                return purge.run(j, cancelled, progress);
+            } finally {
+                this.purging.remove(j.viewId());
+            }
+        };
         this.runner = new JobRunner(ledger, Map.of(JobType.VERIFY, audit, JobType.REBUILD, audit,
-                JobType.INDEX_BUILD, builds));
+                JobType.INDEX_BUILD, builds, JobType.PURGE, purgeWork));
     }
 
     /** Where history copies report their progress. */
@@ -80,6 +91,28 @@ public final class JobService implements Managed {
             }
         }
         builds.start(runner);
+        registry.onChange(this::purgeIfDeleted);
+        queuePurges();
+    }
+
+    /** After a view is deleted, its records go (it may have been deleted and created again meanwhile: then the old id goes). */
+    private void purgeIfDeleted(String name) {
+        try {
+            registry.get(name);
+        } catch (Refused gone) {
+            if (gone.kind() == Refused.Kind.NOT_FOUND) {
+                queuePurges();
+            }
+        }
+    }
+
+    /** One PURGE job per deleted view whose records are still in storage. */
+    private synchronized void queuePurges() {
+        for (long viewId : purge.orphans()) {
+            if (purging.add(viewId)) {
+                runner.submit(ledger.queue(JobType.PURGE, viewId, "#" + viewId, null));
+            }
+        }
     }
 
     @Override

@@ -13,7 +13,9 @@ public enum JobType {
     /** Compares a captured view with its source tables on the shards, node by node (edges, properties, counts). */
     SOURCE_VERIFY(true),
     /** A SOURCE_VERIFY that re-derives what differs from the rows read, then verifies again. */
-    REPAIR(true);
+    REPAIR(true),
+    /** Removes the records of deleted views from storage (started by the service after a delete, and at start). */
+    PURGE(false);
 
     private final boolean clientJob;
 

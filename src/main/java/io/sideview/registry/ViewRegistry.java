@@ -140,6 +140,22 @@ public class ViewRegistry {
         return describe(row, currentDefinition(row));
     }
 
+    /**
+     * The ids of every view that exists, and the next id to be allocated: an id below it and not
+     * among them belongs to a deleted view (ids are never reused). Read in that order, so a view
+     * created meanwhile has an id at or above {@code next}.
+     */
+    public record KnownIds(long next, java.util.Set<Long> live) {}
+
+    public KnownIds knownIds() {
+        long next = dao.counter("view");
+        java.util.Set<Long> live = new java.util.HashSet<>();
+        for (ViewRow r : dao.list()) {
+            live.add(r.id());
+        }
+        return new KnownIds(next, live);
+    }
+
     /** Refuses to delete an active view: deactivate first, so no reader or ingest loses it by surprise. */
     public void delete(String name) {
         ViewRow row = row(name);

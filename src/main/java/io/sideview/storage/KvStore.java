@@ -31,6 +31,22 @@ public interface KvStore extends AutoCloseable {
     void write(List<Write> batch);
 
     /**
+     * Deletes every key in {@code range}, page by page (each page one batch); returns how many were
+     * deleted. Not atomic: a crash leaves the rest, and running it again finishes it.
+     */
+    default long deleteRange(KeyRange range) {
+        long deleted = 0;
+        while (true) {
+            List<KeyValue> page = scan(range, false, 1000);
+            if (page.isEmpty()) {
+                return deleted;
+            }
+            write(page.stream().<Write>map(kv -> new Write.Delete(kv.key())).toList());
+            deleted += page.size();
+        }
+    }
+
+    /**
      * True when {@link #write} applies a whole batch atomically, also across a crash: afterwards
      * either every write of it is in storage or none is.
      */

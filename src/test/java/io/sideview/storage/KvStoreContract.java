@@ -103,6 +103,20 @@ public abstract class KvStoreContract {
     }
 
     @Test
+    void deleteRangeDeletesExactlyTheRange() {
+        for (int i = 0; i < 2500; i++) {
+            store.put(new byte[] {0x10, (byte) (i >> 8), (byte) i}, b("v"));
+        }
+        store.put(new byte[] {0x0F, (byte) 0xFF}, b("before"));
+        store.put(new byte[] {0x11}, b("after"));
+        assertThat(store.deleteRange(KeyRange.prefix(new byte[] {0x10}))).isEqualTo(2500);
+        assertThat(store.scan(KeyRange.prefix(new byte[] {0x10}), false, 10)).isEmpty();
+        assertThat(store.get(new byte[] {0x0F, (byte) 0xFF})).isPresent();
+        assertThat(store.get(new byte[] {0x11})).isPresent();
+        assertThat(store.deleteRange(KeyRange.prefix(new byte[] {0x10}))).isZero();
+    }
+
+    @Test
     void batchesApplyInOrder() {
         store.put(b("gone"), b("x"));
         store.write(List.of(new Write.Put(b("a"), b("1")), new Write.Put(b("b"), b("2")),

@@ -10,7 +10,7 @@ import java.util.Map;
  * the job's {@code result}; the JSON field names are part of the API (docs/api.md, the web UI).
  */
 public sealed interface JobResult permits JobResult.Verify, JobResult.Rebuild, JobResult.IndexBuild, JobResult.Failure,
-        JobResult.SourceVerify, JobResult.Repair {
+        JobResult.SourceVerify, JobResult.Repair, JobResult.Purge {
 
     /**
      * What a pass over every node of a view found. {@code edges} counts active edges on one side only;
@@ -99,6 +99,9 @@ public sealed interface JobResult permits JobResult.Verify, JobResult.Rebuild, J
      */
     record Repair(SourceVerify before, long upserts, long deletes, long nodesRewritten, long sidesJoined,
                   SourceVerify after, boolean exact) implements JobResult {}
+
+    /** PURGE: the view id whose records were removed, and how many records. */
+    record Purge(long viewId, long recordsDeleted) implements JobResult {}
 
     /** A job that did not finish: the reason. */
     record Failure(String error) implements JobResult {
