@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
  * build and answers {@link IndexReadiness}.
  */
 public final class JobService implements Managed {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobService.class);
     /** Wait before a failed index build runs again, unless told otherwise; doubles per failure. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(30);
     /** The largest random sample a source verify takes. */
@@ -106,12 +107,19 @@ public final class JobService implements Managed {
         }
     }
 
-    /** One PURGE job per deleted view whose records are still in storage. */
+    /**
+     * One PURGE job per deleted view whose records are still in storage. Never fails its caller (a
+     * start, a registry change): records left now are found again at the next delete or start.
+     */
     private synchronized void queuePurges() {
-        for (long viewId : purge.orphans()) {
-            if (purging.add(viewId)) {
-                runner.submit(ledger.queue(JobType.PURGE, viewId, "#" + viewId, null));
+        try {
+            for (long viewId : purge.orphans()) {
+                if (purging.add(viewId)) {
+                    runner.submit(ledger.queue(JobType.PURGE, viewId, "#" + viewId, null));
+                }
             }
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for deleted views' records; looked for again at the next delete or start", e);
         }
     }
 
