@@ -156,4 +156,18 @@ public final class ViewWalker {
         return ids;
     }
 
+
+    /** The committed edge counts of {@code nodes} on {@code side}, in their order (0 where a node has none). */
+    public static long[] counts(KvStore store, ViewLayout layout, Side side, List<Object> nodes) {
+        List<byte[]> keys = new java.util.ArrayList<>(nodes.size());
+        for (Object node : nodes) {
+            keys.add(layout.countKey(side, node));
+        }
+        List<byte[]> values = store.multiGet(keys);
+        long[] out = new long[nodes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i) == null ? 0 : RecordCodec.decodeCount(values.get(i)).count();
+        }
+        return out;
+    }
 }

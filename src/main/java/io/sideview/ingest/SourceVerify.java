@@ -34,6 +34,11 @@ import java.util.function.BooleanSupplier;
 public final class SourceVerify implements JobWork {
     /** Nodes per batch: one {@code IN (...)} list per shard and side. */
     static final int BATCH = 500;
+    /**
+     * Edges per batch, by the view's counts: a batch's rows and expected edges are held in memory,
+     * so 500 popular nodes (2,000 edges each, say) must not make one batch of a million.
+     */
+    static final long BATCH_EDGES = 20_000;
     private static final int PAGE = 10_000;
 
     /** Waits until the view applied a shard up to a position (IngestService#awaitApplied). */
@@ -118,18 +123,35 @@ public final class SourceVerify implements JobWork {
             SourceBatch batch = new SourceBatch(layout, side, side == sides.get(0) && sides.size() == 2, rows, store, writer,
                     intake, applied, repair);
             List<Object> list = nodes.get(side);
-            for (int from = 0; from < list.size(); from += BATCH) {
+            for (int from = 0; from < list.size(); ) {
                 if (cancelled.getAsBoolean()) {
                     return null;
                 }
-                List<Object> part = list.subList(from, Math.min(list.size(), from + BATCH));
+                List<Object> part = nextBatch(layout, side, list, from);
                 batch.check(part, totals);
+                from += part.size();
                 done[0] += part.size();
                 progress.at(side + " " + part.get(part.size() - 1), done[0]);
             }
         }
         progress.done(done[0]);
         return totals;
+    }
+
+    /**
+     * The nodes from {@code from} on: at most {@link #BATCH} of them and, by the view's counts, at most
+     * {@link #BATCH_EDGES} edges (a node alone above that is a batch of its own).
+     */
+    private List<Object> nextBatch(ViewLayout layout, Side side, List<Object> list, int from) {
+        List<Object> window = list.subList(from, Math.min(list.size(), from + BATCH));
+        long[] counts = ViewWalker.counts(store, layout, side, window);
+        long edges = 0;
+        int n = 0;
+        while (n < window.size() && (n == 0 || edges + counts[n] <= BATCH_EDGES)) {
+            edges += counts[n];
+            n++;
+        }
+        return window.subList(0, n);
     }
 
     /** Per side kept: the nodes to compare, sorted; the union of the view's and the source's, in scope. */

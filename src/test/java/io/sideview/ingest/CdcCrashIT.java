@@ -34,13 +34,7 @@ class CdcCrashIT {
             Process service = ServiceProcess.launch(cdc.config(), cdc.dir, port, cdc::http, jvmArgs);
             try {
                 assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
-                CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return workload.run(8000);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<Integer> load = workload.runAsync(8000);
                 for (long pause : new long[] {700, 2500, 2500}) {
                     Thread.sleep(pause);
                     service.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -37,21 +37,11 @@ class ChunkedCopyIT {
             FriendsWorkload workload = cdc.workload(11);
             workload.run(2000);
             // History beyond the workload's users: friends 0..149 of users from 1000 up (their IN side is checked).
-            for (int s = 0; s < cdc.shards.size(); s++) {
-                cdc.shards.get(s).execute("INSERT INTO social.friends (user_id, friend_id, nickname, favorite, status, created_at, updated_at) "
-                        + "SELECT 1000 + 2 * (seq DIV 150) + " + s + ", seq MOD 150, CONCAT('n', seq), seq MOD 2, 'ACTIVE', "
-                        + "1600000000000 + seq, 1600000000000 + seq FROM social.seq_0_to_" + (ROWS_PER_SHARD - 1));
-            }
+            workload.bulkHistory(1000, 0, 150, ROWS_PER_SHARD, false);
             Process service = ServiceProcess.launch(cdc.config(), cdc.dir, port, cdc::http, jvmArgs);
             try {
                 assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
-                CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return workload.run(6000);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<Integer> load = workload.runAsync(6000);
                 List<String> resumes = new ArrayList<>();
                 for (int kill = 0; kill < 3; kill++) {
                     long[] before = awaitChunksBeyond(cdc, kill == 0 ? 2 : 0, resumes);

@@ -26,11 +26,7 @@ class CopyCancelIntegrationTest {
         try (CdcTestApp cdc = new CdcTestApp("cancel", 280)) {
             FriendsWorkload workload = cdc.workload(5);
             workload.run(1500);
-            for (int s = 0; s < cdc.shards.size(); s++) {
-                // Users from 1000 up, each on one shard only (an edge lives on one shard).
-                cdc.shards.get(s).execute("INSERT INTO social.friends (user_id, friend_id, status, created_at, updated_at) "
-                        + "SELECT 1000 + 2 * (seq DIV 150) + " + s + ", seq MOD 150, 'ACTIVE', seq, seq FROM social.seq_0_to_5999");
-            }
+            workload.bulkHistory(1000, 0, 150, 6000, false);  // users from 1000 up, each on one shard
             ConfigOverride[] slow = {ConfigOverride.config("sources.friends.copy.chunkRows", "200"),
                     ConfigOverride.config("sources.friends.copy.rowsPerSecond", "1000")};
             cdc.startApp(slow);

@@ -27,23 +27,12 @@ class HistoryAtScaleIT {
         try (CdcTestApp cdc = new CdcTestApp("scale" + corner.ordinal(), 320 + 10 * corner.ordinal())) {
             FriendsWorkload workload = cdc.workload(23);
             workload.run(1000);
-            for (int s = 0; s < cdc.shards.size(); s++) {
-                // 1,000 users per shard (from 100,000 up, each on one shard) with 500 friends each (from 10,000 up):
-                // outside the workload's ids, so its checks stay small; the source verify checks them all.
-                cdc.shards.get(s).execute("INSERT INTO social.friends (user_id, friend_id, nickname, favorite, status, created_at, updated_at) "
-                        + "SELECT 100000 + 2 * (seq DIV 500) + " + s + ", 10000 + seq MOD 500, CONCAT('n', seq MOD 97), seq MOD 2, "
-                        + "IF(seq MOD 50 = 0, 'DELETED', 'ACTIVE'), 1600000000000 + seq, 1600000000000 + seq "
-                        + "FROM social.seq_0_to_" + (ROWS_PER_SHARD - 1));
-            }
+            // 1,000 users per shard (from 100,000 up) with 500 friends each (from 10,000 up): outside the
+            // workload's ids, so its checks stay small; the source verify checks them all.
+            workload.bulkHistory(100_000, 10_000, 500, ROWS_PER_SHARD, true);
             cdc.startApp(Corner.overrides(corner.settings()));
             assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
-            CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return workload.run(6000);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Integer> load = workload.runAsync(6000);
             Awaitility.await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2)).until(() ->
                     cdc.http().get("/v1/ingest/copies").json().findValuesAsText("status").stream()
                             .filter("DONE"::equals).count() == 2);
