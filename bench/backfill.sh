@@ -2,7 +2,7 @@
 # Sideview backfill benchmark: history copies and verify-against-source, one command; see
 # docs/benchmarks.md ("Backfill benchmark").
 #   bench/backfill.sh [--rocksdb|--hbase] [--rows N] [--quick] [--stream-rate N] [--chunk-rows N]
-#                     [--jar PATH] [--jfr] [--keep]
+#                     [--verify-timeout S] [--jar PATH] [--jfr] [--keep]
 # 2 throwaway MariaDB shards (ROW binlog), a local-mode HBase (--hbase), the packaged service (-Xmx1g).
 #   1. load: N rows of social.friends over the 2 shards (N/2 each) with MariaDB's sequence engine,
 #      INSERT ... SELECT ... FROM seq_0_to_M in slices of 1,000,000 rows (one binlog transaction each);
@@ -18,6 +18,7 @@
 # --quick     500,000 rows (unless --rows)
 # --stream-rate N   changes/s written to the shards during the copy (default 500; 0: none)
 # --chunk-rows N    the service's copy.chunkRows (default: the service's, 10,000)
+# --verify-timeout S  cancel the SOURCE_VERIFY after S seconds (default 1800) and report it unfinished
 # --jar PATH  measure this service jar (with the config.yml of its tree, when it sits in target/)
 # --jfr       JFR recordings (settings=profile) of the service during the copy and during the verify,
 #             kept in the work directory with their bench/jfr-top.py summaries (implies --keep)
@@ -28,7 +29,7 @@ set -euo pipefail
 
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
-STORAGE=rocksdb; ROWS=""; QUICK=0; STREAM_RATE=500; CHUNK_ROWS=""; KEEP=0; JFR=0
+STORAGE=rocksdb; ROWS=""; QUICK=0; VERIFY_TIMEOUT=1800; STREAM_RATE=500; CHUNK_ROWS=""; KEEP=0; JFR=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rocksdb|--hbase) STORAGE=${1#--} ;;
@@ -36,12 +37,13 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --stream-rate) STREAM_RATE=$2; shift ;;
     --chunk-rows) CHUNK_ROWS=$2; shift ;;
+    --verify-timeout) VERIFY_TIMEOUT=$2; shift ;;
     --jar) SV_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); export SV_JAR
            [ -f "$(dirname "$SV_JAR")/../config.yml" ] && CONFIG_TEMPLATE=$(dirname "$SV_JAR")/../config.yml
            shift ;;
     --jfr) JFR=1; KEEP=1 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -86,6 +88,9 @@ bench() { java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENC
 if [ "$STORAGE" = hbase ]; then
   mvn -q -B -f "$BENCH/pom.xml" $DEP -Dmdep.includeScope=provided -Dmdep.outputFile="$WORK/hbase-cp.txt"
 fi
+# The build measured, described now (the tree may change while the benchmark runs)
+SRC_TREE=$(dirname "$JAR")/..
+export BUILD="Sideview $(git -C "$SRC_TREE" describe --always --tags 2>/dev/null || echo '?')$(git -C "$SRC_TREE" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+ uncommitted changes in src)') ($(basename "$JAR"), -Xmx1g, G1, storage $STORAGE, wal none$([ "$STORAGE" = hbase ] && echo ", HBase 2.6.3 local mode -Xmx${HBASE_HEAP:-1g}, 16 salt buckets"), copy.chunkRows ${CHUNK_ROWS:-10,000 (default)}); $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1)"
 # HBase's JDK 11+ flags (recipes/hbase.md), as bench/ingest.sh passes them; harmless for RocksDB
 JFLAGS=(--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
@@ -307,6 +312,14 @@ while :; do
   state=$(jq -r .state "$WORK/verify.json" 2>/dev/null || echo '?')
   case "$state" in DONE|FAILED|CANCELLED) break ;; esac
   kill -0 "$SV_PID" 2>/dev/null || { echo "the service died; log: $WORK/sideview.log" >&2; exit 1; }
+  if [ "$(echo "$(now) - $T_V0 > $VERIFY_TIMEOUT" | bc)" = 1 ] && [ -z "${CANCELLED:-}" ]; then
+    # A source job notices a cancel between batches of nodes, so it can take a while to end.
+    log "  verify: not done after $VERIFY_TIMEOUT s: cancelling job $JOB"
+    curl -fs -X POST "127.0.0.1:$API/api/v1/jobs/$JOB/cancel" > /dev/null || true; CANCELLED=1
+  fi
+  if [ -n "${CANCELLED:-}" ] && [ "$(echo "$(now) - $T_V0 > $VERIFY_TIMEOUT + 300" | bc)" = 1 ]; then
+    log "  verify: still not ended 300 s after the cancel; reporting it unfinished"; break
+  fi
   if [ $(( $(date +%s) - last )) -ge 30 ]; then
     last=$(date +%s)
     log "  verify: $(jq -r '"\(.done)/\(.total // "?") node sides, \(.ratePerSecond // 0 | floor)/s"' "$WORK/verify.json"); heap $(metric jvm.memory.heap.used | awk '{printf "%d MiB", $1/1048576}'); load $(cut -d' ' -f1 /proc/loadavg)"
@@ -329,8 +342,6 @@ export LIVE STAMP STORAGE ROWS STREAM_RATE COPY_SECS T_V0 T_V1 ACTIVE_ROWS LOAD_
 export DRAIN_SECS=${DRAIN_SECS:-0} ERRORS=$(cat "$WORK/errors.txt")
 export MACHINE="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB RAM"
 export LOADS="load average (1, 5, 15 min) at start $LOAD_START, at the copy's start $LA_COPY0, at the copy's end $LA_COPY1, at the end $LOAD_END"
-SRC_TREE=$(dirname "$JAR")/..
-export BUILD="Sideview $(git -C "$SRC_TREE" describe --always --tags 2>/dev/null || echo '?')$(git -C "$SRC_TREE" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+ uncommitted changes in src)') ($(basename "$JAR"), -Xmx1g, G1, storage $STORAGE, wal none$([ "$STORAGE" = hbase ] && echo ", HBase 2.6.3 local mode -Xmx${HBASE_HEAP:-1g}, 16 salt buckets"), copy.chunkRows ${CHUNK_ROWS:-10,000 (default)}); $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1)"
 python3 - "$WORK" "$OUT" <<'PY'
 import json, os, sys, datetime
 E = os.environ
@@ -380,7 +391,7 @@ if res.get("edges") is not None:
         str(res.get("exact")).lower(), f(res.get("nodes", 0)), f(res["edges"]), f(res.get("rows", 0)),
         ", ".join("%s %s" % (k, v) for k, v in (res.get("differences") or {}).items()), res.get("unconfirmed"), res.get("unmappable")))
 else:
-    L.append("| verify result | %s |" % json.dumps(res))
+    L.append("| verify result | **not finished**: %s after %s s, %s node sides done (`--verify-timeout`) |" % (verify.get("state"), f(vs, 1), f(verify.get("done") or 0)))
 L.append("")
 L.append("- CPU during the copy: " + E["COPY_CPU"])
 L.append("- CPU during the verify (and the stream's drain before it): " + E["VERIFY_CPU"])
@@ -400,7 +411,7 @@ vrate = (res.get("edges") or 0) / vs
 L.append("")
 L.append("Goals (issue 16): copy ≥ %s rows/s: **%s** (%s); verify ≥ 50,000 edges/s: **%s** (%s); heap ≤ 1 GiB: **%s** (max used %s MiB)." % (
     f(goal_copy), "met" if copied / copy_secs >= goal_copy else "not met", f(copied / copy_secs),
-    "met" if vrate >= 50000 else "not met", f(vrate),
+    "met" if vrate >= 50000 else "not met", f(vrate) if res.get("edges") is not None else "verify unfinished",
     "met" if heap_used <= 1024 * MiB else "not met", f(heap_used / MiB)))
 open(out, "w").write("\n".join(L) + "\n")
 PY
