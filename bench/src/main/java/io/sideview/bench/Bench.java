@@ -54,6 +54,8 @@ public final class Bench {
                     Double.parseDouble(args[4]), Double.parseDouble(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "ingest-report" -> IngestReport.write(Path.of(args[1]), Path.of(args[2]));
             case "ingest-step" -> IngestReport.step(Path.of(args[1]));
+            // backfill benchmark (bench/backfill.sh)
+            case "backfill-stream" -> BackfillStream.run(ports(args[1]), Double.parseDouble(args[2]), Path.of(args[3]), Path.of(args[4]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
