@@ -15,7 +15,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A table of 1,000,000 rows over 2 shards is copied in chunks while a workload writes; afterwards
  * the view equals SQL where the workload wrote, and verify-against-source reports no difference over
- * every node, on RocksDB and on the HBase mini cluster.
+ * every node. RocksDB in every `mvn verify`; the HBase mini cluster with {@code -Dit.scale.hbase=true}
+ * (it shares the test JVM's heap with the region server's memstores, and copies at ~3,000 rows/s on
+ * this machine: too slow and too large for the default tier yet).
  */
 @Tag("integration")
 class HistoryAtScaleIT {
@@ -24,6 +26,8 @@ class HistoryAtScaleIT {
     @ParameterizedTest
     @EnumSource(value = Corner.class, names = {"ROCKSDB_NONE", "HBASE_NONE"})
     void aMillionRowsAreCopiedWhileAWorkloadWritesAndVerifyAgainstTheSource(Corner corner) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!corner.hbase || Boolean.getBoolean("it.scale.hbase"),
+                "the HBase corner runs with -Dit.scale.hbase=true");
         try (CdcTestApp cdc = new CdcTestApp("scale" + corner.ordinal(), 320 + 10 * corner.ordinal())) {
             FriendsWorkload workload = cdc.workload(23);
             workload.run(1000);

@@ -26,6 +26,9 @@ public final class MiniHBase {
         c.set("hbase.regionserver.ipc.address", "127.0.0.1");
         c.setInt("hbase.master.info.port", -1);
         c.setInt("hbase.regionserver.info.port", -1);
+        // The region server shares the test JVM's heap: flush memstores early rather than fill it.
+        c.setLong("hbase.hregion.memstore.flush.size", 32L * 1024 * 1024);
+        c.setFloat("hbase.regionserver.global.memstore.size", 0.2f);
         try {
             util.startMiniZKCluster();
             util.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).build());
