@@ -130,6 +130,9 @@ final class HistoryCopy {
                 repairIfDue(t);
             }
             stats.backfill(t.viewName(), outcome.status(), rows, outcome.chunks());
+            if (outcome.status() == CopyStatus.DONE) {
+                jobs.total(job, rows); // the estimate was read before the chunks: a done copy is its rows
+            }
             jobs.finish(job, outcome.status() == CopyStatus.DONE, rows,
                     outcome.status() == CopyStatus.DONE ? null : "cancelled after chunk " + outcome.chunks()
                             + "; resume with POST /api/v1/ingest/copies/resume");
