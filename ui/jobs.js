@@ -5,7 +5,7 @@ import { h, badge, alertBox, fmtTime } from './dom.js';
 
 const enc = encodeURIComponent;
 const LIVE = new Set(['QUEUED', 'RUNNING']);
-const CLIENT_JOBS = new Set(['VERIFY', 'REBUILD', 'SOURCE_VERIFY', 'REPAIR']);
+const CLIENT_JOBS = new Set(['VERIFY', 'REBUILD', 'SOURCE_VERIFY', 'REPAIR', 'REPLAY']);
 
 /** A source verify's difference: kind, side and node, the edge's other end, what differs. */
 export function fmtDifference(d) {
@@ -32,7 +32,7 @@ export function fmtEta(seconds) {
 }
 
 function progress(job) {
-  const unit = job.type === 'BACKFILL' ? 'rows' : job.type === 'PURGE' ? 'key ranges' : 'nodes';
+  const unit = job.type === 'BACKFILL' || job.type === 'REPLAY' ? 'rows' : job.type === 'PURGE' ? 'key ranges' : 'nodes';
   const text = job.total !== null && job.total !== undefined
     ? `${job.done.toLocaleString()} of ${job.total.toLocaleString()} ${unit}` : `${job.done.toLocaleString()} ${unit}`;
   const bar = h('progress', {
@@ -52,7 +52,8 @@ function outcome(job) {
     return samplesOf(sourceLines(r.before, 'before: ').concat(repaired, sourceLines(r.after, 'after: ')), r.before.samples);
   }
   if (r.differences) return samplesOf(sourceLines(r, ''), r.samples);
-  if ('recordsDeleted' in r) return `removed ${r.recordsDeleted.toLocaleString()} record(s) of deleted view #${r.viewId}`;
+  if ('recordsDeleted' in r) return `removed ${r.recordsDeleted.toLocaleString()} record(s) of storage id #${r.viewId}`;
+  if ('toStorageId' in r) return `queries read generation #${r.toStorageId} (${r.rowsCopied.toLocaleString()} rows copied); #${r.fromStorageId} purged (${r.recordsPurged.toLocaleString()} records)`;
   const lines = [];
   if ('exact' in r) lines.push(r.exact ? 'exact' : 'NOT exact');
   if ('wasExact' in r) lines.push(r.wasExact ? 'nothing to repair' : 'repaired');
@@ -146,7 +147,8 @@ export async function jobsPage() {
   const select = h('select', { id: 'job-view' }, views.map((v) => h('option', { value: v.name }, v.name)));
   const type = h('select', { id: 'job-type' }, h('option', { value: 'VERIFY' }, 'Verify (read only)'), h('option', { value: 'REBUILD' }, 'Rebuild counts and indexes'),
     h('option', { value: 'SOURCE_VERIFY' }, 'Verify against the source shards (read only)'),
-    h('option', { value: 'REPAIR' }, 'Repair from the source shards, then verify'));
+    h('option', { value: 'REPAIR' }, 'Repair from the source shards, then verify'),
+    h('option', { value: 'REPLAY' }, 'Replay from the source shards into a new generation, then switch'));
   const sample = h('input', { id: 'job-sample', type: 'number', min: '1', step: '1', placeholder: 'every node', inputmode: 'numeric' });
   const form = h('form', { class: 'row', id: 'start-job', 'data-write': true, onsubmit: (e) => {
     e.preventDefault();
@@ -160,7 +162,7 @@ export async function jobsPage() {
   return {
     nodes: [
       h('h1', {}, 'Jobs'),
-      h('p', { class: 'muted' }, 'History copies and index builds start by themselves; a verify checks every node\'s count and index records against its edges, a rebuild rewrites them; a verify against the source compares a captured view with its tables on the shards (every node, or a random sample), a repair re-derives what differs from them.'),
+      h('p', { class: 'muted' }, 'History copies and index builds start by themselves; a verify checks every node\'s count and index records against its edges, a rebuild rewrites them; a verify against the source compares a captured view with its tables on the shards (every node, or a random sample), a repair re-derives what differs from them; a replay rebuilds the view from them into a new generation while the current one answers, then switches queries to it at once.'),
       form,
       panel.node,
     ],

@@ -48,7 +48,10 @@ import io.sideview.ingest.ChangeSink;
 import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.EngineStores;
 import io.sideview.ingest.KafkaHealthCheck;
+import io.sideview.ingest.Replays;
 import io.sideview.ingest.RowChangeMapper;
+import io.sideview.ingest.ShardConfig;
+import io.sideview.ingest.SourceGroupConfig;
 import io.sideview.ingest.SourceVerify;
 import io.sideview.ingest.WalConfig;
 import io.sideview.ingest.WalConsumer;
@@ -75,6 +78,8 @@ import io.sideview.storage.StorageHealthCheck;
 import jakarta.servlet.DispatcherType;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.time.Clock;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -168,10 +173,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;
         }
+        BackfillDao copies = jdbi.onDemand(BackfillDao.class);
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
                 Path.of(config.getStorage().dataDir(), "ingest"), sink, deadLetters,
                 // A view copied again after a lost stream position is repaired against the source (REPAIR).
-                new EngineStores(jdbi.onDemand(BackfillDao.class), jdbi.onDemand(ShardStreamDao.class),
+                new EngineStores(copies, jdbi.onDemand(ShardStreamDao.class),
                         view -> edges.jobs().submit(JobType.REPAIR, view)),
                 edges.jobs().tracker(), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
@@ -183,10 +189,20 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 config.getSources(), ingest::awaitApplied, environment.getObjectMapper());
         edges.jobs().handle(JobType.SOURCE_VERIFY, sourceVerify);
         edges.jobs().handle(JobType.REPAIR, sourceVerify);
+        Replays replays = new Replays(registry, copies, edges.jobs().tracker(), edges.jobs(), shardsByGroup(config.getSources()),
+                ingest::walMark, Clock.systemUTC());
+        edges.jobs().handle(JobType.REPLAY, replays::start);
+        environment.lifecycle().manage(replays);
         environment.admin().addTask(new ViewSourceVerifyTask(edges.jobs()));
         edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
         environment.jersey().register(new IngestResource(ingest, deadLetters, dead, environment.getObjectMapper()));
+    }
+
+    private static Map<String, List<String>> shardsByGroup(Map<String, SourceGroupConfig> sources) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        sources.forEach((group, cfg) -> out.put(group, cfg.shards().stream().map(ShardConfig::name).toList()));
+        return out;
     }
 
     private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi) {

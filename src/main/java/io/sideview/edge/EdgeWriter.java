@@ -152,7 +152,7 @@ public class EdgeWriter implements Managed {
             return CompletableFuture.failedFuture(new Stopped());
         }
         CompletableFuture<ApplyStatus> done = new CompletableFuture<>();
-        lane(m.viewId(), m.side(), m.node()).add(new Apply(m, done));
+        lane(m.storageId(), m.side(), m.node()).add(new Apply(m, done));
         return done;
     }
 
@@ -169,7 +169,7 @@ public class EdgeWriter implements Managed {
         if (!running) {
             return CompletableFuture.failedFuture(new Stopped());
         }
-        lane(layout.viewId(), side, node).add(new Exclusive(layout.countKey(side, node), () -> {
+        lane(layout.storageId(), side, node).add(new Exclusive(layout.countKey(side, node), () -> {
             try {
                 done.complete(work.apply(store));
             } catch (RuntimeException e) {

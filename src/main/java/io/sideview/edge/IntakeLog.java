@@ -63,7 +63,7 @@ public class IntakeLog {
         byView.forEach((layout, mutations) -> {
             byte[] key = key(seq.incrementAndGet());
             records.add(new Write.Put(key, WalCodec.encode(
-                    new WalCodec.BatchRecord(layout.viewId(), layout.definition().name(), mutations))));
+                    new WalCodec.BatchRecord(layout.storageId(), layout.definition().name(), mutations))));
             keys.add(key);
         });
         store.write(records);
@@ -139,7 +139,7 @@ public class IntakeLog {
                 LOG.error("intake record {} is unreadable ({}); it is kept", Arrays.toString(row.key()), e.getMessage());
                 continue;
             }
-            Optional<ViewLayout> layout = catalog.current(batch.viewId(), batch.view());
+            Optional<ViewLayout> layout = catalog.generation(batch.viewId(), batch.view());
             if (layout.isPresent()) {
                 for (Mutation m : batch.mutations()) {
                     pending.add(lanes.apply(layout.get(), m));

@@ -6,8 +6,8 @@ package io.sideview.edge;
  * the WAL and the intake log all carry this.
  */
 public record SideMutation(ViewLayout layout, Side side, Object node, Mutation mutation) {
-    public long viewId() {
-        return layout.viewId();
+    public long storageId() {
+        return layout.storageId();
     }
 
     /** The edge's other end, as seen from {@link #node()}. */

@@ -7,6 +7,7 @@ import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewStatus;
 import io.sideview.registry.api.ViewDescriptor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +24,19 @@ public class ViewCatalog {
     private final ViewRegistry registry;
     private final int saltBuckets;
     private final Cache<String, Entry> cache = Caffeine.newBuilder().expireAfterWrite(TTL).build();
-    /** Newest known layout per view id, for the lanes ({@link #latest}); never expires, only moves forward. */
+    /** Newest known layout per storage id, for the lanes ({@link #latest}); never expires, only moves forward. */
     private final Map<Long, Entry> byId = new ConcurrentHashMap<>();
 
-    /** A view as the engine sees it. */
-    public record Entry(ViewDescriptor descriptor, ViewLayout layout) {}
+    /**
+     * A view as the engine sees it: {@code layout} answers queries; {@code pending} (or null) is the
+     * generation a replay builds, which every write reaches too but no query reads.
+     */
+    public record Entry(ViewDescriptor descriptor, ViewLayout layout, ViewLayout pending) {
+        /** Where a write to the view goes: the generation queried and the one being built. */
+        public List<ViewLayout> writeLayouts() {
+            return pending == null ? List.of(layout) : List.of(layout, pending);
+        }
+    }
 
     public ViewCatalog(ViewRegistry registry, int saltBuckets) {
         this.registry = registry;
@@ -56,23 +65,38 @@ public class ViewCatalog {
 
     /** The newest known layout of the view {@code layout} belongs to; {@code layout} itself if none is known. */
     public ViewLayout latest(ViewLayout layout) {
-        Entry e = byId.get(layout.viewId());
-        return e == null ? layout : e.layout();
+        Entry e = byId.get(layout.storageId());
+        if (e == null) {
+            return layout;
+        }
+        return e.pending() != null && e.pending().storageId() == layout.storageId() ? e.pending() : e.layout();
     }
 
     /**
-     * The current layout of view {@code viewId} when a view of that id is still named {@code name};
-     * empty when it was deleted, or its name now belongs to another view. For records written earlier
-     * (the WAL, the intake log), which must not be applied to another view.
+     * The queried layout of view {@code viewId} when a view of that id is still named {@code name};
+     * empty when it was deleted, or its name now belongs to another view. For jobs, which name the view.
      */
     public Optional<ViewLayout> current(long viewId, String name) {
-        ViewLayout layout;
         try {
-            layout = any(name).layout();
+            Entry e = any(name);
+            return e.descriptor().id() == viewId ? Optional.of(e.layout()) : Optional.empty();
         } catch (Refused gone) {
             return Optional.empty();
         }
-        return layout.viewId() == viewId ? Optional.of(layout) : Optional.empty();
+    }
+
+    /**
+     * The layout of generation {@code storageId} while view {@code name} still writes it (the queried
+     * one, or the one a replay builds); empty when the view was deleted, replayed since, or its name
+     * belongs to another view. For records written earlier (the WAL, the intake log, dead letters),
+     * which must not be applied to another view or to a generation already replaced.
+     */
+    public Optional<ViewLayout> generation(long storageId, String name) {
+        try {
+            return any(name).writeLayouts().stream().filter(l -> l.storageId() == storageId).findFirst();
+        } catch (Refused gone) {
+            return Optional.empty();
+        }
     }
 
     /** The view, active; 404 when unknown, 409 when deactivated. */
@@ -90,17 +114,29 @@ public class ViewCatalog {
         Entry e = cache.getIfPresent(name);
         if (e == null) {
             ViewDescriptor d = registry.get(name);
-            Entry loaded = new Entry(d, new ViewLayout(d.id(), d.definition(), saltBuckets));
+            ViewLayout pending = d.pendingStorageId() == null ? null : new ViewLayout(d.pendingStorageId(), d.definition(), saltBuckets);
+            Entry loaded = new Entry(d, new ViewLayout(d.storageId(), d.definition(), saltBuckets), pending);
             // The later revision wins whatever the order the racing loads finish in, or the lanes
             // would apply with a revision already replaced.
             e = cache.asMap().merge(name, loaded, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
-            byId.merge(d.id(), e, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
+            for (ViewLayout l : e.writeLayouts()) {
+                byId.merge(l.storageId(), e, (old, neu) -> newer(neu.descriptor(), old.descriptor()) ? neu : old);
+            }
         }
         return e;
     }
 
-    /** Same view and an equal or later revision, or a view created later under the name (ids only grow). */
+    /**
+     * Same view and an equal or later state (revision, then generation: a switch or a new pending one
+     * comes with a later updated-at), or a view created later under the name (ids only grow).
+     */
     private static boolean newer(ViewDescriptor candidate, ViewDescriptor current) {
-        return candidate.id() != current.id() ? candidate.id() > current.id() : candidate.revision() >= current.revision();
+        if (candidate.id() != current.id()) {
+            return candidate.id() > current.id();
+        }
+        if (candidate.revision() != current.revision()) {
+            return candidate.revision() > current.revision();
+        }
+        return !candidate.updatedAt().isBefore(current.updatedAt());
     }
 }

@@ -23,15 +23,19 @@ import java.util.List;
  * The optional salt byte is a hash of (view, side, node) that spreads nodes over HBase regions.
  */
 public final class ViewLayout {
-    private final long viewId;
+    /**
+     * The generation's storage id, the first bytes of every key: the view id until a replay switches
+     * the view to a generation rebuilt from its sources (a new id from the same counter).
+     */
+    private final long storageId;
     private final ViewDefinition definition;
     private final int saltBuckets;
 
-    public ViewLayout(long viewId, ViewDefinition definition, int saltBuckets) {
+    public ViewLayout(long storageId, ViewDefinition definition, int saltBuckets) {
         if (saltBuckets < 0 || saltBuckets > 256) {
             throw new IllegalArgumentException("salt buckets must be 0..256");
         }
-        this.viewId = viewId;
+        this.storageId = storageId;
         this.definition = definition;
         this.saltBuckets = saltBuckets;
     }
@@ -40,8 +44,8 @@ public final class ViewLayout {
         return definition;
     }
 
-    public long viewId() {
-        return viewId;
+    public long storageId() {
+        return storageId;
     }
 
     IdType nodeType(Side side) {
@@ -62,7 +66,7 @@ public final class ViewLayout {
     private void writePrefix(ByteArrayOutputStream out, Side side, RecordType type, Object node) {
         byte[] nodeBytes = id(nodeType(side), node);
         if (saltBuckets > 0) {
-            int h = (int) (viewId * 0x9E3779B1L) ^ side.code;
+            int h = (int) (storageId * 0x9E3779B1L) ^ side.code;
             for (byte b : nodeBytes) {
                 h = 31 * h + b;
             }
@@ -76,10 +80,10 @@ public final class ViewLayout {
 
     /** View id, side, record type: what follows the salt in every key. */
     private void writeHeader(ByteArrayOutputStream out, Side side, RecordType type) {
-        out.write((int) (viewId >>> 24));
-        out.write((int) (viewId >>> 16));
-        out.write((int) (viewId >>> 8));
-        out.write((int) viewId);
+        out.write((int) (storageId >>> 24));
+        out.write((int) (storageId >>> 16));
+        out.write((int) (storageId >>> 8));
+        out.write((int) storageId);
         out.write(side.code);
         out.write(type.code);
     }
@@ -105,13 +109,13 @@ public final class ViewLayout {
     }
 
     /**
-     * Every record of view id {@code viewId}, as one key range per salt bucket: what removing a
-     * deleted view's records ranges over.
+     * Every record of storage id {@code storageId}, as one key range per salt bucket: what removing a
+     * deleted view's or a replaced generation's records ranges over.
      */
-    public static List<KeyRange> recordsOf(long viewId, int saltBuckets) {
+    public static List<KeyRange> recordsOf(long storageId, int saltBuckets) {
         List<KeyRange> out = new ArrayList<>();
         for (byte[] salt : saltPrefixes(saltBuckets)) {
-            out.add(KeyRange.prefix(Bytes.concat(salt, viewIdBytes(viewId))));
+            out.add(KeyRange.prefix(Bytes.concat(salt, viewIdBytes(storageId))));
         }
         return out;
     }

@@ -60,7 +60,7 @@ public class DeadLetters {
         } catch (JsonProcessingException e) {
             payload = "{\"unserializable\":\"" + e.getOriginalMessage().replace('"', '\'') + "\"}";
         }
-        dao.add(target.layout().viewId(), target.viewName(), DeadLetterKind.ROW_CHANGE, change.shard(),
+        dao.add(target.layout().storageId(), target.viewName(), DeadLetterKind.ROW_CHANGE, change.shard(),
                 change.position().toString(), Texts.abbreviate(reason, 1000), payload, clock.millis());
     }
 
@@ -94,7 +94,7 @@ public class DeadLetters {
                 return retryWalRecord(row);
             }
             Optional<ViewLayout> layout = row.viewId() == null ? Optional.of(catalog.active(row.viewName()).layout())
-                    : catalog.current(row.viewId(), row.viewName());
+                    : catalog.generation(row.viewId(), row.viewName());
             if (layout.isEmpty()) {
                 return pending(row, "view '" + row.viewName() + "' (id " + row.viewId() + ") no longer exists");
             }
@@ -123,7 +123,7 @@ public class DeadLetters {
         } catch (WalCodec.Unreadable | IllegalArgumentException e) {
             return pending(row, "unreadable WAL record: " + e.getMessage());
         }
-        Optional<ViewLayout> layout = catalog.current(record.viewId(), record.view());
+        Optional<ViewLayout> layout = catalog.generation(record.viewId(), record.view());
         if (layout.isPresent()) {
             try {
                 lanes.apply(SideRouter.route(layout.get(), record.side(), record.mutation()))

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,11 @@ final class HistoryCopy {
     private final CopyConfig config;
     private final ShardEngine.ShardStats stats;
     private final Consumer<String> repairs;
+    /** Whether the engine still streams into a generation: a copy into one deleted or dropped since stops. */
+    private final LongPredicate captured;
 
     HistoryCopy(String engine, SourceFlavor flavor, ShardConfig shard, ChangeSink sink, BackfillDao dao, JobTracker jobs,
-                CopyConfig config, ShardEngine.ShardStats stats, Consumer<String> repairs) {
+                CopyConfig config, ShardEngine.ShardStats stats, Consumer<String> repairs, LongPredicate captured) {
         this.engine = engine;
         this.flavor = flavor;
         this.shard = shard;
@@ -46,6 +49,7 @@ final class HistoryCopy {
         this.config = config;
         this.stats = stats;
         this.repairs = repairs;
+        this.captured = captured;
     }
 
     /**
@@ -57,7 +61,7 @@ final class HistoryCopy {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
-            Optional<CopyRow> prior = dao.find(t.layout().viewId(), shard.name());
+            Optional<CopyRow> prior = dao.find(t.layout().storageId(), shard.name());
             if (prior.isPresent() && prior.get().repairAfter()) {
                 stats.recovering("the views of this shard are copied again after a lost binlog position, then repaired against the source");
             }
@@ -71,7 +75,7 @@ final class HistoryCopy {
             }
         }
         boolean pending = captured.stream().anyMatch(t ->
-                dao.find(t.layout().viewId(), shard.name()).map(CopyRow::repairAfter).orElse(false));
+                dao.find(t.layout().storageId(), shard.name()).map(CopyRow::repairAfter).orElse(false));
         if (!pending) {
             stats.recovered();
         }
@@ -79,12 +83,12 @@ final class HistoryCopy {
 
     /** The view's history is copied again from the first row, and the view repaired once it is done. */
     void recopy(CaptureTarget t) {
-        dao.recopy(t.layout().viewId(), shard.name(), System.currentTimeMillis());
+        dao.recopy(t.layout().storageId(), shard.name(), System.currentTimeMillis());
     }
 
     /** After a copy that followed a lost stream position: the repair against the source, asked for once. */
     private void repairIfDue(CaptureTarget t) {
-        long viewId = t.layout().viewId();
+        long viewId = t.layout().storageId();
         if (dao.find(viewId, shard.name()).map(CopyRow::repairAfter).orElse(false)) {
             repairs.accept(t.viewName());
             dao.repairAfter(viewId, shard.name(), false);
@@ -99,7 +103,7 @@ final class HistoryCopy {
     }
 
     private void copy(CaptureTarget t, CopyRow prior) {
-        long viewId = t.layout().viewId();
+        long viewId = t.layout().storageId();
         Binding binding = t.layout().definition().binding();
         long job = -1;
         long rows = prior == null ? 0 : prior.rowsCopied();
@@ -167,7 +171,7 @@ final class HistoryCopy {
     private record Outcome(CopyStatus status, long rows, long chunks) {}
 
     private Outcome chunks(Connection c, CaptureTarget t, List<String> key, Start start, long job) throws Exception {
-        long viewId = t.layout().viewId();
+        long viewId = t.layout().storageId();
         Binding binding = t.layout().definition().binding();
         RateLimiter throttle = config.rowsPerSecond() > 0 ? RateLimiter.create(config.rowsPerSecond()) : null;
         List<Object> after = start.after();
@@ -177,7 +181,7 @@ final class HistoryCopy {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException();
             }
-            if (jobs.cancelRequested(job)) {
+            if (jobs.cancelRequested(job) || !captured.test(viewId)) {
                 return new Outcome(CopyStatus.CANCELLED, rows, chunks);
             }
             TableCopy.Chunk chunk = TableCopy.readChunk(flavor, c, shard.name(), binding, key, after, config.chunkRows());
@@ -216,7 +220,7 @@ final class HistoryCopy {
             stats.backfill(t.viewName(), CopyStatus.RUNNING, copied[0], 0);
             jobs.progress(job, copied[0]);
         });
-        dao.chunkDone(t.layout().viewId(), shard.name(), at.toString(), null, rows, 1, System.currentTimeMillis());
+        dao.chunkDone(t.layout().storageId(), shard.name(), at.toString(), null, rows, 1, System.currentTimeMillis());
         return new Outcome(CopyStatus.DONE, rows, 1);
     }
 

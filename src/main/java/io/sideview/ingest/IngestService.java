@@ -109,12 +109,20 @@ public class IngestService implements Managed {
         return new IngestStatus(walMode, engines.stream().map(ShardEngine::status).toList(), pending, walConsumer.get());
     }
 
-    /** Every history copy recorded, by view and shard (views deleted since are left out). */
+    /**
+     * Every history copy recorded, by view generation and shard (views deleted since and generations
+     * replaced by a replay are left out).
+     */
     public List<CopyProgress> copies() {
-        Map<Long, String> names = new java.util.HashMap<>();
-        registry.list().forEach(v -> names.put(v.id(), v.name()));
-        return backfills.list().stream().filter(c -> names.containsKey(c.viewId()))
-                .map(c -> new CopyProgress(names.get(c.viewId()), c.viewId(), c.shard(), c.status(), c.chunksDone(),
+        Map<Long, ViewDescriptor> views = new java.util.HashMap<>();
+        registry.list().forEach(v -> {
+            views.put(v.storageId(), v);
+            if (v.pendingStorageId() != null) {
+                views.put(v.pendingStorageId(), v);
+            }
+        });
+        return backfills.list().stream().filter(c -> views.containsKey(c.viewId()))
+                .map(c -> new CopyProgress(views.get(c.viewId()).name(), views.get(c.viewId()).id(), c.viewId(), c.shard(), c.status(), c.chunksDone(),
                         c.rowsCopied(), c.estimate(), c.position(), c.error(), Instant.ofEpochMilli(c.startedAt()),
                         Instant.ofEpochMilli(c.updatedAt())))
                 .toList();
@@ -126,7 +134,10 @@ public class IngestService implements Managed {
      */
     public List<CopyProgress> resumeCopies(String view) {
         ViewDescriptor v = registry.get(view);
-        if (backfills.allowResume(v.id(), System.currentTimeMillis()) == 0) {
+        long now = System.currentTimeMillis();
+        int resumed = backfills.allowResume(v.storageId(), now)
+                + (v.pendingStorageId() == null ? 0 : backfills.allowResume(v.pendingStorageId(), now));
+        if (resumed == 0) {
             throw Refused.conflict("view", "view '" + view + "' has no cancelled history copy to resume");
         }
         engines.forEach(ShardEngine::reconfigure);
@@ -153,6 +164,15 @@ public class IngestService implements Managed {
                          java.util.function.Predicate<Map<Integer, Long>> applied) {
         this.walPublished = published;
         this.walApplied = applied;
+    }
+
+    /**
+     * A check that turns true once everything published to the WAL before this call is applied (at
+     * once with wal none, where what an engine or a copy accepted is applied already).
+     */
+    public java.util.function.BooleanSupplier walMark() {
+        Map<Integer, Long> published = walPublished.get();
+        return () -> walApplied.test(published);
     }
 
     /**
@@ -198,7 +218,12 @@ public class IngestService implements Managed {
             // Deactivated views keep being captured: a view that stopped following its table would miss
             // deletes and could never be exact again without a rebuild. Only deletion stops capture.
             if (b != null && b.sourceGroup().equals(group)) {
-                out.add(new CaptureTarget(v.name(), b.database(), b.table(), new ViewLayout(v.id(), v.definition(), saltBuckets)));
+                out.add(new CaptureTarget(v.name(), b.database(), b.table(), new ViewLayout(v.storageId(), v.definition(), saltBuckets)));
+                if (v.pendingStorageId() != null) {
+                    // A replay's generation: streamed from now on like the queried one, and copied from the shards.
+                    out.add(new CaptureTarget(v.name(), b.database(), b.table(),
+                            new ViewLayout(v.pendingStorageId(), v.definition(), saltBuckets)));
+                }
             }
         }
         return out;

@@ -69,7 +69,7 @@ public class ShardEngine {
         this.targets = targets;
         this.applier = applier;
         this.copies = new HistoryCopy(name(), flavor, shard, applier, stores.copies(), jobs, source.copy(), stats,
-                stores.repairs());
+                stores.repairs(), this::captures);
         this.streams = stores.streams();
         this.onLostPosition = source.onLostPosition();
         this.storage = storage;
@@ -103,6 +103,11 @@ public class ShardEngine {
         if (engine != null && !next.isEmpty()) {
             backfillThread.submit(() -> backfill(next));
         }
+    }
+
+    /** Whether the engine still streams into generation {@code storageId} (not deleted, dropped or replaced). */
+    private boolean captures(long storageId) {
+        return current.stream().anyMatch(t -> t.layout().storageId() == storageId);
     }
 
     public void stop() throws InterruptedException {

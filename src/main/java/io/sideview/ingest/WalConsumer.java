@@ -186,7 +186,7 @@ public class WalConsumer implements Managed {
                 continue;
             }
             // A deleted view (or a deleted view's name reused by a new one): its records are no longer kept.
-            catalog.current(record.viewId(), record.view()).ifPresent(layout ->
+            catalog.generation(record.viewId(), record.view()).ifPresent(layout ->
                     pending.add(writer.apply(SideRouter.route(layout, record.side(), record.mutation()))));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();

@@ -81,7 +81,7 @@ public class WalPublisher implements ChangeSink, Managed {
         for (RowChangeMapper.TargetedMutation t : mapped.mutations()) {
             for (SideMutation side : SideRouter.route(t.target().layout(), t.mutation())) {
                 Future<RecordMetadata> f = producer.send(new ProducerRecord<>(config.topic(),
-                        side.layout().countKey(side.side(), side.node()), WalCodec.encode(new WalCodec.SideRecord(side.viewId(), t.target().viewName(), side.side(), t.mutation()))));
+                        side.layout().countKey(side.side(), side.node()), WalCodec.encode(new WalCodec.SideRecord(side.storageId(), t.target().viewName(), side.side(), t.mutation()))));
                 // A send that failed at once (no metadata within max.block.ms: Kafka is down) fails the
                 // whole batch now, instead of blocking max.block.ms again for every remaining record.
                 if (f.isDone()) {

@@ -157,6 +157,11 @@ public final class JobLedger implements JobTracker {
     }
 
     @Override
+    public void finish(long id, long done, JobResult result) {
+        finish(id, JobState.DONE, done, result);
+    }
+
+    @Override
     public boolean cancelRequested(long id) {
         return cancels.contains(id);
     }

@@ -42,6 +42,7 @@ public final class JobService implements Managed {
     private final StoragePurge purge;
     /** View ids with a PURGE job queued or running. */
     private final java.util.Set<Long> purging = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<JobType, Starter> starters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock) {
@@ -87,7 +88,8 @@ public final class JobService implements Managed {
             if (j.type() == JobType.INDEX_BUILD) {
                 runner.submit(j.id());
             } else {
-                // A verify or rebuild is simply run again by whoever wants it; a history copy is redone by its engine.
+                // A verify or rebuild is simply run again by whoever wants it; a history copy is redone by its
+                // engine; a replay goes on (its generation is in the registry) under a new job.
                 ledger.finish(j.id(), JobState.FAILED, j.done(), new JobResult.Failure("interrupted by a restart"));
             }
         }
@@ -134,16 +136,46 @@ public final class JobService implements Managed {
         runner.handle(type, work);
     }
 
+    /** Starts a client job that runs elsewhere and reports through {@link #tracker()}; returns its id. */
+    public interface Starter {
+        long start(ViewDescriptor view);
+    }
+
+    /** Registers how jobs of a {@link JobType#tracked()} client type start (a replay, by ingest). */
+    public void handle(JobType type, Starter starter) {
+        if (!type.tracked() || !type.clientJob()) {
+            throw new IllegalArgumentException(type + " is not a tracked client job");
+        }
+        starters.put(type, starter);
+    }
+
+    /**
+     * Queues a PURGE of the records of {@code storageId} (a generation a replay replaced; PURGE checks it
+     * belongs to no view any more) and returns the job's id.
+     */
+    public synchronized long purge(long storageId, String viewName) {
+        purging.add(storageId);
+        long id = ledger.queue(JobType.PURGE, storageId, viewName, "generation " + storageId + " replaced by a replay", null);
+        runner.submit(id);
+        return id;
+    }
+
     public Job submit(JobType type, String viewName) {
         return submit(type, viewName, JobScope.EVERY);
     }
 
     /** Queues a client job; {@code scope} (which nodes) only for the types that take one. */
     public Job submit(JobType type, String viewName, JobScope scope) {
-        if (!type.clientJob() || !runner.handles(type)) {
+        if (!type.clientJob() || !(runner.handles(type) || starters.containsKey(type))) {
             throw Refused.badInput("type", type + " jobs are started by the service, or not run by this node");
         }
         ViewDescriptor v = registry.get(viewName);
+        if (starters.containsKey(type)) {
+            if (!scope.every()) {
+                checkScope(type, v, scope);
+            }
+            return ledger.get(starters.get(type).start(v));
+        }
         String params = null;
         if (!scope.every()) {
             checkScope(type, v, scope);
@@ -209,7 +241,7 @@ public final class JobService implements Managed {
         if (j.state().finished()) {
             throw Refused.conflict("id", "job " + id + " is already " + j.state());
         }
-        if (j.type().clientJob()) {
+        if (j.type().clientJob() && !j.type().tracked()) {
             runner.cancel(id);
         } else {
             ledger.requestCancel(id);

@@ -10,6 +10,9 @@ public interface JobTracker {
 
     void finish(long id, boolean ok, long done, String message);
 
+    /** Finishes a job DONE with what it found. */
+    void finish(long id, long done, io.sideview.jobs.api.JobResult result);
+
     /** True once a client asked to cancel the job; the work stops at its next safe point. */
     boolean cancelRequested(long id);
 
@@ -28,6 +31,9 @@ public interface JobTracker {
 
         @Override
         public void finish(long id, boolean ok, long done, String message) {}
+
+        @Override
+        public void finish(long id, long done, io.sideview.jobs.api.JobResult result) {}
 
         @Override
         public boolean cancelRequested(long id) {

@@ -14,7 +14,12 @@ public enum JobType {
     SOURCE_VERIFY(true),
     /** A SOURCE_VERIFY that re-derives what differs from the rows read, then verifies again. */
     REPAIR(true),
-    /** Removes the records of deleted views from storage (started by the service after a delete, and at start). */
+    /**
+     * Rebuilds a view from its sources into a new storage generation (streamed and copied like a new
+     * view) while the old one answers, then switches queries to it at once and purges the old one.
+     */
+    REPLAY(true),
+    /** Removes the records of deleted views and replaced generations from storage (started by the service). */
     PURGE(false);
 
     private final boolean clientJob;
@@ -36,5 +41,10 @@ public enum JobType {
     /** A client may stop it: its own jobs, and history copies (which resume after their last chunk done when asked). */
     public boolean cancellable() {
         return clientJob || this == BACKFILL;
+    }
+
+    /** Runs elsewhere and reports through a {@link JobTracker} (a shard's copy, a replay following the copies). */
+    public boolean tracked() {
+        return this == BACKFILL || this == REPLAY;
     }
 }

@@ -55,7 +55,7 @@ public class ViewStatsResource {
     @RolesAllowed({Roles.ADMIN, Roles.READER})
     public ViewStats stats(@PathParam("view") String view) {
         ViewCatalog.Entry e = catalog.any(view);
-        return cache.get(e.layout().viewId(), id -> compute(e.layout()));
+        return cache.get(e.layout().storageId(), id -> compute(e.layout()));
     }
 
     private ViewStats compute(ViewLayout layout) {

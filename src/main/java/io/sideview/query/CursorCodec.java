@@ -55,7 +55,7 @@ public final class CursorCodec {
         }
         ByteBuffer b = ByteBuffer.wrap(body, 1, body.length - 1);
         if (b.getLong() != scopeHash(scope)) {
-            throw Refused.badInput("cursor", "cursor belongs to another query");
+            throw Refused.badInput("cursor", "cursor belongs to another query, or to a generation of the view replaced since by a replay: start the scan again");
         }
         return Arrays.copyOfRange(body, 9, body.length);
     }

@@ -56,7 +56,8 @@ public class QueryService {
     }
 
     public CountResponse count(String view, List<String> starts, String direction) {
-        ViewLayout layout = catalog.active(view).layout();
+        ViewCatalog.Entry entry = catalog.active(view);
+        ViewLayout layout = entry.layout();
         Side side = side(layout, direction);
         List<Object> nodes = Ids.parseAll("start", starts, nodeType(layout, side), MAX_COUNT_STARTS);
         List<Long> counts = reader.counts(layout, side, nodes);
@@ -69,7 +70,8 @@ public class QueryService {
 
     public ScanResponse scan(String view, String start, String direction, String indexName, String limitText,
                              String cursor, List<String> ranges) {
-        ViewLayout layout = catalog.active(view).layout();
+        ViewCatalog.Entry entry = catalog.active(view);
+        ViewLayout layout = entry.layout();
         Side side = side(layout, direction);
         Object node = Ids.parse("start", start, nodeType(layout, side));
         int limit = limit(limitText);
@@ -82,13 +84,13 @@ public class QueryService {
         } else {
             index = layout.definition().index(indexName).orElseThrow(() -> Refused.notFound(
                     "view '" + view + "' has no index named '" + abbreviate(indexName) + "'"));
-            if (!indexes.isReady(layout.viewId(), index)) {
+            if (!indexes.isReady(entry.descriptor().id(), index)) {
                 throw Refused.conflict("index", "index '" + index.name() + "' is being built for the edges"
                         + " written before it was added; see GET /api/v1/jobs?view= for its progress");
             }
             range = RangeParser.plan(layout, index, ranges);
         }
-        String scope = "scan|" + layout.viewId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());
+        String scope = "scan|" + layout.storageId() + "|" + side + "|" + node + "|" + (index == null ? "" : index.id());
         byte[] after = cursor == null || cursor.isEmpty() ? null : cursors.decode(scope, cursor);
         EdgeReader.Page<Edge> page = reader.scan(layout, side, node, index, range, after, limit);
         return new ScanResponse(page.items(), page.lastKey() == null ? null : cursors.encode(scope, page.lastKey()));
@@ -102,7 +104,7 @@ public class QueryService {
         Object na = Ids.parse("a", a, layout.definition().sourceType());
         Object nb = Ids.parse("b", b, layout.definition().sourceType());
         int limit = limit(limitText);
-        String scope = "mutual|" + layout.viewId() + "|" + na + "|" + nb;
+        String scope = "mutual|" + layout.storageId() + "|" + na + "|" + nb;
         byte[] after = cursor == null || cursor.isEmpty() ? null : cursors.decode(scope, cursor);
         EdgeReader.Page<Object> page = reader.mutual(layout, na, nb, after, limit);
         return new MutualResponse(page.items(), page.lastKey() == null ? null : cursors.encode(scope, page.lastKey()));

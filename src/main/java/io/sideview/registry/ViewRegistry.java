@@ -79,6 +79,11 @@ public class ViewRegistry {
         if (next.equals(current)) {
             return describe(row, current);
         }
+        if (row.pendingStorageId() != null) {
+            // The generation being built was copied with the current revision: a new one (a new index,
+            // say) would leave the rows copied before it without what it adds.
+            throw Refused.conflict("view", "view '" + name + "' is being replayed; change it once the replay finished or was cancelled");
+        }
         List<FieldError> errors = new ArrayList<>();
         CompatibilityChecker.check(current, next, ViewStatus.ACTIVE.name().equals(row.status()), errors);
         if (!errors.isEmpty()) {
@@ -141,8 +146,9 @@ public class ViewRegistry {
     }
 
     /**
-     * The ids of every view that exists, and the next id to be allocated: an id below it and not
-     * among them belongs to a deleted view (ids are never reused). Read in that order, so a view
+     * The storage ids of every view that exists (the generation queried and the one a replay builds),
+     * and the next id to be allocated: an id below it and not among them belongs to a deleted view or
+     * a replaced generation (ids are never reused). Read in that order, so a view or generation
      * created meanwhile has an id at or above {@code next}.
      */
     public record KnownIds(long next, java.util.Set<Long> live) {}
@@ -151,9 +157,45 @@ public class ViewRegistry {
         long next = dao.counter("view");
         java.util.Set<Long> live = new java.util.HashSet<>();
         for (ViewRow r : dao.list()) {
-            live.add(r.id());
+            // Records live under storage ids: a view's own id names none once a replay switched it.
+            live.add(r.storageId());
+            if (r.pendingStorageId() != null) {
+                live.add(r.pendingStorageId());
+            }
         }
         return new KnownIds(next, live);
+    }
+
+    /**
+     * Starts a new storage generation for a replay; returns the view with it as pending. 409 when a
+     * replay is already building one.
+     */
+    public ViewDescriptor beginGeneration(String name) {
+        ViewRow row = row(name);
+        if (row.pendingStorageId() != null || dao.newGeneration(row.id(), clock.millis()) == null) {
+            throw Refused.conflict("view", "view '" + name + "' is being replayed already; wait for it or cancel it");
+        }
+        changed(name);
+        return get(name);
+    }
+
+    /**
+     * Moves queries to the pending generation {@code pending} in one row update; false when it is no
+     * longer pending (the replay was dropped, or the view deleted).
+     */
+    public boolean switchGeneration(String name, long viewId, long pending) {
+        boolean moved = dao.switchGeneration(viewId, pending, clock.millis()) == 1;
+        if (moved) {
+            changed(name);
+        }
+        return moved;
+    }
+
+    /** Gives up the pending generation {@code pending} (its records become garbage for the purge). */
+    public void dropGeneration(String name, long viewId, long pending) {
+        if (dao.dropGeneration(viewId, pending, clock.millis()) == 1) {
+            changed(name);
+        }
     }
 
     /** Refuses to delete an active view: deactivate first, so no reader or ingest loses it by surprise. */
@@ -190,7 +232,8 @@ public class ViewRegistry {
 
     private ViewDescriptor describe(ViewRow row, ViewDefinition definition) {
         return new ViewDescriptor(row.id(), row.name(), row.status(), row.currentRevision(), definition.isCaptured(),
-                Instant.ofEpochMilli(row.createdAt()), Instant.ofEpochMilli(row.updatedAt()), definition);
+                Instant.ofEpochMilli(row.createdAt()), Instant.ofEpochMilli(row.updatedAt()), definition,
+                row.storageId(), row.pendingStorageId());
     }
 
     private String write(ViewDefinition definition) {

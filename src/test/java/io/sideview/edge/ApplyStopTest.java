@@ -30,7 +30,7 @@ class ApplyStopTest {
 
         @Override
         public ViewDescriptor get(String name) {
-            return new ViewDescriptor(TestViews.LAYOUT.viewId(), TestViews.EDGES.name(), "ACTIVE", 1, false,
+            return new ViewDescriptor(TestViews.LAYOUT.storageId(), TestViews.EDGES.name(), "ACTIVE", 1, false,
                     Instant.EPOCH, Instant.EPOCH, TestViews.EDGES);
         }
     }

@@ -45,7 +45,7 @@ class ViewCatalogRaceTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            return new ViewDescriptor(TestViews.LAYOUT.viewId(), name, "ACTIVE", seen, false, Instant.EPOCH,
+            return new ViewDescriptor(TestViews.LAYOUT.storageId(), name, "ACTIVE", seen, false, Instant.EPOCH,
                     Instant.EPOCH, seen == 1 ? TestViews.EDGES : withoutIndexes());
         }
     }

@@ -131,7 +131,7 @@ class SourceVerifyIntegrationTest {
         StorageConfig storage = cdc.app().getConfiguration().getStorage();
         ViewDescriptor view = JSON.treeToValue(descriptor, ViewDescriptor.class);
         cdc.stopApp();
-        plant(storage, new ViewLayout(view.id(), view.definition(), storage.saltBuckets()), rows);
+        plant(storage, new ViewLayout(view.storageId(), view.definition(), storage.saltBuckets()), rows);
         cdc.startApp(Corner.overrides(settings));
     }
 

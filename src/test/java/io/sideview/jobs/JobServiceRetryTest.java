@@ -99,7 +99,7 @@ class JobServiceRetryTest {
         Job build = awaitBuild();
         assertThat(build.state()).as("%s", build).isEqualTo(JobState.DONE);
         assertThat(store.failures.get()).as("the injected failures happened").isZero();
-        assertThat(dao.readyIndexes(layout.viewId())).hasSize(1);
+        assertThat(dao.readyIndexes(layout.storageId())).hasSize(1);
     }
 
     /** The view's INDEX_BUILD job once it is DONE, or as it is after 20 s. */

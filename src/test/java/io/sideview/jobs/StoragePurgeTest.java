@@ -18,7 +18,6 @@ import io.sideview.registry.DefinitionParser;
 import io.sideview.registry.ViewRegistry;
 import io.sideview.registry.ViewValidator;
 import io.sideview.registry.db.ViewDao;
-import io.sideview.storage.KeyRange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -83,29 +82,25 @@ class StoragePurgeTest {
         }
         byte[] intake = {0, 0, 0, 0, 0, (byte) 0xFF, 'I', 1};
         store.put(intake, new byte[] {1});
-        byte[] unborn = ViewLayout.recordsOf(likesLayout.viewId() + 50, saltBuckets).get(0).start();
+        byte[] unborn = ViewLayout.recordsOf(likesLayout.storageId() + 50, saltBuckets).get(0).start();
         store.put(unborn, new byte[] {2});
-        long followsRecords = count(store, followsLayout.viewId(), saltBuckets);
-        long likesRecords = count(store, likesLayout.viewId(), saltBuckets);
+        long followsRecords = count(store, followsLayout.storageId(), saltBuckets);
+        long likesRecords = count(store, likesLayout.storageId(), saltBuckets);
         assertThat(likesRecords).isPositive();
 
         registry.setStatus("likes", io.sideview.registry.ViewStatus.INACTIVE);
         registry.delete("likes");
         Job purge = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jobs.list(null, Long.MAX_VALUE, 10).stream()
                 .filter(j -> j.type() == JobType.PURGE && j.state() == JobState.DONE).findFirst().orElse(null), j -> j != null);
-        assertThat(purge.result().get("viewId").asLong()).isEqualTo(likesLayout.viewId());
+        assertThat(purge.result().get("viewId").asLong()).isEqualTo(likesLayout.storageId());
         assertThat(purge.result().get("recordsDeleted").asLong()).isEqualTo(likesRecords);
-        assertThat(count(store, likesLayout.viewId(), saltBuckets)).isZero();
-        assertThat(count(store, followsLayout.viewId(), saltBuckets)).isEqualTo(followsRecords);
+        assertThat(count(store, likesLayout.storageId(), saltBuckets)).isZero();
+        assertThat(count(store, followsLayout.storageId(), saltBuckets)).isEqualTo(followsRecords);
         assertThat(store.get(intake)).as("the intake log is not a view").isPresent();
         assertThat(store.get(unborn)).as("an id not allocated yet may be a view being created").isPresent();
     }
 
-    private static long count(MemoryKvStore store, long viewId, int saltBuckets) {
-        long n = 0;
-        for (KeyRange r : ViewLayout.recordsOf(viewId, saltBuckets)) {
-            n += store.scan(r, false, Integer.MAX_VALUE).size();
-        }
-        return n;
+    private static long count(MemoryKvStore store, long storageId, int saltBuckets) {
+        return io.sideview.storage.StoredRecords.count(store, storageId, saltBuckets);
     }
 }

@@ -30,7 +30,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,8 @@ public class MutationResource {
     @RolesAllowed(Roles.ADMIN)
     public Response mutate(@PathParam("view") String view, @QueryParam("force") boolean force, java.io.InputStream in) {
         String body = readBounded(in);
-        ViewLayout layout = catalog.active(view).layout();
+        ViewCatalog.Entry entry = catalog.active(view);
+        ViewLayout layout = entry.layout();
         Binding binding = layout.definition().binding();
         if (binding != null && !force) {
             throw ProblemException.conflict("view", "view '" + view + "' follows " + binding.sourceGroup() + ":"
@@ -87,8 +90,7 @@ public class MutationResource {
             }
         }
         // Durable as one record before any side is applied: whole or absent on every side, even across a crash.
-        List<IntakeLog.Outcome> outcomes = accepted.isEmpty() ? List.of()
-                : intake.finish(intake.write(layout, accepted), APPLY_TIMEOUT_MS);
+        List<IntakeLog.Outcome> outcomes = accepted.isEmpty() ? List.of() : write(entry, accepted);
         List<MutationResult> results = new ArrayList<>(items.size());
         boolean anyError = false;
         int next = 0;
@@ -113,6 +115,26 @@ public class MutationResource {
     }
 
     /** Reads at most {@link #MAX_BODY_BYTES} + 1 bytes: an oversized batch is refused without buffering all of it. */
+    /**
+     * Writes to every generation of the view (a replay builds one beside the queried one) and answers
+     * per item: its outcome on the queried generation, or the first failure on any.
+     */
+    private List<IntakeLog.Outcome> write(ViewCatalog.Entry entry, List<Mutation> accepted) {
+        Map<ViewLayout, List<Mutation>> byGeneration = new LinkedHashMap<>();
+        entry.writeLayouts().forEach(l -> byGeneration.put(l, accepted));
+        List<IntakeLog.Outcome> all = intake.finish(intake.write(byGeneration), APPLY_TIMEOUT_MS);
+        List<IntakeLog.Outcome> out = new ArrayList<>(accepted.size());
+        for (int i = 0; i < accepted.size(); i++) {
+            IntakeLog.Outcome o = all.get(i);
+            for (int g = 1; g < byGeneration.size() && o.failure() == null; g++) {
+                IntakeLog.Outcome other = all.get(g * accepted.size() + i);
+                o = other.failure() == null ? o : other;
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
     private static String readBounded(java.io.InputStream in) {
         if (in == null) {
             return null;

@@ -10,7 +10,7 @@ import java.util.Map;
  * the job's {@code result}; the JSON field names are part of the API (docs/api.md, the web UI).
  */
 public sealed interface JobResult permits JobResult.Verify, JobResult.Rebuild, JobResult.IndexBuild, JobResult.Failure,
-        JobResult.SourceVerify, JobResult.Repair, JobResult.Purge {
+        JobResult.SourceVerify, JobResult.Repair, JobResult.Purge, JobResult.Replay {
 
     /**
      * What a pass over every node of a view found. {@code edges} counts active edges on one side only;
@@ -102,6 +102,12 @@ public sealed interface JobResult permits JobResult.Verify, JobResult.Rebuild, J
 
     /** PURGE: the view id whose records were removed, and how many records. */
     record Purge(long viewId, long recordsDeleted) implements JobResult {}
+
+    /**
+     * REPLAY: the generation queries left ({@code fromStorageId}, its records purged) and the one they
+     * read now, with the rows copied into it from the shards.
+     */
+    record Replay(long fromStorageId, long toStorageId, long rowsCopied, long recordsPurged) implements JobResult {}
 
     /** A job that did not finish: the reason. */
     record Failure(String error) implements JobResult {

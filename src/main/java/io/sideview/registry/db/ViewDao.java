@@ -28,8 +28,8 @@ public interface ViewDao {
     }
 
     @SqlUpdate("""
-            INSERT INTO views (id, name, status, current_revision, created_at, updated_at)
-            VALUES (:id, :name, :status, :currentRevision, :createdAt, :updatedAt)""")
+            INSERT INTO views (id, name, status, current_revision, created_at, updated_at, storage_id)
+            VALUES (:id, :name, :status, :currentRevision, :createdAt, :updatedAt, :id)""")
     void insertView(long id, String name, String status, int currentRevision, long createdAt, long updatedAt);
 
     @SqlUpdate("""
@@ -42,13 +42,16 @@ public interface ViewDao {
         long id = allocateId("view");
         insertView(id, name, status, 1, now, now);
         insertRevision(id, 1, definition, now);
-        return new ViewRow(id, name, status, 1, now, now);
+        return new ViewRow(id, name, status, 1, now, now, id, null);
     }
 
-    /** Optimistic: only moves from the revision the caller read, so two concurrent updates cannot both win. */
+    /**
+     * Optimistic: only moves from the revision the caller read, so two concurrent updates cannot both
+     * win; and never while a replay builds a generation with the revision it started from.
+     */
     @SqlUpdate("""
             UPDATE views SET current_revision = :next, updated_at = :now
-            WHERE id = :id AND current_revision = :expected""")
+            WHERE id = :id AND current_revision = :expected AND pending_storage_id IS NULL""")
     int moveRevision(long id, int expected, int next, long now);
 
     @Transaction
@@ -59,6 +62,29 @@ public interface ViewDao {
         insertRevision(id, expected + 1, definition, now);
         return true;
     }
+
+    /** Starts building a new generation: only when none is being built (the caller allocated {@code pending}). */
+    @SqlUpdate("""
+            UPDATE views SET pending_storage_id = :pending, updated_at = :now
+            WHERE id = :id AND pending_storage_id IS NULL""")
+    int beginGeneration(long id, long pending, long now);
+
+    @Transaction
+    default Long newGeneration(long id, long now) {
+        long pending = allocateId("view");
+        return beginGeneration(id, pending, now) == 1 ? pending : null;
+    }
+
+    /** The switch: queries move to {@code pending} in one row update, only if it is still the one being built. */
+    @SqlUpdate("""
+            UPDATE views SET storage_id = pending_storage_id, pending_storage_id = NULL, updated_at = :now
+            WHERE id = :id AND pending_storage_id = :pending""")
+    int switchGeneration(long id, long pending, long now);
+
+    @SqlUpdate("""
+            UPDATE views SET pending_storage_id = NULL, updated_at = :now
+            WHERE id = :id AND pending_storage_id = :pending""")
+    int dropGeneration(long id, long pending, long now);
 
     @SqlUpdate("UPDATE views SET status = :status, updated_at = :now WHERE id = :id")
     int setStatus(long id, String status, long now);
