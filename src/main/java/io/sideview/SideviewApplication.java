@@ -10,6 +10,9 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.health.DefaultHealthFactory;
+import io.dropwizard.health.HealthFactory;
+import io.dropwizard.health.HealthStateAggregator;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.jdbi3.bundles.JdbiExceptionsBundle;
 import io.dropwizard.migrations.MigrationsBundle;
@@ -27,6 +30,12 @@ import io.sideview.auth.MeResource;
 import io.sideview.auth.ReadAccess;
 import io.sideview.auth.WebSecurity;
 import io.sideview.ops.MigrationGuard;
+import io.sideview.ops.OpsConfig;
+import io.sideview.ops.PrometheusMetrics;
+import io.sideview.ops.health.Draining;
+import io.sideview.ops.health.HealthPlan;
+import io.sideview.ops.tasks.DrainTask;
+import io.sideview.ops.tasks.UndrainTask;
 import io.sideview.ops.ViewStatsResource;
 import io.sideview.registry.DefinitionParser;
 import io.sideview.registry.ViewRegistry;
@@ -149,6 +158,33 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         ViewRegistry registry = wireRegistry(config, environment, jdbi);
         Edges edges = wireEdges(config, environment, registry, jdbi);
         wireIngest(config, environment, registry, edges, jdbi);
+        wireOps(config, environment);
+    }
+
+    /**
+     * Liveness and readiness at admin {@code /health-check?type=alive|ready} (last: the plan covers every
+     * check registered before it), the drain switch and its tasks, and Prometheus at admin
+     * {@code /metrics/prometheus}.
+     */
+    private void wireOps(SideviewConfiguration config, Environment environment) {
+        OpsConfig ops = config.getOps();
+        Draining draining = new Draining(Clock.systemUTC());
+        environment.healthChecks().register(Draining.NAME, draining);
+        HealthFactory health = config.health();
+        boolean enabled = !(health instanceof DefaultHealthFactory d) || d.isEnabled();
+        if (health instanceof DefaultHealthFactory factory) {
+            factory.setHealthCheckConfigurations(HealthPlan.complete(factory.getHealthCheckConfigurations(),
+                    environment.healthChecks().getNames(), ops.checkInterval()));
+        }
+        // The admin port, not the application port Dropwizard would pick (SideviewConfiguration.getHealthFactory).
+        health.configure(environment.lifecycle(), environment.admin(), environment.jersey(), environment.health(),
+                environment.getObjectMapper(), getName());
+        HealthStateAggregator readiness = enabled ? environment.health().healthStateAggregator() : null;
+        long wait = 3 * ops.checkInterval().toMilliseconds() + 1000;
+        environment.admin().addTask(new DrainTask(draining, readiness, wait));
+        environment.admin().addTask(new UndrainTask(draining, readiness, wait));
+        environment.admin().addServlet("prometheus", PrometheusMetrics.servlet(environment.metrics()))
+                .addMapping(PrometheusMetrics.PATH);
     }
 
     /** What the edge engine hands to ingestion. */
@@ -180,7 +216,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 new EngineStores(copies, jdbi.onDemand(ShardStreamDao.class),
                         view -> edges.jobs().submit(JobType.REPAIR, view)),
                 edges.jobs().tracker(), wal);
-        ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics());
+        ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics(),
+                config.getOps().maxShardLag().toMilliseconds());
         if (consumer != null) {
             ingest.walConsumer(consumer::status, environment.metrics());
             ingest.walMarks(publisher::published, consumer::appliedThrough);
@@ -221,9 +258,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.metrics().register("edge.apply.countRows.read", (Gauge<Long>) reads.countsRead()::sum);
         environment.metrics().register("edge.apply.stateRows.kept", (Gauge<Long>) reads.statesKept()::sum);
         environment.metrics().register("edge.apply.stateRows.read", (Gauge<Long>) reads.statesRead()::sum);
+        environment.metrics().register("edge.apply.batches", writer.batchTimer());
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
                 environment.getObjectMapper(), Clock.systemUTC());
         pipeline.jobs(jobs);
+        jobs.registerMetrics(environment.metrics());
         environment.jersey().register(new JobResource(jobs, environment.getObjectMapper()));
         if (store.queryReads() instanceof CoalescingKvStore shared) {
             environment.metrics().register("storage.queryReads.asked", (Gauge<Long>) shared::asked);

@@ -3,9 +3,12 @@ package io.sideview;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.health.DefaultHealthFactory;
+import io.dropwizard.health.HealthFactory;
 import io.sideview.auth.AuthConfig;
 import io.sideview.auth.SecurityConfig;
 import io.sideview.ingest.SourceGroupConfig;
+import io.sideview.ops.OpsConfig;
 import io.sideview.query.QueryConfig;
 import io.sideview.registry.RegistryConfig;
 import io.sideview.storage.StorageConfig;
@@ -13,6 +16,7 @@ import io.sideview.ingest.WalConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.Map;
+import java.util.Optional;
 
 /** The one configuration class (Dropwizard needs a class); every nested block is a record. */
 public class SideviewConfiguration extends Configuration {
@@ -25,6 +29,9 @@ public class SideviewConfiguration extends Configuration {
     @Valid @NotNull private WalConfig wal = WalConfig.defaults();
     @Valid @NotNull private QueryConfig query = QueryConfig.defaults();
     @Valid @NotNull private Map<String, @Valid SourceGroupConfig> sources = Map.of();
+    @Valid @NotNull private OpsConfig ops = OpsConfig.defaults();
+    /** Always on: liveness and readiness exist whether or not the YAML has a health block. */
+    @Valid @NotNull private HealthFactory health = new DefaultHealthFactory();
 
     @JsonProperty public DataSourceFactory getDatabase() { return database; }
     @JsonProperty public void setDatabase(DataSourceFactory database) { this.database = database; }
@@ -40,6 +47,23 @@ public class SideviewConfiguration extends Configuration {
     @JsonProperty public void setWal(WalConfig wal) { this.wal = wal; }
     @JsonProperty public QueryConfig getQuery() { return query; }
     @JsonProperty public void setQuery(QueryConfig query) { this.query = query; }
+    @JsonProperty public OpsConfig getOps() { return ops; }
+    @JsonProperty public void setOps(OpsConfig ops) { this.ops = ops; }
+
+    /**
+     * Empty to Dropwizard on purpose: it would mount {@code /health-check} on the application port before
+     * {@code run()}, scheduling only the checks the YAML names. {@code SideviewApplication.wireOps} mounts it
+     * on the admin port with the YAML's {@code health} block ({@link #health()}), completed for every check.
+     */
+    @Override
+    @JsonProperty("health")
+    public Optional<HealthFactory> getHealthFactory() { return Optional.empty(); }
+    @Override
+    @JsonProperty("health")
+    public void setHealthFactory(HealthFactory health) { this.health = health == null ? new DefaultHealthFactory() : health; }
+    /** The YAML's {@code health} block (Dropwizard's {@code DefaultHealthFactory} when there is none). */
+    public HealthFactory health() { return health; }
+
     @JsonProperty public Map<String, SourceGroupConfig> getSources() { return sources; }
     @JsonProperty public void setSources(Map<String, SourceGroupConfig> sources) {
         this.sources = sources == null ? Map.of() : Map.copyOf(sources);

@@ -11,23 +11,32 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * When tokens are configured, the admin port (tasks, thread dumps, metrics, log levels) needs an admin
  * token, as API writes do. Only the probes a load balancer or orchestrator calls stay open:
- * {@code /healthcheck} and {@code /ping}, which reveal nothing and change nothing.
+ * {@code /healthcheck}, {@code /ping} and the liveness/readiness path ({@code /health-check}, Dropwizard's
+ * {@code health.healthCheckUrlPaths}), which change nothing. {@code /metrics} and {@code /metrics/prometheus}
+ * need the token: they name every view and shard, and Prometheus scrapes with a bearer token.
  */
 public final class AdminTokenFilter implements Filter {
     static final Set<String> OPEN_PATHS = Set.of("/healthcheck", "/ping");
 
     private final TokenAuthenticator tokens;
     private final ObjectMapper mapper;
+    private final Set<String> open;
 
-    public AdminTokenFilter(AuthConfig config, ObjectMapper mapper) {
+    /** {@code probes}: the health servlet's paths, open besides {@link #OPEN_PATHS}. */
+    public AdminTokenFilter(AuthConfig config, ObjectMapper mapper, Collection<String> probes) {
         this.tokens = new TokenAuthenticator(config);
         this.mapper = mapper;
+        Set<String> all = new HashSet<>(OPEN_PATHS);
+        all.addAll(probes);
+        this.open = Set.copyOf(all);
     }
 
     @Override
@@ -35,7 +44,7 @@ public final class AdminTokenFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (OPEN_PATHS.contains(path)) {
+        if (open.contains(path)) {
             chain.doFilter(req, res);
             return;
         }

@@ -5,6 +5,7 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.health.DefaultHealthFactory;
 import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jetty.setup.ServletEnvironment;
@@ -55,7 +56,7 @@ public final class WebSecurity {
             add(servlets, "request-guard", new RequestGuardFilter(hosts, mapper));
         }
         if (!config.getAuth().isOpen()) {
-            add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper));
+            add(environment.admin(), "admin-token", new AdminTokenFilter(config.getAuth(), mapper, healthPaths(config)));
         }
         for (ServletEnvironment servlets : List.of(environment.servlets(), environment.admin())) {
             add(servlets, "json-body", new JsonBodyFilter(mapper, path -> bodyLimit(config, path)));
@@ -101,6 +102,11 @@ public final class WebSecurity {
         }
         LOG.warn("AUTH IS OPEN ON THE NETWORK: no token is configured and a connector listens on {}; "
                 + "anyone who reaches it may change every view (security.allowOpenOnNetwork is true)", exposed);
+    }
+
+    /** Where the liveness and readiness servlet is (admin port; the health block's healthCheckUrlPaths). */
+    static List<String> healthPaths(SideviewConfiguration config) {
+        return config.health() instanceof DefaultHealthFactory h ? h.getHealthCheckUrlPaths() : List.of("/health-check");
     }
 
     /** The bind host of every HTTP connector (API and admin); null stands for every interface. */

@@ -1,5 +1,6 @@
 package io.sideview.edge;
 
+import com.codahale.metrics.Timer;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.storage.KvStore;
 import io.sideview.storage.StorageConfig;
@@ -92,6 +93,8 @@ public class EdgeWriter implements Managed {
     private final KvStore store;
     private final UnaryOperator<ViewLayout> latest;
     private final KeptReads keptReads = new KeptReads();
+    /** Apply latency: one lane batch against storage, whatever wrote it (API, capture, WAL consumer, jobs' writes). */
+    private final Timer batches = new Timer();
     private final List<Lane> lanes = new ArrayList<>();
     private volatile boolean running;
 
@@ -184,6 +187,11 @@ public class EdgeWriter implements Managed {
         return keptReads;
     }
 
+    /** How long each lane batch took to apply (registered as {@code edge.apply.batches}). */
+    public Timer batchTimer() {
+        return batches;
+    }
+
     /** Makes every apply completed so far durable against a machine crash (see {@link KvStore#sync()}). */
     public void sync() {
         store.sync();
@@ -271,7 +279,10 @@ public class EdgeWriter implements Managed {
             for (Apply a : batch) {
                 items.add(a.item().withLayout(latest.apply(a.item().layout())));
             }
-            List<ApplyStatus> statuses = applier.applyAll(items);
+            List<ApplyStatus> statuses;
+            try (Timer.Context ignored = batches.time()) {
+                statuses = applier.applyAll(items);
+            }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(statuses.get(i));
             }

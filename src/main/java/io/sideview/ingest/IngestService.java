@@ -1,15 +1,14 @@
 package io.sideview.ingest;
 
+import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.ViewLayout;
 import io.sideview.errors.Refused;
 import io.sideview.ingest.api.CopyProgress;
 import io.sideview.ingest.api.IngestStatus;
-import io.sideview.ingest.api.ShardStatus;
 import io.sideview.ingest.api.WalConsumerStatus;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
@@ -21,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Owns one {@link ShardEngine} per configured shard. Which tables each engine captures follows the
@@ -72,23 +72,33 @@ public class IngestService implements Managed {
         p.setProperty("schema.history.internal.kafka.topic", k.offsetsTopic() + "-history-" + group + "-" + shard.name());
     }
 
-    public void registerHealthAndMetrics(HealthCheckRegistry health, MetricRegistry metrics) {
+    /**
+     * A health check per shard ({@code cdc-<group>-<shard>}, see {@link ShardHealthCheck}; {@code maxLagMs}
+     * 0: no lag rule) and the gauges: per shard under {@code ingest.<group>.<shard>}, and the dead letters
+     * waiting for a retry ({@code ingest.deadLetters.pending}, a count query, so cached for 5 s).
+     */
+    public void registerHealthAndMetrics(HealthCheckRegistry health, MetricRegistry metrics, long maxLagMs) {
         for (ShardEngine e : engines) {
             String[] gs = e.name().split("/");
-            health.register("cdc-" + gs[0] + "-" + gs[1], new HealthCheck() {
-                @Override
-                protected Result check() {
-                    ShardStatus s = e.status();
-                    return e.healthy() ? Result.healthy(s.state() + " at " + s.position())
-                            : Result.unhealthy(s.state() + ": " + s.lastError());
-                }
-            });
+            health.register("cdc-" + gs[0] + "-" + gs[1], new ShardHealthCheck(e, maxLagMs, System::nanoTime));
             String prefix = MetricRegistry.name("ingest", gs[0], gs[1]);
             metrics.register(prefix + ".applied", (Gauge<Long>) () -> e.status().eventsApplied());
             metrics.register(prefix + ".eventsPerSecond", (Gauge<Double>) () -> e.status().eventsPerSecond());
             metrics.register(prefix + ".lagMs", (Gauge<Long>) () -> e.status().lagMs());
             metrics.register(prefix + ".lagEvents", (Gauge<Long>) () -> e.status().lagEvents());
+            metrics.register(prefix + ".deadLetters", (Gauge<Long>) () -> e.status().deadLetters());
         }
+        metrics.register("ingest.deadLetters.pending", new CachedGauge<Long>(5, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                try {
+                    return deadLetters.pending();
+                } catch (RuntimeException e) {
+                    // The metadata DB is away (its health check says so): no value, rather than failing a whole scrape.
+                    return null;
+                }
+            }
+        });
     }
 
     @Override

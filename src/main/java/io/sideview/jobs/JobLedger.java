@@ -125,6 +125,22 @@ public final class JobLedger implements JobTracker {
         return dao;
     }
 
+    /** The running jobs, with what they did so far of the total known (0 while unknown), summed: the job gauges. */
+    public record Running(int jobs, long done, long total) {}
+
+    public Running running() {
+        int jobs = 0;
+        long done = 0;
+        long total = 0;
+        for (Progress p : live.values()) {
+            jobs++;
+            done += p.done;
+            Long t = p.total;
+            total += t == null ? 0 : t;
+        }
+        return new Running(jobs, done, total);
+    }
+
     // ------------------------------------------------------------------ JobTracker
 
     @Override

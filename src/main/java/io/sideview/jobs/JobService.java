@@ -1,5 +1,7 @@
 package io.sideview.jobs;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.EdgeWriter;
@@ -71,6 +73,17 @@ public final class JobService implements Managed {
     }
 
     /** Where history copies report their progress. */
+    /**
+     * Job progress gauges: {@code jobs.running} (jobs running, history copies included), and the units
+     * (nodes, rows) they did and have in all ({@code jobs.running.done}, {@code jobs.running.total});
+     * each job's own numbers are in the jobs API.
+     */
+    public void registerMetrics(MetricRegistry metrics) {
+        metrics.register("jobs.running", (Gauge<Integer>) () -> ledger.running().jobs());
+        metrics.register("jobs.running.done", (Gauge<Long>) () -> ledger.running().done());
+        metrics.register("jobs.running.total", (Gauge<Long>) () -> ledger.running().total());
+    }
+
     public JobTracker tracker() {
         return ledger;
     }

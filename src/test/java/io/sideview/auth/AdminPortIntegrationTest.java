@@ -39,7 +39,8 @@ class AdminPortIntegrationTest {
         String[][] calls = {
             {"POST", "/tasks/view-deactivate?name=guarded"}, {"POST", "/tasks/view-list"}, {"POST", "/tasks/gc"},
             {"POST", "/tasks/log-level?logger=io.sideview&level=INFO"}, {"GET", "/threads"}, {"GET", "/pprof"},
-            {"GET", "/metrics"}, {"GET", "/"},
+            {"GET", "/metrics"}, {"GET", "/metrics/prometheus"}, {"POST", "/tasks/drain"}, {"POST", "/tasks/undrain"},
+            {"GET", "/"},
         };
         for (String[] call : calls) {
             RawHttp.Reply none = admin(call[0], call[1], null);
@@ -54,6 +55,8 @@ class AdminPortIntegrationTest {
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.body()).contains("is INACTIVE (was ACTIVE)");
         assertThat(admin("GET", "/threads", "admin-secret").status()).isEqualTo(200);
+        assertThat(admin("GET", "/metrics/prometheus", "admin-secret").status()).as("like /metrics").isEqualTo(200);
+        assertThat(admin("GET", "/health-check?type=ready", null).status()).as("nothing drained it").isEqualTo(200);
         assertThat(admin("POST", "/tasks/view-list?access_token=admin-secret", null).status()).isEqualTo(401);
     }
 
@@ -61,6 +64,9 @@ class AdminPortIntegrationTest {
     void probesStayOpen() {
         assertThat(admin("GET", "/healthcheck", null).status()).isEqualTo(200);
         assertThat(admin("GET", "/ping", null).status()).isEqualTo(200);
+        // Liveness and readiness are probes too: a load balancer or orchestrator calls them without a token.
+        assertThat(admin("GET", "/health-check?type=alive", null).status()).isEqualTo(200);
+        assertThat(admin("GET", "/health-check?type=ready&name=all", null).status()).isEqualTo(200);
     }
 
     @Test

@@ -43,7 +43,16 @@ final class CdcTestApp implements AutoCloseable {
     }
 
     CdcTestApp startApp(ConfigOverride... extra) throws Exception {
+        return startApp(null, extra);
+    }
+
+    /** {@code listener}: sees the environment after {@code run()}, before the server starts (null: none). */
+    CdcTestApp startApp(DropwizardTestSupport.ServiceListener<SideviewConfiguration> listener, ConfigOverride... extra)
+            throws Exception {
         app = new DropwizardTestSupport<>(SideviewApplication.class, config().toString(), TestApps.overrides(dir, extra));
+        if (listener != null) {
+            app.addListener(listener);
+        }
         app.before();
         port = app.getLocalPort();
         return this;
