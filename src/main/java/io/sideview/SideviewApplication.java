@@ -29,6 +29,7 @@ import io.sideview.auth.AuthWiring;
 import io.sideview.auth.MeResource;
 import io.sideview.auth.ReadAccess;
 import io.sideview.auth.WebSecurity;
+import io.sideview.cluster.ShardOwnership;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.ops.OpsConfig;
 import io.sideview.ops.PrometheusMetrics;
@@ -218,22 +219,45 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 edges.jobs().tracker(), wal);
         ingest.registerHealthAndMetrics(environment.healthChecks(), environment.metrics(),
                 config.getOps().maxShardLag().toMilliseconds());
+        ShardOwnership ownership = null;
         if (consumer != null) {
             ingest.walConsumer(consumer::status, environment.metrics());
             ingest.walMarks(publisher::published, consumer::appliedThrough);
+            // Several nodes share the shards: Kafka's group coordinator gives each shard's engine to one.
+            ownership = new ShardOwnership(wal.kafka(), ingest.shardNames(), new ShardOwnership.Host() {
+                @Override
+                public void own(String shard) {
+                    ingest.own(shard);
+                }
+
+                @Override
+                public void release(String shard) {
+                    ingest.release(shard);
+                }
+            });
+            ingest.ownership(ownership);
         }
         SourceVerify sourceVerify = new SourceVerify(edges.catalog(), edges.store(), edges.writer(), edges.intake(),
                 config.getSources(), ingest::awaitApplied, environment.getObjectMapper());
         edges.jobs().handle(JobType.SOURCE_VERIFY, sourceVerify);
         edges.jobs().handle(JobType.REPAIR, sourceVerify);
         Replays replays = new Replays(registry, copies, edges.jobs().tracker(), edges.jobs(), shardsByGroup(config.getSources()),
-                ingest::walMark, Clock.systemUTC());
+                ingest::walMark, leader(ownership), Clock.systemUTC());
         edges.jobs().handle(JobType.REPLAY, replays::start);
         environment.lifecycle().manage(replays);
         environment.admin().addTask(new ViewSourceVerifyTask(edges.jobs()));
         edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
         environment.jersey().register(new IngestResource(ingest, deadLetters, dead, environment.getObjectMapper()));
+    }
+
+    /** The node that follows cluster-wide work (replays): the one Kafka gave the first shard; the only node without Kafka. */
+    private static java.util.function.BooleanSupplier leader(ShardOwnership ownership) {
+        if (ownership == null) {
+            return () -> true;
+        }
+        String first = ownership.partitions().keySet().stream().findFirst().orElse("");
+        return () -> ownership.owned().contains(first);
     }
 
     private static Map<String, List<String>> shardsByGroup(Map<String, SourceGroupConfig> sources) {

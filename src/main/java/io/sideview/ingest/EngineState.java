@@ -6,10 +6,12 @@ public enum EngineState {
     /** Streaming by its own account, but Debezium reports the binlog connection lost. */
     DISCONNECTED,
     /** The shard no longer has the binlog position the engine needs; waiting for an operator (LostPosition.WAIT). */
-    POSITION_LOST;
+    POSITION_LOST,
+    /** wal: kafka: another node runs this shard's engine (Kafka's group coordinator gave it the shard). */
+    ELSEWHERE;
 
-    /** Up or on its way up: not a failure the health check reports. */
+    /** Up or on its way up (here or on another node): not a failure the health check reports. */
     public boolean healthy() {
-        return this == STREAMING || this == SNAPSHOT || this == IDLE || this == STARTING;
+        return this == STREAMING || this == SNAPSHOT || this == IDLE || this == STARTING || this == ELSEWHERE;
     }
 }

@@ -39,6 +39,8 @@ public class IngestService implements Managed {
     private volatile java.util.function.Supplier<Map<Integer, Long>> walPublished = Map::of;
     private volatile java.util.function.Predicate<Map<Integer, Long>> walApplied = m -> true;
     private final List<ShardEngine> engines = new ArrayList<>();
+    /** wal: kafka: decides which shards run here (null: all of them). */
+    private Managed owner;
     private volatile List<ViewDescriptor> views = List.of();
 
     public IngestService(Map<String, SourceGroupConfig> sources, ViewRegistry registry, int saltBuckets, Path stateDir,
@@ -101,14 +103,56 @@ public class IngestService implements Managed {
         });
     }
 
-    @Override
-    public void start() {
-        refresh();
-        engines.forEach(ShardEngine::start);
+    /**
+     * wal: kafka: which shards run here is decided by {@code owner} (cluster.ShardOwnership), which
+     * calls {@link #own} and {@link #release}; started after the views are read, stopped before the engines.
+     */
+    public void ownership(Managed owner) {
+        this.owner = owner;
+    }
+
+    /** Every shard of the configuration, as {@code group/shard}. */
+    public List<String> shardNames() {
+        return engines.stream().map(ShardEngine::name).toList();
+    }
+
+    /** Starts the engine of {@code shard} (group/shard) on this node. */
+    public void own(String shard) {
+        engine(shard).start();
+    }
+
+    /** Stops the engine of {@code shard} here (another node runs it now), waiting until it stopped. */
+    public void release(String shard) {
+        ShardEngine e = engine(shard);
+        try {
+            e.stop();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        e.elsewhere();
+    }
+
+    private ShardEngine engine(String shard) {
+        return engines.stream().filter(e -> e.name().equals(shard)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no shard " + shard + " in this configuration"));
     }
 
     @Override
-    public void stop() throws InterruptedException {
+    public void start() throws Exception {
+        refresh();
+        if (owner == null) {
+            engines.forEach(ShardEngine::start);
+        } else {
+            engines.forEach(ShardEngine::elsewhere);
+            owner.start();
+        }
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (owner != null) {
+            owner.stop();
+        }
         for (ShardEngine e : engines) {
             e.stop();
         }

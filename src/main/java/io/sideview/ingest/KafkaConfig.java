@@ -17,6 +17,8 @@ import jakarta.validation.constraints.Pattern;
  * @param consumerGroup consumer group of the appliers
  * @param offsetsTopic topic holding the capture engines' source offsets (schema history gets one
  *                    topic per engine, {@code <offsetsTopic>-history-<group>-<shard>})
+ * @param sessionTimeout how long a node may go unheard before Kafka's group coordinator gives its
+ *                       shards (and WAL partitions) to the other nodes
  */
 public record KafkaConfig(
         @NotBlank String bootstrapServers,
@@ -24,7 +26,8 @@ public record KafkaConfig(
         @NotNull @Min(1) @Max(1024) Integer partitions,
         @NotNull @Min(1) @Max(16) Integer replicationFactor,
         @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "must be a plain group id") String consumerGroup,
-        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,150}", message = "must be a Kafka topic name") String offsetsTopic) {
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,150}", message = "must be a Kafka topic name") String offsetsTopic,
+        @NotNull io.dropwizard.util.Duration sessionTimeout) {
 
     public KafkaConfig {
         bootstrapServers = bootstrapServers == null ? "127.0.0.1:9092" : bootstrapServers;
@@ -33,9 +36,20 @@ public record KafkaConfig(
         replicationFactor = replicationFactor == null ? 1 : replicationFactor;
         consumerGroup = consumerGroup == null ? "sideview-applier" : consumerGroup;
         offsetsTopic = offsetsTopic == null ? "sideview-source-offsets" : offsetsTopic;
+        sessionTimeout = sessionTimeout == null ? io.dropwizard.util.Duration.seconds(10) : sessionTimeout;
+    }
+
+    /** The control topic whose partitions stand for the shards (one each), see {@code cluster.ShardOwnership}. */
+    public String shardOwnersTopic() {
+        return topic + "-shard-owners";
+    }
+
+    /** The consumer group whose members share the shards' capture engines. */
+    public String shardOwnersGroup() {
+        return consumerGroup + "-shard-owners";
     }
 
     public static KafkaConfig defaults() {
-        return new KafkaConfig(null, null, null, null, null, null);
+        return new KafkaConfig(null, null, null, null, null, null, null);
     }
 }

@@ -51,6 +51,7 @@ public final class Replays implements Managed {
     private final JobService jobs;
     private final Map<String, List<String>> shardsByGroup;
     private final Supplier<BooleanSupplier> walMark;
+    private final BooleanSupplier leader;
     private final Clock clock;
     /** Replays this node follows, by the generation they build. */
     private final Map<Long, Run> runs = new HashMap<>();
@@ -85,17 +86,19 @@ public final class Replays implements Managed {
 
     /**
      * {@code walMark}: {@link IngestService#walMark}; with wal kafka a copy is done once its rows are
-     * in the WAL, and the switch waits until they are applied too.
+     * in the WAL, and the switch waits until they are applied too. {@code leader}: whether this node
+     * follows the replays (with several nodes, one does: the one Kafka gave the first shard).
      */
     public Replays(ViewRegistry registry, BackfillDao copies, JobTracker tracker, JobService jobs,
                    Map<String, List<String>> shardsByGroup, Supplier<BooleanSupplier> walMark,
-                   Clock clock) {
+                   BooleanSupplier leader, Clock clock) {
         this.registry = registry;
         this.copies = copies;
         this.tracker = tracker;
         this.jobs = jobs;
         this.shardsByGroup = Map.copyOf(shardsByGroup);
         this.walMark = walMark;
+        this.leader = leader;
         this.clock = clock;
     }
 
@@ -121,12 +124,16 @@ public final class Replays implements Managed {
                     + "', which this node does not capture");
         }
         ViewDescriptor building = registry.beginGeneration(v.name());
-        return follow(building, "from the sources into generation " + building.pendingStorageId()
-                + "; queries read generation " + building.storageId() + " until it is copied").job;
+        long job = tracker.begin(JobType.REPLAY, building.id(), building.name(), "from the sources into generation "
+                + building.pendingStorageId() + "; queries read generation " + building.storageId() + " until it is copied", null);
+        if (leader.getAsBoolean()) {
+            follow(job, building);
+        } // else the leader adopts it at its next look
+        return job;
     }
 
-    private Run follow(ViewDescriptor v, String detail) {
-        Run run = new Run(tracker.begin(JobType.REPLAY, v.id(), v.name(), detail, null), v);
+    private Run follow(long job, ViewDescriptor v) {
+        Run run = new Run(job, v);
         runs.put(run.to, run);
         LOG.info("replay of view {}: generation {} is built from the sources (job {})", v.name(), run.to, run.job);
         return run;
@@ -138,6 +145,10 @@ public final class Replays implements Managed {
 
     /** One look at every replay: adopt, cancel, switch, purge, finish. Never throws (it runs again). */
     synchronized void tick() {
+        if (!leader.getAsBoolean()) {
+            runs.clear(); // no longer the leader: the new one adopts them (their job rows stay RUNNING)
+            return;
+        }
         try {
             Map<Long, ViewDescriptor> pending = new HashMap<>();
             for (ViewDescriptor v : registry.list()) {
@@ -145,10 +156,12 @@ public final class Replays implements Managed {
                     pending.put(v.pendingStorageId(), v);
                 }
             }
-            // A replay left by a restart (its generation is still pending) goes on under a new job.
+            // A replay started on another node, or left by a leader that stopped, goes on under its job;
+            // one whose job a restart ended goes on under a new job.
             pending.forEach((to, v) -> {
                 if (!runs.containsKey(to)) {
-                    follow(v, "generation " + to + ", resumed after a restart");
+                    follow(jobs.unfinished(JobType.REPLAY, v.id()).orElseGet(() -> tracker.begin(JobType.REPLAY, v.id(),
+                            v.name(), "generation " + to + ", resumed after a restart", null)), v);
                 }
             });
             for (Run run : List.copyOf(runs.values())) {

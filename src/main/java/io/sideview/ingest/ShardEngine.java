@@ -46,8 +46,9 @@ public class ShardEngine {
     private final HistoryCopy copies;
     private final ShardStreamDao streams;
     private final LostPosition onLostPosition;
-    private final ExecutorService thread;
-    private final ExecutorService backfillThread;
+    /** Both made again by each {@link #start()}: with ownership, an engine stops and starts as its shard moves. */
+    private volatile ExecutorService thread;
+    private volatile ExecutorService backfillThread;
     private final ShardStats stats = new ShardStats();
 
     private volatile boolean running;
@@ -73,17 +74,26 @@ public class ShardEngine {
         this.streams = stores.streams();
         this.onLostPosition = source.onLostPosition();
         this.storage = storage;
-        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
-        this.backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
     }
 
     public String name() {
         return group + "/" + shard.name();
     }
 
-    public void start() {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
         running = true;
+        thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
+        backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
+        stats.state(EngineState.STARTING);
         thread.submit(this::supervise);
+    }
+
+    /** Another node runs this shard (wal: kafka): shown as such, not as stopped. */
+    public void elsewhere() {
+        stats.state(EngineState.ELSEWHERE);
     }
 
     /**
@@ -100,7 +110,7 @@ public class ShardEngine {
             return;
         }
         current = next;
-        if (engine != null && !next.isEmpty()) {
+        if (running && engine != null && !next.isEmpty()) {
             backfillThread.submit(() -> backfill(next));
         }
     }
@@ -110,13 +120,15 @@ public class ShardEngine {
         return current.stream().anyMatch(t -> t.layout().storageId() == storageId);
     }
 
-    public void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         running = false;
         closeEngine();
-        backfillThread.shutdownNow();
-        thread.shutdownNow();
-        thread.awaitTermination(30, TimeUnit.SECONDS);
-        backfillThread.awaitTermination(30, TimeUnit.SECONDS);
+        if (thread != null) {
+            backfillThread.shutdownNow();
+            thread.shutdownNow();
+            thread.awaitTermination(30, TimeUnit.SECONDS);
+            backfillThread.awaitTermination(30, TimeUnit.SECONDS);
+        }
         stats.state(EngineState.STOPPED);
     }
 

@@ -124,6 +124,13 @@ public class WalConsumer implements Managed {
         // Each poll ends with a lane join, an fsync and an offset commit: bigger polls spread that
         // fixed cost over more records (the ingest benchmark's Kafka corner was bound by it).
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // Partitions move between nodes one at a time (cooperative), and a dead node's partitions move
+        // after the cluster's session timeout, not Kafka's default 45 s.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        long session = config.sessionTimeout().toMilliseconds();
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(session));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(100, session / 3)));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         while (running) {
@@ -133,11 +140,23 @@ public class WalConsumer implements Managed {
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                         // Called inside poll(): every record of the previous poll is applied and durable,
                         // so the positions may be committed; synchronously, so the next owner starts there.
-                        consumer.commitSync();
+                        if (!partitions.isEmpty()) {
+                            consumer.commitSync();
+                        }
+                    }
+
+                    @Override
+                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                        // Another node owns them already: no commit (it would be refused); what this node
+                        // applied of its last poll is applied again there, idempotently.
+                        LOG.warn("WAL partitions lost (this node was out of the group): {}", partitions.size());
                     }
 
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        if (partitions.isEmpty()) {
+                            return; // a cooperative rebalance that moved nothing to this node
+                        }
                         LOG.info("WAL partitions assigned: {}", partitions.size());
                         // Another process may have applied these partitions' node sides meanwhile: the
                         // count rows the lanes kept may be stale. Queued ahead of every record polled next.

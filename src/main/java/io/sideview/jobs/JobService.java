@@ -238,6 +238,12 @@ public final class JobService implements Managed {
         return ledger.get(id);
     }
 
+    /** The newest queued or running job of {@code type} on view {@code viewId}, if any. */
+    public java.util.Optional<Long> unfinished(JobType type, long viewId) {
+        return ledger.unfinished().stream().filter(j -> j.type() == type && j.viewId() == viewId)
+                .map(JobRow::id).max(Long::compare);
+    }
+
     public List<Job> list(String view, long before, int limit) {
         return ledger.list(view, before, limit);
     }

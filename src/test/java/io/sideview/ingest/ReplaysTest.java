@@ -51,6 +51,7 @@ class ReplaysTest {
     private static final List<String> SHARDS = List.of("shard0", "shard1");
 
     private ManagedDataSource dataSource;
+    private Jdbi jdbi;
     private EdgeWriter writer;
     private JobService jobs;
     private ViewRegistry registry;
@@ -79,7 +80,7 @@ class ReplaysTest {
     @BeforeEach
     void start() throws Exception {
         dataSource = MetadataDatabases.H2.migrated("replays-test");
-        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), new ViewValidator(Set.of("friends")), Examples.MAPPER,
                 Clock.systemUTC());
         registry.create(new DefinitionParser(Examples.MAPPER, 65_536).parse(Examples.text("friends-view.json")));
@@ -105,7 +106,7 @@ class ReplaysTest {
 
     private Replays replays() {
         Replays r = new Replays(registry, copies, jobs.tracker(), jobs, Map.of("friends", SHARDS),
-                () -> walApplied::get, clock);
+                () -> walApplied::get, () -> true, clock);
         jobs.handle(JobType.REPLAY, r::start);
         return r;
     }
@@ -189,16 +190,41 @@ class ReplaysTest {
     }
 
     @Test
-    void aReplayLeftByARestartIsFollowedByANewJob() {
-        Replays before = replays();
+    void anotherNodesReplayIsAdoptedUnderItsJobAndOneARestartEndedUnderANewJob() throws Exception {
+        replays();
         Job job = jobs.submit(JobType.REPLAY, "friends");
         long next = registry.get("friends").pendingStorageId();
-        Replays after = replays(); // what the next start builds: it knows no run yet
-        after.tick();
-        List<Job> replays = jobs.list("friends", Long.MAX_VALUE, 10).stream().filter(j -> j.type() == JobType.REPLAY).toList();
-        assertThat(replays).hasSize(2);
-        assertThat(replays.get(0).id()).isGreaterThan(job.id());
-        assertThat(replays.get(0).detail()).contains("generation " + next).contains("resumed after a restart");
-        assertThat(before).isNotSameAs(after);
+        Replays leader = replays(); // another node, the leader: it knows no run yet
+        leader.tick();
+        assertThat(replayJobs()).extracting(Job::id).containsExactly(job.id());
+        assertThat(leader.building()).containsExactly(next);
+
+        jobs.stop(); // a restart ends the jobs left running
+        jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer, Examples.MAPPER, Clock.systemUTC());
+        jobs.start();
+        assertThat(jobs.get(job.id()).state()).isEqualTo(JobState.FAILED);
+        Replays restarted = replays();
+        restarted.tick();
+        List<Job> all = replayJobs();
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).id()).isGreaterThan(job.id());
+        assertThat(all.get(0).detail()).contains("generation " + next).contains("resumed after a restart");
+        assertThat(all.get(0).state()).isEqualTo(JobState.RUNNING);
+    }
+
+    @Test
+    void aNodeThatIsNotTheLeaderLeavesTheReplayToIt() {
+        Replays follower = new Replays(registry, copies, jobs.tracker(), jobs, Map.of("friends", SHARDS),
+                () -> walApplied::get, () -> false, clock);
+        jobs.handle(JobType.REPLAY, follower::start);
+        Job job = jobs.submit(JobType.REPLAY, "friends");
+        follower.tick();
+        assertThat(follower.building()).isEmpty();
+        assertThat(jobs.get(job.id()).state()).isEqualTo(JobState.RUNNING);
+        assertThat(registry.get("friends").pendingStorageId()).isNotNull();
+    }
+
+    private List<Job> replayJobs() {
+        return jobs.list("friends", Long.MAX_VALUE, 10).stream().filter(j -> j.type() == JobType.REPLAY).toList();
     }
 }
