@@ -89,14 +89,22 @@ public final class ViewWalker {
         return true;
     }
 
-    /** The distinct nodes of one record type in one bucket, read by skipping from node to node. */
+    /**
+     * The distinct nodes of one record type in one bucket, in key order. Reads a page of keys at a
+     * time and takes every node in it, then goes on after the page's last node (skipping the rest of
+     * its records): one scan per page of small nodes, at most one per node with a page of records or
+     * more. On HBase a scan is a round trip (and a scanner opened on the region), so scanning one key
+     * per node made listing the nodes of a large view take most of a verify.
+     */
     private static final class Cursor {
+        private static final int PAGE = 512;
         private final KvStore store;
         private final ViewLayout layout;
         private final Side side;
         private final byte[] prefix;
         private final byte[] end;
         private byte[] start;
+        private final java.util.ArrayDeque<byte[]> keys = new java.util.ArrayDeque<>();
         byte[] nodeBytes;
         Object node;
 
@@ -111,22 +119,35 @@ public final class ViewWalker {
         }
 
         void advance() {
-            if (start == null) {
+            if (keys.isEmpty()) {
+                fill();
+            }
+            byte[] key = keys.poll();
+            if (key == null) {
                 nodeBytes = null;
                 return;
             }
-            List<KeyValue> first = store.scan(new KeyRange(start, end), false, 1);
-            if (first.isEmpty()) {
-                nodeBytes = null;
-                start = null;
-                return;
-            }
-            byte[] key = first.get(0).key();
             ViewLayout.NodeAt at = layout.nodeAt(key, side);
             nodeBytes = Arrays.copyOfRange(key, prefix.length, at.end());
             node = at.node();
-            // Past every record of this node: the successor of its id (ids are prefix-free encodings).
-            byte[] after = Bytes.successor(nodeBytes);
+        }
+
+        /** The first key of each node of the next page; the next page starts after its last node. */
+        private void fill() {
+            if (start == null) {
+                return;
+            }
+            List<KeyValue> page = store.scan(new KeyRange(start, end), false, PAGE);
+            byte[] last = null;
+            for (KeyValue kv : page) {
+                byte[] nodeOf = Arrays.copyOfRange(kv.key(), prefix.length, layout.nodeAt(kv.key(), side).end());
+                if (last == null || !Arrays.equals(last, nodeOf)) {
+                    keys.add(kv.key());
+                    last = nodeOf;
+                }
+            }
+            // Past every record of the page's last node: the successor of its id (ids are prefix-free encodings).
+            byte[] after = last == null || page.size() < PAGE ? null : Bytes.successor(last);
             start = after == null ? null : Bytes.concat(prefix, after);
         }
     }
