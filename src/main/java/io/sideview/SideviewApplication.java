@@ -10,7 +10,9 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import io.dropwizard.health.DefaultHealthFactory;
+import io.dropwizard.health.HealthEnvironment;
 import io.dropwizard.health.HealthFactory;
 import io.dropwizard.health.HealthStateAggregator;
 import io.dropwizard.jdbi3.JdbiFactory;
@@ -35,6 +37,7 @@ import io.sideview.ops.OpsConfig;
 import io.sideview.ops.PrometheusMetrics;
 import io.sideview.ops.health.Draining;
 import io.sideview.ops.health.HealthPlan;
+import io.sideview.ops.health.ScheduledChecks;
 import io.sideview.ops.tasks.DrainTask;
 import io.sideview.ops.tasks.UndrainTask;
 import io.sideview.ops.ViewStatsResource;
@@ -178,9 +181,16 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                     environment.healthChecks().getNames(), ops.checkInterval()));
         }
         // The admin port, not the application port Dropwizard would pick (SideviewConfiguration.getHealthFactory).
-        health.configure(environment.lifecycle(), environment.admin(), environment.jersey(), environment.health(),
+        // Dropwizard schedules a check as soon as it is registered, so a check run at wiring time would meet
+        // a store not yet started and answer "not ready" for a whole interval after the service is up. The
+        // probes get their own registry, filled once everything else managed has started (ScheduledChecks;
+        // /healthcheck keeps reading the environment's registry).
+        HealthEnvironment probes = new HealthEnvironment(new HealthCheckRegistry());
+        // Managed before configure: the health manager configure adds checks on start that every planned check is registered.
+        environment.lifecycle().manage(new ScheduledChecks(environment.healthChecks(), probes.healthChecks()));
+        health.configure(environment.lifecycle(), environment.admin(), environment.jersey(), probes,
                 environment.getObjectMapper(), getName());
-        HealthStateAggregator readiness = enabled ? environment.health().healthStateAggregator() : null;
+        HealthStateAggregator readiness = enabled ? probes.healthStateAggregator() : null;
         long wait = 3 * ops.checkInterval().toMilliseconds() + 1000;
         environment.admin().addTask(new DrainTask(draining, readiness, wait));
         environment.admin().addTask(new UndrainTask(draining, readiness, wait));

@@ -117,6 +117,9 @@ final class SourceBatch {
         if (moving) {
             totals.unconfirmed.incrementAndGet();
         }
+        if (moving || !real.isEmpty()) {
+            totals.revisit(side, node);
+        }
         for (Found f : real) {
             totals.add(new JobResult.Difference(f.kind(), side.name(), node, f.other(), f.detail()));
         }
@@ -242,6 +245,11 @@ final class SourceBatch {
         final AtomicLong deletes = new AtomicLong();
         final AtomicLong rewritten = new AtomicLong();
         final AtomicLong joined = new AtomicLong();
+
+        /** Upserts, deletes, node sides rewritten, sides joined: the order of {@code JobResult.Repair}. */
+        long[] sums() {
+            return new long[] {upserts.get(), deletes.get(), rewritten.get(), joined.get()};
+        }
     }
 
     /** What a pass found, over every batch and side. */
@@ -259,6 +267,19 @@ final class SourceBatch {
             for (DifferenceKind k : DifferenceKind.values()) {
                 byKind.put(k, 0L);
             }
+        }
+
+        /** Per side, the nodes that differed or were left unconfirmed, in the order met (the pass's, sorted). */
+        private final Map<Side, List<Object>> revisit = new EnumMap<>(Side.class);
+
+        synchronized void revisit(Side side, Object node) {
+            revisit.computeIfAbsent(side, k -> new ArrayList<>()).add(node);
+        }
+
+        synchronized Map<Side, List<Object>> revisit() {
+            Map<Side, List<Object>> out = new EnumMap<>(Side.class);
+            revisit.forEach((side, nodes) -> out.put(side, List.copyOf(nodes)));
+            return out;
         }
 
         void settled(Map<Object, Expected> expected) {

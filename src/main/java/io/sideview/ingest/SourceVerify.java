@@ -34,6 +34,8 @@ import java.util.function.BooleanSupplier;
 public final class SourceVerify implements JobWork {
     /** Nodes per batch: one {@code IN (...)} list per shard and side. */
     static final int BATCH = 500;
+    /** Repair passes at most, each followed by a verify (see {@link #run}). */
+    static final int REPAIR_ROUNDS = 3;
     /**
      * Edges per batch, by the view's counts: a batch's rows and expected edges are held in memory,
      * so 500 popular nodes (2,000 edges each, say) must not make one batch of a million.
@@ -94,21 +96,38 @@ public final class SourceVerify implements JobWork {
         try (SourceRows rows = sources.open(layout.definition().binding())) {
             Map<Side, List<Object>> nodes = nodes(layout, rows, scope);
             long total = nodes.values().stream().mapToLong(List::size).sum();
-            progress.total(repair ? 2 * total : total);
+            long[] planned = {repair ? 2 * total : total};
+            progress.total(planned[0]);
             long[] done = {0};
             SourceBatch.Totals before = pass(layout, rows, nodes, repair, cancelled, progress, done);
             if (before == null || !repair) {
                 return before == null ? null : before.result();
             }
+            long[] repairs = before.repairs.sums();
             // Verify again, over the nodes in scope now (a repair may have removed ghost nodes).
             SourceBatch.Totals after = pass(layout, rows, nodes(layout, rows, scope), false, cancelled, progress, done);
+            // A node the stream was changing while the repair pass read it is left unconfirmed, not repaired,
+            // and damage under it (a wrong property kept by a tombstone, say) outlives the pass: repair what
+            // the verify still finds, and verify again, a bounded number of times.
+            for (int round = 1; after != null && !after.result().exact() && round < REPAIR_ROUNDS; round++) {
+                Map<Side, List<Object>> again = after.revisit();
+                planned[0] += again.values().stream().mapToLong(List::size).sum() + total;
+                progress.total(planned[0]);
+                SourceBatch.Totals fixed = pass(layout, rows, again, true, cancelled, progress, done);
+                if (fixed == null) {
+                    return null;
+                }
+                long[] more = fixed.repairs.sums();
+                for (int i = 0; i < repairs.length; i++) {
+                    repairs[i] += more[i];
+                }
+                after = pass(layout, rows, nodes(layout, rows, scope), false, cancelled, progress, done);
+            }
             if (after == null) {
                 return null;
             }
-            SourceBatch.RepairCounts r = before.repairs;
             JobResult.SourceVerify again = after.result();
-            return new JobResult.Repair(before.result(), r.upserts.get(), r.deletes.get(), r.rewritten.get(), r.joined.get(),
-                    again, again.exact());
+            return new JobResult.Repair(before.result(), repairs[0], repairs[1], repairs[2], repairs[3], again, again.exact());
         }
     }
 

@@ -196,4 +196,19 @@ class SourceBatchTest {
         assertThat(out.exact()).as(out.toString()).isTrue();
         assertThat(in.exact()).as(in.toString()).isTrue();
     }
+
+    @Test
+    void differingAndUnconfirmedNodesAreNamedForAnotherRepairPass() throws Exception {
+        shards.row("s0", 1, 10, "a", "ACTIVE");
+        apply(MutationType.INSERT, 1, 10, 100, "a");
+        shards.row("s0", 2, 10, "a", "ACTIVE");
+        apply(MutationType.INSERT, 2, 10, P.version() + 7, "newer");
+        apply(MutationType.INSERT, 3, 12, 100, "ghost");
+        SourceBatch.Totals totals = new SourceBatch.Totals();
+        new SourceBatch(LAYOUT, Side.OUT, true, shards, store, writer, intake, (group, shard, at, ms) -> true, false)
+                .check(List.of(1L, 2L, 3L), totals);
+        assertThat(totals.result().unconfirmed()).isEqualTo(1);
+        assertThat(totals.revisit()).as("node 1 is exact, 2 still moving, 3 has a ghost").containsOnlyKeys(Side.OUT);
+        assertThat(totals.revisit().get(Side.OUT)).containsExactly(2L, 3L);
+    }
 }
