@@ -141,7 +141,7 @@ public final class SourceVerify implements JobWork {
             // Each edge's two sides are compared once, from the first side kept (OUT of a BOTH view).
             SourceBatch batch = new SourceBatch(layout, side, side == sides.get(0) && sides.size() == 2, rows, store, writer,
                     intake, applied, repair);
-            List<Object> list = nodes.get(side);
+            List<Object> list = nodes.getOrDefault(side, List.of());
             for (int from = 0; from < list.size(); ) {
                 if (cancelled.getAsBoolean()) {
                     return null;
