@@ -129,6 +129,16 @@ public final class CoalescingKvStore implements KvStore {
     }
 
     @Override
+    public long deleteRange(KeyRange range) {
+        return backend.deleteRange(range);
+    }
+
+    @Override
+    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+        return backend.writeFenced(fenceKey, epoch, batch);
+    }
+
+    @Override
     public boolean atomicBatches() {
         return backend.atomicBatches();
     }

@@ -31,6 +31,16 @@ public interface KvStore extends AutoCloseable {
     void write(List<Write> batch);
 
     /**
+     * Applies {@code batch} (the writes of one node side) only if the node side's fence, kept beside
+     * the value of {@code fenceKey}, holds no epoch above {@code epoch}, and sets it to {@code epoch}:
+     * check and writes in one atomic step. False, nothing written, when a newer epoch holds the fence,
+     * that is when another owner has written this node side since this one lost it (design §10). A
+     * backend that only ever has one writer process (RocksDB, refused in cluster mode) just writes.
+     * Every key must be one node side's, which a salted HBase table keeps in one region.
+     */
+    boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch);
+
+    /**
      * Deletes every key in {@code range}, page by page (each page one batch); returns how many were
      * deleted. Not atomic: a crash leaves the rest, and running it again finishes it.
      */

@@ -87,6 +87,16 @@ public class ManagedStore implements KvStore, Managed {
     }
 
     @Override
+    public long deleteRange(KeyRange range) {
+        return store().deleteRange(range);
+    }
+
+    @Override
+    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+        return store().writeFenced(fenceKey, epoch, batch);
+    }
+
+    @Override
     public boolean atomicBatches() {
         return store().atomicBatches();
     }

@@ -44,13 +44,23 @@ class ApplyStopTest {
         lanes.start();
         ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
         AtomicBoolean go = new AtomicBoolean(true);
+        AtomicBoolean stopped = new AtomicBoolean();
         List<Thread> producers = new java.util.ArrayList<>();
         for (int p = 0; p < 6; p++) {
             long base = p * 1_000_000L;
             Thread t = new Thread(() -> {
-                for (long i = 0; go.get(); i++) {
+                long i = 0;
+                while (go.get()) {
+                    // Bounded whatever the scheduler does to the main thread (on a busy machine its short
+                    // sleeps grew long enough for unbounded producers to fill the heap): 20,000 sends each
+                    // before the stop, 20,000 more after it.
+                    if (i >= (stopped.get() ? 40_000 : 20_000)) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                        continue;
+                    }
                     Mutation m = new Mutation(MutationType.INSERT, base + i, 7L, 1, PROPS);
                     sent.add(new Sent(m, lanes.apply(TestViews.LAYOUT, m)));
+                    i++;
                 }
             });
             t.start();
@@ -60,6 +70,7 @@ class ApplyStopTest {
             Thread.sleep(5);
         }
         lanes.stop(); // while the producers still send
+        stopped.set(true);
         Thread.sleep(50);
         go.set(false);
         for (Thread t : producers) {

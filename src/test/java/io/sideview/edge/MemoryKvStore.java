@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public class MemoryKvStore implements KvStore {
     private final ConcurrentSkipListMap<byte[], byte[]> data = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final ConcurrentSkipListMap<byte[], Long> fences = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
     private final boolean claimsAtomic;
     private final boolean atomicSteps;
     private boolean dropIntents;
@@ -161,6 +162,23 @@ public class MemoryKvStore implements KvStore {
                 data.remove(w.key());
             }
         }
+    }
+
+    /** Real fencing, as HBase's conditional multi-row mutation does it: epochs beside the values. */
+    @Override
+    public synchronized boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+        Long held = fences.get(fenceKey);
+        if (held != null && held > epoch) {
+            return false;
+        }
+        write(batch);
+        fences.put(fenceKey, epoch);
+        return true;
+    }
+
+    /** The epoch holding {@code fenceKey}'s fence, null if none. */
+    public Long fence(byte[] fenceKey) {
+        return fences.get(fenceKey);
     }
 
     @Override

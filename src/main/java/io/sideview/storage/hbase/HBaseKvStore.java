@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.CompareOperator;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.NamespaceNotFoundException;
@@ -33,7 +34,21 @@ import org.apache.hadoop.hbase.client.Row;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
+import org.apache.hadoop.hbase.filter.BinaryComparator;
+import org.apache.hadoop.hbase.filter.KeyOnlyFilter;
+import org.apache.hadoop.hbase.filter.NullComparator;
+import org.apache.hadoop.hbase.filter.SingleColumnValueFilter;
 import org.apache.hadoop.hbase.io.encoding.DataBlockEncoding;
+import org.apache.hadoop.hbase.protobuf.ProtobufUtil;
+import org.apache.hadoop.hbase.protobuf.generated.ClientProtos.Condition;
+import org.apache.hadoop.hbase.protobuf.generated.ClientProtos.MutationProto.MutationType;
+import org.apache.hadoop.hbase.protobuf.generated.HBaseProtos;
+import org.apache.hadoop.hbase.protobuf.generated.MultiRowMutationProtos.MultiRowMutationService;
+import org.apache.hadoop.hbase.protobuf.generated.MultiRowMutationProtos.MutateRowsRequest;
+import org.apache.hadoop.hbase.protobuf.generated.MultiRowMutationProtos.MutateRowsResponse;
+import org.apache.hadoop.hbase.shaded.com.google.protobuf.ServiceException;
+import org.apache.hadoop.hbase.util.ByteStringer;
+import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.hadoop.hbase.regionserver.BloomType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public class HBaseKvStore implements KvStore {
     static final byte[] FAMILY = {'d'};
     static final byte[] QUALIFIER = {'v'};
+    /** The fence cell's qualifier: the epoch of the last owner that wrote the node side (see {@link #writeFenced}). */
+    static final byte[] EPOCH = {'e'};
     /**
      * Without a data block encoding, HBase finds a row inside a 64 KiB block by walking its cells one by
      * one; ROW_INDEX_V1 adds a row index to each block and binary-searches it. Scattered point reads
@@ -53,12 +70,21 @@ public class HBaseKvStore implements KvStore {
      * stays: 16 KiB and 128 KiB blocks were both slower (~6.0k, ~7.2k/s).
      */
     static final DataBlockEncoding ENCODING = DataBlockEncoding.ROW_INDEX_V1;
+    /** HBase's own endpoint for atomic conditional multi-row mutations inside one region (fenced writes). */
+    static final String FENCING = "org.apache.hadoop.hbase.coprocessor.MultiRowMutationEndpoint";
+    /**
+     * Regions split only between first bytes, that is between salt buckets: a node side's rows share
+     * their salt byte, so they always sit in one region, as a multi-row mutation needs.
+     */
+    static final String SPLIT_POLICY = "org.apache.hadoop.hbase.regionserver.KeyPrefixRegionSplitPolicy";
     private static final Logger LOG = LoggerFactory.getLogger(HBaseKvStore.class);
     private static final int PING_TIMEOUT_MS = 5_000;
 
     private final Connection connection;
     private final TableName tableName;
     private final boolean ownsConnection;
+    /** Whether the table runs {@link #FENCING}: created here with it, or added by an operator. */
+    private volatile boolean fencing;
 
     /** A store over a connection the caller keeps (and closes); creates the table if missing. */
     public HBaseKvStore(Connection connection, String table, int regions) {
@@ -120,6 +146,14 @@ public class HBaseKvStore implements KvStore {
                     throw new IOException("it exists without the column family 'd' that Sideview stores its records in:"
                             + " not a Sideview table");
                 }
+                var table = admin.getDescriptor(tableName);
+                fencing = table.hasCoprocessor(FENCING);
+                if (!fencing || !SPLIT_POLICY.equals(table.getRegionSplitPolicyClassName())) {
+                    // Not altered here either: an operator's call (it reopens every region).
+                    LOG.warn("HBase table {} lacks the {} coprocessor or the {} split policy (prefix length 1) that"
+                            + " several Sideview nodes need to fence a node that lost its partitions: see the"
+                            + " README's \"Running several nodes\"", tableName, FENCING, SPLIT_POLICY);
+                }
                 DataBlockEncoding existing = family.getDataBlockEncoding();
                 if (existing != ENCODING) {
                     // Not altered here: modifying a family reopens every region, an operator's call.
@@ -146,12 +180,15 @@ public class HBaseKvStore implements KvStore {
             var family = ColumnFamilyDescriptorBuilder.newBuilder(FAMILY)
                     .setMaxVersions(1).setBloomFilterType(BloomType.ROW).setNewVersionBehavior(true)
                     .setDataBlockEncoding(ENCODING).build();
-            var descriptor = TableDescriptorBuilder.newBuilder(tableName).setColumnFamily(family).build();
+            var descriptor = TableDescriptorBuilder.newBuilder(tableName).setColumnFamily(family)
+                    .setCoprocessor(FENCING).setRegionSplitPolicyClassName(SPLIT_POLICY)
+                    .setValue("KeyPrefixRegionSplitPolicy.prefix_length", "1").build();
             try {
                 admin.createTable(descriptor, splitKeys(regions));
             } catch (TableExistsException e) {
                 // Another instance created it first: the same layout, nothing to do.
             }
+            fencing = true;
         }
     }
 
@@ -257,14 +294,8 @@ public class HBaseKvStore implements KvStore {
         if (batch.isEmpty()) {
             return;
         }
-        Map<ByteBuffer, Write> last = new LinkedHashMap<>();
-        for (Write w : batch) {
-            ByteBuffer key = ByteBuffer.wrap(w.key());
-            last.remove(key); // re-inserting keeps the surviving writes in the order of their last occurrence
-            last.put(key, w);
-        }
-        List<Row> actions = new ArrayList<>(last.size());
-        for (Write w : last.values()) {
+        List<Row> actions = new ArrayList<>(batch.size());
+        for (Write w : lastPerKey(batch)) {
             actions.add(w instanceof Write.Put p ? newPut(p.key(), p.value()) : new Delete(w.key()));
         }
         try (Table table = connection.getTable(tableName)) {
@@ -275,6 +306,129 @@ public class HBaseKvStore implements KvStore {
         } catch (IOException e) {
             throw new StorageException("batch write failed", e);
         }
+    }
+
+    /**
+     * Whole rows, the fence cells of {@link #writeFenced} included (a scan of values does not see a row
+     * left with its fence only), page by page.
+     */
+    @Override
+    public long deleteRange(KeyRange range) {
+        long deleted = 0;
+        byte[] start = range.start();
+        while (true) {
+            Scan scan = new Scan().addFamily(FAMILY).setFilter(new KeyOnlyFilter()).setCaching(1000).setLimit(1000)
+                    .withStartRow(start, true);
+            if (range.end() != null) {
+                scan.withStopRow(range.end(), false);
+            }
+            List<Delete> page = new ArrayList<>();
+            try (Table table = connection.getTable(tableName); ResultScanner scanner = table.getScanner(scan)) {
+                for (Result r : scanner) {
+                    page.add(new Delete(r.getRow()));
+                }
+                if (page.isEmpty()) {
+                    return deleted;
+                }
+                start = page.get(page.size() - 1).getRow();
+                deleted += page.size();
+                table.delete(page); // empties the list as the deletes succeed
+            } catch (IOException e) {
+                throw new StorageException("delete range failed", e);
+            }
+        }
+    }
+
+    /** The last write of each key, in the order of their last occurrence: what applying them in order leaves. */
+    private static java.util.Collection<Write> lastPerKey(List<Write> batch) {
+        Map<ByteBuffer, Write> last = new LinkedHashMap<>();
+        for (Write w : batch) {
+            ByteBuffer key = ByteBuffer.wrap(w.key());
+            last.remove(key); // re-inserting keeps the surviving writes in the order of their last occurrence
+            last.put(key, w);
+        }
+        return last.values();
+    }
+
+    /**
+     * One {@code MultiRowMutationEndpoint} call: the node side's rows and its fence cell ({@code e}, in
+     * the fence row beside its value) in one atomic region operation, under a condition on the fence.
+     * HBase conditions cannot say "absent or at most", so the usual case (the fence row exists: the
+     * node side has been written) is tried first, then "no fence yet"; a fence that appears between the
+     * two (another writer's first write) is tried again. A delete removes the value cell only, so the
+     * fence outlives a node side's count row.
+     */
+    @Override
+    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+        if (!fencing) {
+            throw new StorageException("HBase table " + tableName + " has no " + "MultiRowMutationEndpoint"
+                    + " coprocessor, which fenced writes need: see the README's \"Running several nodes\"", null);
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("a fence epoch is never negative: " + epoch);
+        }
+        for (Write w : batch) {
+            // The split policy keeps one first byte in one region; across two, HBase would refuse the call
+            // only after its retries.
+            if (w.key().length == 0 || fenceKey.length == 0 || w.key()[0] != fenceKey[0]) {
+                throw new IllegalArgumentException("a fenced batch must stay in its fence key's first byte (salt bucket)");
+            }
+        }
+        byte[] epochBytes = Bytes.toBytes(epoch);
+        try (Table table = connection.getTable(tableName)) {
+            MutateRowsRequest.Builder request = MutateRowsRequest.newBuilder();
+            for (Write w : lastPerKey(batch)) {
+                if (w instanceof Write.Put p) {
+                    request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT, newPut(p.key(), p.value())));
+                } else {
+                    request.addMutationRequest(ProtobufUtil.toMutation(MutationType.DELETE,
+                            new Delete(w.key()).addColumns(FAMILY, QUALIFIER)));
+                }
+            }
+            request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT,
+                    new Put(fenceKey).addColumn(FAMILY, EPOCH, epochBytes)));
+            for (int attempt = 0; attempt < 4; attempt++) {
+                boolean exists = attempt % 2 == 0;
+                request.clearCondition().addCondition(exists ? atMost(fenceKey, epochBytes) : noFence(fenceKey));
+                MutateRowsResponse response = MultiRowMutationService.newBlockingStub(table.coprocessorService(fenceKey))
+                        .mutateRows(null, request.build());
+                if (response.getProcessed()) {
+                    return true;
+                }
+                if (!exists) {
+                    continue;
+                }
+                Result fence = table.get(new Get(fenceKey).addColumn(FAMILY, EPOCH));
+                byte[] held = fence.getValue(FAMILY, EPOCH);
+                if (held != null && Bytes.toLong(held) > epoch) {
+                    return false;
+                }
+                attempt += held == null ? 0 : 1; // held at or below ours: the fence moved meanwhile, try "at most" again
+            }
+            throw new StorageException("fenced write on " + tableName + " kept racing another writer's first write", null);
+        } catch (ServiceException | IOException e) {
+            throw new StorageException("fenced write failed", e);
+        }
+    }
+
+    /** The fence row exists, and its epoch cell is absent or at most {@code epoch}. */
+    private static Condition atMost(byte[] fenceKey, byte[] epoch) {
+        SingleColumnValueFilter filter = new SingleColumnValueFilter(FAMILY, EPOCH, CompareOperator.LESS_OR_EQUAL,
+                new BinaryComparator(epoch));
+        filter.setFilterIfMissing(false);
+        filter.setLatestVersionOnly(true);
+        try {
+            return Condition.newBuilder().setRow(ByteStringer.wrap(fenceKey)).setFilter(ProtobufUtil.toFilter(filter)).build();
+        } catch (IOException e) {
+            throw new StorageException("cannot encode the fence condition", e);
+        }
+    }
+
+    /** The fence row has no epoch cell (it may have a value). */
+    private static Condition noFence(byte[] fenceKey) {
+        return Condition.newBuilder().setRow(ByteStringer.wrap(fenceKey)).setFamily(ByteStringer.wrap(FAMILY))
+                .setQualifier(ByteStringer.wrap(EPOCH)).setCompareType(HBaseProtos.CompareType.EQUAL)
+                .setComparator(ProtobufUtil.toComparator(new NullComparator())).build();
     }
 
     /** A point read with short timeouts, so a health check fails fast instead of retrying for minutes. */

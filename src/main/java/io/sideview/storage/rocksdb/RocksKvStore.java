@@ -149,6 +149,13 @@ public class RocksKvStore implements KvStore {
         }
     }
 
+    /** One process owns an embedded store (a second node on it is refused): nothing to fence. */
+    @Override
+    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+        write(batch);
+        return true;
+    }
+
     /** A WriteBatch is one WAL record: recovery replays all of it or none. */
     @Override
     public boolean atomicBatches() {

@@ -126,6 +126,93 @@ class HBaseKvStoreContractTest extends KvStoreContract {
         assertThat(split.scan(new KeyRange(null, null), true, 0)).isEmpty();
     }
 
+    /**
+     * Fencing (design §10): a node side's writes land only while no newer epoch holds its fence, check
+     * and writes in one atomic region operation; a refused batch writes nothing at all. Keys share
+     * their first byte (a salt bucket), so they share a region of this 4-region table.
+     */
+    @Test
+    void fencedWritesRefuseAnOlderEpochAndWriteNothing() throws Exception {
+        byte[] fence = {0x41, 'c'};
+        byte[] edge = {0x41, 's', 1};
+        byte[] other = {0x41, 's', 2};
+        byte[] index = {0x41, 'i', 1};
+        assertThat(store.writeFenced(fence, 5, List.of(new Write.Put(edge, bytes("v1")), new Write.Put(fence, bytes("1")))))
+                .as("a first write: no fence yet").isTrue();
+        assertThat(store.writeFenced(fence, 5, List.of(new Write.Put(other, bytes("v2"))))).as("the same owner").isTrue();
+        assertThat(store.writeFenced(fence, 7, List.of(new Write.Delete(edge), new Write.Put(index, bytes("i")))))
+                .as("a newer owner").isTrue();
+        assertThat(store.writeFenced(fence, 6, List.of(new Write.Put(edge, bytes("zombie")), new Write.Delete(other),
+                new Write.Delete(index), new Write.Put(fence, bytes("99"))))).as("an older owner").isFalse();
+        assertThat(store.get(edge)).isEmpty();
+        assertThat(store.get(other)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("v2")));
+        assertThat(store.get(index)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("i")));
+        assertThat(store.get(fence)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("1")));
+
+        // Deleting the fence row's value (a count gone to zero) keeps the fence; the row is no record.
+        assertThat(store.writeFenced(fence, 7, List.of(new Write.Delete(fence)))).isTrue();
+        assertThat(store.get(fence)).isEmpty();
+        assertThat(store.scan(new KeyRange(new byte[] {0x41}, new byte[] {0x42}), false, 10)).extracting(KeyValue::key)
+                .containsExactly(index, other);
+        assertThat(store.writeFenced(fence, 6, List.of(new Write.Put(edge, bytes("zombie"))))).isFalse();
+        assertThat(store.get(edge)).isEmpty();
+        assertThat(store.writeFenced(fence, 8, List.of(new Write.Put(fence, bytes("2"))))).isTrue();
+        assertThat(store.get(fence)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("2")));
+
+        // A range delete (a purge) takes the fence cells too, also of rows that have nothing else.
+        byte[] lone = {0x41, 'c', 'x'};
+        assertThat(store.writeFenced(lone, 3, List.of())).isTrue();
+        assertThat(store.deleteRange(KeyRange.prefix(lone))).isEqualTo(1);
+        assertThat(store.writeFenced(lone, 1, List.of())).as("the fence went with the purge").isTrue();
+
+        // Plain writes never touch a fence.
+        store.write(List.of(new Write.Put(fence, bytes("3"))));
+        assertThat(store.writeFenced(fence, 7, List.of(new Write.Put(edge, bytes("late"))))).isFalse();
+    }
+
+    /** Two owners racing their first writes on a new node side: the fence ends at the newer, the older is refused after it. */
+    @Test
+    void racingFirstWritesEndWithTheNewerEpoch() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                byte[] fence = {(byte) 0x81, 'c', (byte) round};
+                byte[] row = {(byte) 0x81, 's', (byte) round};
+                Future<Boolean> older = pool.submit(() -> store.writeFenced(fence, 10, List.of(new Write.Put(row, bytes("old")))));
+                Future<Boolean> newer = pool.submit(() -> store.writeFenced(fence, 11, List.of(new Write.Put(row, bytes("new")))));
+                assertThat(newer.get(30, TimeUnit.SECONDS)).isTrue();
+                boolean olderLanded = older.get(30, TimeUnit.SECONDS);
+                // The older landed only before the newer: the newer's row is what stays.
+                assertThat(store.get(row)).as("round %d, older landed %s", round, olderLanded)
+                        .hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("new")));
+                assertThat(store.writeFenced(fence, 10, List.of(new Write.Put(row, bytes("old"))))).isFalse();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A fenced batch must stay in one region, which the split policy guarantees for one first byte: a
+     * batch leaving its fence key's first byte is refused before any call. The table is created with
+     * the endpoint and the split policy that make this hold.
+     */
+    @Test
+    void aFencedBatchStaysInOneFirstByteOnATableThatKeepsItInOneRegion() throws Exception {
+        byte[] fence = {0x10, 'c'};
+        byte[] far = {0x11, 's'};
+        assertThatThrownBy(() -> store.writeFenced(fence, 1, List.of(new Write.Put(far, bytes("x")))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.writeFenced(fence, -1, List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.get(far)).isEmpty();
+        try (var admin = connection.getAdmin()) {
+            var table = admin.getDescriptor(((HBaseKvStore) store).tableName());
+            assertThat(table.hasCoprocessor(HBaseKvStore.FENCING)).isTrue();
+            assertThat(table.getRegionSplitPolicyClassName()).isEqualTo(HBaseKvStore.SPLIT_POLICY);
+            assertThat(table.getValue("KeyPrefixRegionSplitPolicy.prefix_length")).isEqualTo("1");
+        }
+    }
+
     /** HBase timestamps are server milliseconds; a delete must not mask a put issued after it in the same ms. */
     @Test
     void putAfterDeleteInTheSameMillisecondSurvives() {
