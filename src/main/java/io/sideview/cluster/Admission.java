@@ -27,8 +27,7 @@ public final class Admission {
             String theirs = NodeIdentity.singleNodeParts(row.storage(), row.wal());
             if (row.name().equals(self.name())) {
                 out.add(new Conflict(row, "node name '" + self.name() + "' is taken by " + other
-                        + ": two nodes must not share a name (set cluster.nodeName), or, if that was this node "
-                        + "before a crash, start again once its heartbeat is older than cluster.nodeTimeout"));
+                        + ": two nodes must not share a name (set cluster.nodeName)"));
             } else if (!mine.isEmpty()) {
                 out.add(new Conflict(row, mine + " single-node: this node runs storage " + self.storage() + ", wal "
                         + self.wal() + ", and " + other + " shares its metadata DB. Run every node on storage hbase "
