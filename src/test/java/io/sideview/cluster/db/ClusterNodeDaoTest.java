@@ -3,8 +3,8 @@ package io.sideview.cluster.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dropwizard.db.ManagedDataSource;
 import io.sideview.MetadataDatabases;
+import io.sideview.MigratedJdbi;
 import io.sideview.query.CursorSecrets;
 import io.sideview.query.QueryConfig;
 import java.nio.file.Files;
@@ -16,27 +16,19 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The node registry and the shared secrets on H2, PostgreSQL and MariaDB, with the real migrations. */
 @Tag("integration")
 class ClusterNodeDaoTest {
-    private ManagedDataSource dataSource;
+    @RegisterExtension
+    final MigratedJdbi db = new MigratedJdbi();
 
     private Jdbi jdbi(MetadataDatabases engine) throws Exception {
-        dataSource = engine.migrated("cluster-dao-test");
-        return Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (dataSource != null) {
-            dataSource.stop();
-        }
+        return db.open(engine, "cluster-dao-test");
     }
 
     @ParameterizedTest
