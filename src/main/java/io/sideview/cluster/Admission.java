@@ -12,6 +12,9 @@ import java.util.List;
  * when it has this node's name but is another process, or when either side runs single-node parts
  * (storage rocksdb, wal none): those keep state in one process, so a second node on the same metadata
  * DB would run the same jobs and shards against other data.
+ *
+ * <p>Heartbeats carry each writer's clock, so node clocks must agree to well within nodeTimeout (NTP);
+ * {@link ClusterNodes} refuses only once a conflicting heartbeat is seen to move, which no skew fakes.
  */
 public final class Admission {
     private Admission() {}

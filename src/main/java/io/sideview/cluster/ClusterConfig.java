@@ -1,6 +1,7 @@
 package io.sideview.cluster;
 
 import io.dropwizard.util.Duration;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -49,7 +50,7 @@ public record ClusterConfig(String nodeName, Duration heartbeatInterval, Duratio
         }
         String host = NodeAddress.hostName();
         String suffix = applicationPort > 0 ? Integer.toString(applicationPort)
-                : "ephemeral-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+                : "ephemeral-" + UUID.randomUUID().toString().substring(0, 8);
         return checkName(host + ":" + suffix, "the node name made from the host name (set cluster.nodeName instead)");
     }
 
