@@ -14,7 +14,8 @@ import java.util.List;
  * DB would run the same jobs and shards against other data.
  *
  * <p>Heartbeats carry each writer's clock, so node clocks must agree to well within nodeTimeout (NTP);
- * {@link ClusterNodes} refuses only once a conflicting heartbeat is seen to move, which no skew fakes.
+ * before it registers, {@link ClusterNodes} refuses only once a conflicting heartbeat is seen to move,
+ * which no skew fakes.
  */
 public final class Admission {
     private Admission() {}
