@@ -91,13 +91,16 @@ public final class ClusterNodes implements Managed {
                 return rows;
             }
             for (Conflict c : conflicts) {
-                long seen = firstSeen.computeIfAbsent(c.other().name() + "/" + c.other().instance(), k -> c.other().heartbeatAt());
-                if (c.other().heartbeatAt() > seen || clock.millis() > deadline) {
+                String key = c.other().name() + "/" + c.other().instance();
+                if (!firstSeen.containsKey(key)) {
+                    firstSeen.put(key, c.other().heartbeatAt());
+                    LOG.info("Waiting up to {} ms for node '{}' to prove live (refused) or age out (dead): {}",
+                            timeoutMs, c.other().name(), c.reason());
+                }
+                if (c.other().heartbeatAt() > firstSeen.get(key) || clock.millis() > deadline) {
                     throw refused(c);
                 }
             }
-            LOG.info("Waiting up to {} ms for a registered node to prove live or age out: {}", timeoutMs,
-                    conflicts.get(0).reason());
             Thread.sleep(Math.min(intervalMs, 500));
         }
     }
