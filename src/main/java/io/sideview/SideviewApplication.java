@@ -17,6 +17,7 @@ import io.dropwizard.health.HealthFactory;
 import io.dropwizard.health.HealthStateAggregator;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.jdbi3.bundles.JdbiExceptionsBundle;
+import io.dropwizard.lifecycle.ServerLifecycleListener;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.sideview.api.JsonProblemMapper;
 import io.sideview.api.OpenApiResource;
@@ -31,7 +32,14 @@ import io.sideview.auth.AuthWiring;
 import io.sideview.auth.MeResource;
 import io.sideview.auth.ReadAccess;
 import io.sideview.auth.WebSecurity;
+import io.sideview.cluster.ClusterConfig;
+import io.sideview.cluster.ClusterNodes;
+import io.sideview.cluster.HeartbeatHealthCheck;
+import io.sideview.cluster.NodeAddress;
+import io.sideview.cluster.NodeIdentity;
 import io.sideview.cluster.ShardOwnership;
+import io.sideview.cluster.db.ClusterNodeDao;
+import io.sideview.cluster.db.ClusterSecretDao;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.ops.OpsConfig;
 import io.sideview.ops.PrometheusMetrics;
@@ -93,6 +101,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.time.Clock;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -159,6 +168,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new PingResource());
         environment.jersey().register(new MeResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
+        wireCluster(config, environment, jdbi);
         ViewRegistry registry = wireRegistry(config, environment, jdbi);
         Edges edges = wireEdges(config, environment, registry, jdbi);
         wireIngest(config, environment, registry, edges, jdbi);
@@ -196,6 +206,25 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.admin().addTask(new UndrainTask(draining, readiness, wait));
         environment.admin().addServlet("prometheus", PrometheusMetrics.servlet(environment.metrics()))
                 .addMapping(PrometheusMetrics.PATH);
+    }
+
+    /**
+     * This node's row in cluster_nodes. Managed before anything else that starts (storage, engines, jobs),
+     * so a start the registry refuses stops before this node touches shared work.
+     */
+    private static void wireCluster(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
+        ClusterConfig cluster = config.getCluster();
+        NodeIdentity self = new NodeIdentity(cluster.buildNodeName(NodeAddress.applicationPort(config.getServerFactory())),
+                UUID.randomUUID().toString(), config.getStorage().type(), config.getWal().mode());
+        ClusterNodes nodes = new ClusterNodes(jdbi.onDemand(ClusterNodeDao.class), self, cluster, "", Clock.systemUTC());
+        environment.lifecycle().manage(nodes);
+        environment.lifecycle().addServerLifecycleListener(new ServerLifecycleListener() {
+            @Override
+            public void serverStarted(Server server) {
+                nodes.address(NodeAddress.of(config.getServerFactory(), getLocalPort(server)));
+            }
+        });
+        environment.healthChecks().register(HeartbeatHealthCheck.NAME, new HeartbeatHealthCheck(nodes, Clock.systemUTC()));
     }
 
     /** What the edge engine hands to ingestion. */
@@ -302,7 +331,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
             environment.metrics().register("storage.queryReads.asked", (Gauge<Long>) shared::asked);
             environment.metrics().register("storage.queryReads.sent", (Gauge<Long>) shared::sent);
         }
-        CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir())));
+        CursorCodec cursors = new CursorCodec(CursorSecrets.resolve(config.getQuery(), Path.of(storage.dataDir()),
+                jdbi.onDemand(ClusterSecretDao.class)));
         QueryService queries = new QueryService(catalog,
                 new EdgeReader(store.queryReads(), config.getQuery().adjacencyCacheMb() * 1024L * 1024L), cursors, jobs.indexReadiness());
         // The read shapes are served by a filter in front of Jersey (why: QueryFilter's comment).

@@ -7,6 +7,7 @@ import io.dropwizard.health.DefaultHealthFactory;
 import io.dropwizard.health.HealthFactory;
 import io.sideview.auth.AuthConfig;
 import io.sideview.auth.SecurityConfig;
+import io.sideview.cluster.ClusterConfig;
 import io.sideview.ingest.SourceGroupConfig;
 import io.sideview.ops.OpsConfig;
 import io.sideview.query.QueryConfig;
@@ -30,6 +31,7 @@ public class SideviewConfiguration extends Configuration {
     @Valid @NotNull private QueryConfig query = QueryConfig.defaults();
     @Valid @NotNull private Map<String, @Valid SourceGroupConfig> sources = Map.of();
     @Valid @NotNull private OpsConfig ops = OpsConfig.defaults();
+    @Valid @NotNull private ClusterConfig cluster = ClusterConfig.defaults();
     /** Always on: liveness and readiness exist whether or not the YAML has a health block. */
     @Valid @NotNull private HealthFactory health = new DefaultHealthFactory();
 
@@ -49,6 +51,8 @@ public class SideviewConfiguration extends Configuration {
     @JsonProperty public void setQuery(QueryConfig query) { this.query = query; }
     @JsonProperty public OpsConfig getOps() { return ops; }
     @JsonProperty public void setOps(OpsConfig ops) { this.ops = ops; }
+    @JsonProperty public ClusterConfig getCluster() { return cluster; }
+    @JsonProperty public void setCluster(ClusterConfig cluster) { this.cluster = cluster; }
 
     /**
      * Empty to Dropwizard on purpose: it would mount {@code /health-check} on the application port before

@@ -4,8 +4,8 @@ package io.sideview.query;
  * Query settings.
  *
  * @param cursorSecret key that signs scan cursors (at least 16 characters). Empty: a random key is
- *                     generated once and kept in {@code <dataDir>/cursor.key}, so cursors survive restarts.
- *                     Set the same value on every node that serves the same views.
+ *                     generated once and kept in the metadata DB, so cursors survive restarts and every
+ *                     node sharing that DB accepts the others' cursors ({@link CursorSecrets}).
  * @param adjacencyCacheMb memory for the sorted target arrays of hot nodes (64+ edges), which mutual
  *                         intersects instead of walking rows; 0 turns it off. Exact: an array is used
  *                         only while its node's commit record is unchanged.
