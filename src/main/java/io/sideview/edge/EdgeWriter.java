@@ -40,7 +40,8 @@ public class EdgeWriter implements Managed {
         void refuse(RuntimeException why);
     }
 
-    private record Apply(SideMutation item, CompletableFuture<ApplyStatus> done) implements Task {
+    /** {@code epoch}: the writer's WAL ownership epoch, or {@link SideApplier#UNFENCED}. */
+    private record Apply(SideMutation item, long epoch, CompletableFuture<ApplyStatus> done) implements Task {
         public void refuse(RuntimeException why) {
             done.completeExceptionally(why);
         }
@@ -151,11 +152,19 @@ public class EdgeWriter implements Managed {
 
     /** One side mutation, on the lane of its node side. */
     public CompletableFuture<ApplyStatus> apply(SideMutation m) {
+        return apply(m, SideApplier.UNFENCED);
+    }
+
+    /**
+     * One side mutation from a WAL partition this node owns since {@code epoch}: written only while no
+     * newer owner has written its node side, else it fails with {@link Fenced} (see {@link SideApplier}).
+     */
+    public CompletableFuture<ApplyStatus> apply(SideMutation m, long epoch) {
         if (!running) {
             return CompletableFuture.failedFuture(new Stopped());
         }
         CompletableFuture<ApplyStatus> done = new CompletableFuture<>();
-        lane(m.storageId(), m.side(), m.node()).add(new Apply(m, done));
+        lane(m.storageId(), m.side(), m.node()).add(new Apply(m, epoch, done));
         return done;
     }
 
@@ -270,10 +279,19 @@ public class EdgeWriter implements Managed {
         }
     }
 
+    /** Applies the batch in runs of one epoch, in order (applies of one writer share it: one run). */
     private void applyBatch(SideApplier applier, List<Apply> batch) {
-        if (batch.isEmpty()) {
-            return;
+        int from = 0;
+        for (int i = 1; i <= batch.size(); i++) {
+            if (i == batch.size() || batch.get(i).epoch() != batch.get(from).epoch()) {
+                applyRun(applier, batch.subList(from, i), batch.get(from).epoch());
+                from = i;
+            }
         }
+        batch.clear();
+    }
+
+    private void applyRun(SideApplier applier, List<Apply> batch, long epoch) {
         try {
             List<SideMutation> items = new ArrayList<>(batch.size());
             for (Apply a : batch) {
@@ -281,17 +299,15 @@ public class EdgeWriter implements Managed {
             }
             List<ApplyStatus> statuses;
             try (Timer.Context ignored = batches.time()) {
-                statuses = applier.applyAll(items);
+                statuses = applier.applyAll(items, epoch);
             }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(statuses.get(i));
             }
         } catch (RuntimeException e) {
-            // The whole batch failed (storage): every caller sees it, nothing was committed for the
-            // node sides whose commit record was not written, and a retry is idempotent.
+            // The whole batch failed (storage, or fenced): every caller sees it, nothing was committed for
+            // the node sides whose commit record was not written, and a retry is idempotent.
             batch.forEach(a -> a.done().completeExceptionally(e));
-        } finally {
-            batch.clear();
         }
     }
 

@@ -4,6 +4,7 @@ import io.sideview.edge.KeptRows.Key;
 import io.sideview.edge.RecordCodec.CountRecord;
 import io.sideview.edge.RecordCodec.Intent;
 import io.sideview.registry.model.IndexDef;
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KvStore;
 import io.sideview.storage.StorageConfig;
 import io.sideview.storage.Write;
@@ -51,6 +52,9 @@ public class SideApplier {
     public interface StateFunction {
         EdgeState apply(EdgeState state, Mutation m, io.sideview.registry.model.ViewDefinition view);
     }
+
+    /** The epoch of a writer that owns no WAL partition: writes are not fenced. */
+    public static final long UNFENCED = -1;
 
     private final KvStore store;
     private final StateFunction transition;
@@ -110,8 +114,19 @@ public class SideApplier {
      * the order given; the caller is the single writer of every node side in the batch.
      */
     public List<ApplyStatus> applyAll(List<SideMutation> items) {
+        return applyAll(items, UNFENCED);
+    }
+
+    /**
+     * The same, as the owner of the node sides' WAL partitions since {@code epoch} (design §10): each
+     * node side's writes and commit go in one fenced atomic write ({@link KvStore#writeFenced}), so
+     * no intent is needed, and a node side another owner has written since (a newer epoch) refuses
+     * them: {@link Fenced}, and this applier keeps nothing of the batch. {@link #UNFENCED}: the
+     * single-writer protocol above, for writers that own no partition (direct writes, jobs).
+     */
+    public List<ApplyStatus> applyAll(List<SideMutation> items, long epoch) {
         try {
-            return applyBatch(items);
+            return applyBatch(items, epoch);
         } catch (RuntimeException e) {
             failed();
             throw e;
@@ -123,7 +138,7 @@ public class SideApplier {
         kept.clear();
     }
 
-    private List<ApplyStatus> applyBatch(List<SideMutation> items) {
+    private List<ApplyStatus> applyBatch(List<SideMutation> items, long epoch) {
         // Node sides in first-seen order, with their items in order.
         Map<Key, List<Integer>> byNode = new LinkedHashMap<>();
         Key[] nodeOf = new Key[items.size()];
@@ -148,7 +163,7 @@ public class SideApplier {
         for (int i = 0; i < missing.size(); i++) {
             CountRecord c = RecordCodec.decodeCount(countValues.get(i));
             if (c.intent() != null) {
-                c = finish(missing.get(i), c);
+                c = epoch == UNFENCED ? finish(missing.get(i), c) : finishFenced(missing.get(i), c, epoch);
             }
             commits.put(new Key(missing.get(i)), c);
         }
@@ -175,7 +190,10 @@ public class SideApplier {
             rows.put(new Key(toRead.get(i)), read.get(i) == null ? KeptRows.ABSENT : read.get(i));
         }
         // Where a batch is atomic (RocksDB), each node side's writes and commit go in one: no intent.
-        boolean atomic = store.atomicBatches();
+        // So where they are fenced: each node side's go in one atomic fenced write.
+        boolean fenced = epoch != UNFENCED;
+        boolean atomic = store.atomicBatches() || fenced;
+        List<FencedWrite> sides = new ArrayList<>();
         Map<Key, EdgeState> states = new HashMap<>();
         ApplyStatus[] statuses = new ApplyStatus[items.size()];
         List<Write> intents = new ArrayList<>();
@@ -212,10 +230,17 @@ public class SideApplier {
             writes.addAll(nodeWrites);
             CountRecord after = new CountRecord(commit.count() + delta, commit.appliedSeq() + 1, null);
             commitsOut.add(new Write.Put(countKey, RecordCodec.encodeCount(after)));
+            if (fenced) {
+                List<Write> side = new ArrayList<>(nodeWrites);
+                side.add(commitsOut.get(commitsOut.size() - 1));
+                sides.add(new FencedWrite(countKey, side));
+            }
             // Each node side is visited once; a failed write below throws this map away.
             commits.put(node.getKey(), after);
         }
-        if (!writes.isEmpty()) {
+        if (fenced && !sides.isEmpty()) {
+            refuseIfFenced(store.writeFenced(epoch, sides), sides, epoch);
+        } else if (!writes.isEmpty()) {
             if (atomic) {
                 writes.addAll(commitsOut);
                 store.write(writes);
@@ -234,6 +259,26 @@ public class SideApplier {
             kept.keep(node.getKey(), commits.get(node.getKey()), nodeRows);
         }
         return List.of(statuses);
+    }
+
+    private static void refuseIfFenced(boolean[] written, List<FencedWrite> sides, long epoch) {
+        int refused = 0;
+        for (boolean w : written) {
+            refused += w ? 0 : 1;
+        }
+        if (refused > 0) {
+            throw new Fenced(refused, sides.size(), epoch);
+        }
+    }
+
+    /** A crashed apply's intent, finished as the node side's owner since {@code epoch}. */
+    private CountRecord finishFenced(byte[] countKey, CountRecord pending, long epoch) {
+        CountRecord done = new CountRecord(pending.count() + pending.intent().delta(), pending.appliedSeq() + 1, null);
+        List<Write> writes = new ArrayList<>(pending.intent().writes());
+        writes.add(new Write.Put(countKey, RecordCodec.encodeCount(done)));
+        FencedWrite side = new FencedWrite(countKey, writes);
+        refuseIfFenced(store.writeFenced(epoch, List.of(side)), List.of(side), epoch);
+        return done;
     }
 
     private static EdgeState decodeState(byte[] row) {

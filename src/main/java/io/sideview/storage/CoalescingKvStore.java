@@ -134,8 +134,8 @@ public final class CoalescingKvStore implements KvStore {
     }
 
     @Override
-    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
-        return backend.writeFenced(fenceKey, epoch, batch);
+    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+        return backend.writeFenced(epoch, sides);
     }
 
     @Override

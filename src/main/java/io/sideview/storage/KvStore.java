@@ -31,14 +31,22 @@ public interface KvStore extends AutoCloseable {
     void write(List<Write> batch);
 
     /**
-     * Applies {@code batch} (the writes of one node side) only if the node side's fence, kept beside
-     * the value of {@code fenceKey}, holds no epoch above {@code epoch}, and sets it to {@code epoch}:
-     * check and writes in one atomic step. False, nothing written, when a newer epoch holds the fence,
-     * that is when another owner has written this node side since this one lost it (design §10). A
-     * backend that only ever has one writer process (RocksDB, refused in cluster mode) just writes.
-     * Every key must be one node side's, which a salted HBase table keeps in one region.
+     * Applies each node side's writes only if its fence, kept beside the value of its fence key, holds
+     * no epoch above {@code epoch}, and sets the fence to {@code epoch}: check and writes in one atomic
+     * step per side. A side is refused (false, nothing of it written) when a newer epoch holds its
+     * fence, that is when another owner has written that node side since this one lost it (design
+     * §10). A backend that only ever has one writer process (RocksDB, refused in cluster mode) just
+     * writes. Each side's keys must share its fence key's first byte (its salt bucket), which a salted
+     * HBase table keeps in one region.
+     *
+     * @return per side, in order, whether it was written
      */
-    boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch);
+    boolean[] writeFenced(long epoch, List<FencedWrite> sides);
+
+    /** {@link #writeFenced(long, List)} for one node side. */
+    default boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+        return writeFenced(epoch, List.of(new FencedWrite(fenceKey, batch)))[0];
+    }
 
     /**
      * Deletes every key in {@code range}, page by page (each page one batch); returns how many were

@@ -92,8 +92,8 @@ public class ManagedStore implements KvStore, Managed {
     }
 
     @Override
-    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
-        return store().writeFenced(fenceKey, epoch, batch);
+    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+        return store().writeFenced(epoch, sides);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sideview.edge;
 
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
@@ -164,16 +165,19 @@ public class MemoryKvStore implements KvStore {
         }
     }
 
-    /** Real fencing, as HBase's conditional multi-row mutation does it: epochs beside the values. */
+    /** Real fencing, as HBase's conditional multi-row mutations do it: epochs beside the values. */
     @Override
-    public synchronized boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
-        Long held = fences.get(fenceKey);
-        if (held != null && held > epoch) {
-            return false;
+    public synchronized boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+        boolean[] written = new boolean[sides.size()];
+        for (int i = 0; i < sides.size(); i++) {
+            Long held = fences.get(sides.get(i).fenceKey());
+            if (held == null || held <= epoch) {
+                write(sides.get(i).writes());
+                fences.put(sides.get(i).fenceKey(), epoch);
+                written[i] = true;
+            }
         }
-        write(batch);
-        fences.put(fenceKey, epoch);
-        return true;
+        return written;
     }
 
     /** The epoch holding {@code fenceKey}'s fence, null if none. */

@@ -1,5 +1,6 @@
 package io.sideview.storage.hbase;
 
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
@@ -351,64 +352,101 @@ public class HBaseKvStore implements KvStore {
     }
 
     /**
-     * One {@code MultiRowMutationEndpoint} call: the node side's rows and its fence cell ({@code e}, in
-     * the fence row beside its value) in one atomic region operation, under a condition on the fence.
-     * HBase conditions cannot say "absent or at most", so the usual case (the fence row exists: the
-     * node side has been written) is tried first, then "no fence yet"; a fence that appears between the
-     * two (another writer's first write) is tried again. A delete removes the value cell only, so the
-     * fence outlives a node side's count row.
+     * {@code MultiRowMutationEndpoint} calls: node sides' rows and their fence cells ({@code e}, in the
+     * fence row beside its value) in one atomic region operation, under a condition on each fence. The
+     * sides of one first byte (one salt bucket: one region, by the split policy) go in one call that
+     * holds only if every fence exists and is at most {@code epoch}, the steady state; when it does not
+     * hold, nothing of it was written, and each side is tried alone. HBase conditions cannot say "absent
+     * or at most", so a side alone tries "at most", then "no fence yet" (a first write); a fence that
+     * appears between the two (another writer's first write) is tried again. A delete removes the value
+     * cell only, so the fence outlives a node side's count row.
      */
     @Override
-    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
+    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
         if (!fencing) {
-            throw new StorageException("HBase table " + tableName + " has no " + "MultiRowMutationEndpoint"
-                    + " coprocessor, which fenced writes need: see the README's \"Running several nodes\"", null);
+            throw new StorageException("HBase table " + tableName + " has no MultiRowMutationEndpoint coprocessor,"
+                    + " which fenced writes need: see the README's \"Running several nodes\"", null);
         }
         if (epoch < 0) {
             throw new IllegalArgumentException("a fence epoch is never negative: " + epoch);
         }
-        for (Write w : batch) {
-            // The split policy keeps one first byte in one region; across two, HBase would refuse the call
-            // only after its retries.
-            if (w.key().length == 0 || fenceKey.length == 0 || w.key()[0] != fenceKey[0]) {
-                throw new IllegalArgumentException("a fenced batch must stay in its fence key's first byte (salt bucket)");
+        Map<Byte, List<Integer>> byBucket = new LinkedHashMap<>();
+        for (int i = 0; i < sides.size(); i++) {
+            FencedWrite side = sides.get(i);
+            for (Write w : side.writes()) {
+                // The split policy keeps one first byte in one region; across two, HBase would refuse the
+                // call only after its retries.
+                if (w.key().length == 0 || side.fenceKey().length == 0 || w.key()[0] != side.fenceKey()[0]) {
+                    throw new IllegalArgumentException("a fenced batch must stay in its fence key's first byte (salt bucket)");
+                }
             }
+            byBucket.computeIfAbsent(side.fenceKey()[0], k -> new ArrayList<>()).add(i);
         }
         byte[] epochBytes = Bytes.toBytes(epoch);
+        boolean[] written = new boolean[sides.size()];
         try (Table table = connection.getTable(tableName)) {
-            MutateRowsRequest.Builder request = MutateRowsRequest.newBuilder();
-            for (Write w : lastPerKey(batch)) {
-                if (w instanceof Write.Put p) {
-                    request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT, newPut(p.key(), p.value())));
-                } else {
-                    request.addMutationRequest(ProtobufUtil.toMutation(MutationType.DELETE,
-                            new Delete(w.key()).addColumns(FAMILY, QUALIFIER)));
+            for (List<Integer> bucket : byBucket.values()) {
+                if (bucket.size() > 1) {
+                    MutateRowsRequest.Builder all = MutateRowsRequest.newBuilder();
+                    for (int i : bucket) {
+                        addMutations(all, sides.get(i), epochBytes);
+                        all.addCondition(atMost(sides.get(i).fenceKey(), epochBytes));
+                    }
+                    if (mutate(table, sides.get(bucket.get(0)).fenceKey(), all)) {
+                        bucket.forEach(i -> written[i] = true);
+                        continue;
+                    }
+                }
+                for (int i : bucket) {
+                    written[i] = writeAlone(table, sides.get(i), epoch, epochBytes);
                 }
             }
-            request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT,
-                    new Put(fenceKey).addColumn(FAMILY, EPOCH, epochBytes)));
-            for (int attempt = 0; attempt < 4; attempt++) {
-                boolean exists = attempt % 2 == 0;
-                request.clearCondition().addCondition(exists ? atMost(fenceKey, epochBytes) : noFence(fenceKey));
-                MutateRowsResponse response = MultiRowMutationService.newBlockingStub(table.coprocessorService(fenceKey))
-                        .mutateRows(null, request.build());
-                if (response.getProcessed()) {
-                    return true;
-                }
-                if (!exists) {
-                    continue;
-                }
-                Result fence = table.get(new Get(fenceKey).addColumn(FAMILY, EPOCH));
-                byte[] held = fence.getValue(FAMILY, EPOCH);
-                if (held != null && Bytes.toLong(held) > epoch) {
-                    return false;
-                }
-                attempt += held == null ? 0 : 1; // held at or below ours: the fence moved meanwhile, try "at most" again
-            }
-            throw new StorageException("fenced write on " + tableName + " kept racing another writer's first write", null);
         } catch (ServiceException | IOException e) {
             throw new StorageException("fenced write failed", e);
         }
+        return written;
+    }
+
+    private boolean writeAlone(Table table, FencedWrite side, long epoch, byte[] epochBytes)
+            throws ServiceException, IOException {
+        byte[] fenceKey = side.fenceKey();
+        MutateRowsRequest.Builder request = addMutations(MutateRowsRequest.newBuilder(), side, epochBytes);
+        for (int attempt = 0; attempt < 4; attempt++) {
+            boolean exists = attempt % 2 == 0;
+            request.clearCondition().addCondition(exists ? atMost(fenceKey, epochBytes) : noFence(fenceKey));
+            if (mutate(table, fenceKey, request)) {
+                return true;
+            }
+            if (!exists) {
+                continue;
+            }
+            byte[] held = table.get(new Get(fenceKey).addColumn(FAMILY, EPOCH)).getValue(FAMILY, EPOCH);
+            if (held != null && Bytes.toLong(held) > epoch) {
+                return false;
+            }
+            attempt += held == null ? 0 : 1; // held at or below ours: the fence moved meanwhile, try "at most" again
+        }
+        throw new StorageException("fenced write on " + tableName + " kept racing another writer's first write", null);
+    }
+
+    private static MutateRowsRequest.Builder addMutations(MutateRowsRequest.Builder request, FencedWrite side,
+                                                          byte[] epochBytes) throws IOException {
+        for (Write w : lastPerKey(side.writes())) {
+            if (w instanceof Write.Put p) {
+                request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT, newPut(p.key(), p.value())));
+            } else {
+                request.addMutationRequest(ProtobufUtil.toMutation(MutationType.DELETE,
+                        new Delete(w.key()).addColumns(FAMILY, QUALIFIER)));
+            }
+        }
+        return request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT,
+                new Put(side.fenceKey()).addColumn(FAMILY, EPOCH, epochBytes)));
+    }
+
+    private static boolean mutate(Table table, byte[] anyRow, MutateRowsRequest.Builder request) throws ServiceException {
+        MutateRowsResponse response = MultiRowMutationService.newBlockingStub(table.coprocessorService(anyRow))
+                .mutateRows(null, request.build());
+        return response.getProcessed();
     }
 
     /** The fence row exists, and its epoch cell is absent or at most {@code epoch}. */

@@ -1,5 +1,6 @@
 package io.sideview.storage.rocksdb;
 
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
@@ -151,9 +152,13 @@ public class RocksKvStore implements KvStore {
 
     /** One process owns an embedded store (a second node on it is refused): nothing to fence. */
     @Override
-    public boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
-        write(batch);
-        return true;
+    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+        List<Write> all = new ArrayList<>();
+        sides.forEach(side -> all.addAll(side.writes()));
+        write(all);
+        boolean[] written = new boolean[sides.size()];
+        Arrays.fill(written, true);
+        return written;
     }
 
     /** A WriteBatch is one WAL record: recovery replays all of it or none. */

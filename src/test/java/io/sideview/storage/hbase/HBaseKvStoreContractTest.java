@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.jersey.validation.Validators;
 import io.sideview.storage.CoalescingKvStore;
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
@@ -168,6 +169,35 @@ class HBaseKvStoreContractTest extends KvStoreContract {
         // Plain writes never touch a fence.
         store.write(List.of(new Write.Put(fence, bytes("3"))));
         assertThat(store.writeFenced(fence, 7, List.of(new Write.Put(edge, bytes("late"))))).isFalse();
+    }
+
+    /**
+     * Many node sides at once: the sides of one bucket go in one call while every fence holds; when one
+     * does not, exactly that side is refused and the others are written.
+     */
+    @Test
+    void fencedSidesOfABatchAreRefusedOneByOne() {
+        List<FencedWrite> first = new ArrayList<>();
+        for (int bucket : new int[] {0x21, 0x21, 0x21, 0x61}) {
+            byte[] fence = {(byte) bucket, 'c', (byte) first.size()};
+            first.add(new FencedWrite(fence, List.of(new Write.Put(new byte[] {(byte) bucket, 's', (byte) first.size()}, bytes("a")))));
+        }
+        assertThat(store.writeFenced(4, first)).containsExactly(true, true, true, true);
+        assertThat(store.writeFenced(first.get(1).fenceKey(), 9, List.of())).as("side 1 taken over").isTrue();
+        List<FencedWrite> second = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            byte[] row = first.get(i).writes().get(0).key();
+            second.add(new FencedWrite(first.get(i).fenceKey(), List.of(new Write.Put(row, bytes("b")), new Write.Delete(row))));
+        }
+        assertThat(store.writeFenced(5, second)).containsExactly(true, false, true, true);
+        for (int i = 0; i < first.size(); i++) {
+            byte[] row = first.get(i).writes().get(0).key();
+            if (i == 1) {
+                assertThat(store.get(row)).as("refused: untouched").hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("a")));
+            } else {
+                assertThat(store.get(row)).as("side %d", i).isEmpty();
+            }
+        }
     }
 
     /** Two owners racing their first writes on a new node side: the fence ends at the newer, the older is refused after it. */
