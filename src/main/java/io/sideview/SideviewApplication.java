@@ -40,6 +40,7 @@ import io.sideview.cluster.NodeIdentity;
 import io.sideview.cluster.ShardOwnership;
 import io.sideview.cluster.db.ClusterNodeDao;
 import io.sideview.cluster.db.ClusterSecretDao;
+import io.sideview.cluster.db.CounterDao;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.ops.OpsConfig;
 import io.sideview.ops.PrometheusMetrics;
@@ -244,7 +245,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         WalPublisher publisher = null;
         if (wal.isKafka()) {
             publisher = new WalPublisher(wal.kafka(), rows);
-            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead);
+            // Fencing matters where several nodes write one store: HBase (RocksDB is refused a second node).
+            CounterDao counters = jdbi.onDemand(CounterDao.class);
+            boolean fencing = wal.kafka().fencing() && "hbase".equals(config.getStorage().type());
+            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead,
+                    fencing ? () -> counters.next(CounterDao.WAL_OWNER_EPOCH) : null);
             edges.pipeline().walPublisher(publisher).walConsumer(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
             sink = publisher;

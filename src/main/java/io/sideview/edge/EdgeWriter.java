@@ -191,6 +191,11 @@ public class EdgeWriter implements Managed {
         return done;
     }
 
+    /** Whether storage refuses a fenced write of an older owner (see {@link KvStore#fences()}). */
+    public boolean fences() {
+        return store.fences();
+    }
+
     /** Where the lanes' applies found their count and state rows: kept in memory or read. */
     public KeptReads keptReads() {
         return keptReads;

@@ -19,6 +19,9 @@ import jakarta.validation.constraints.Pattern;
  *                    topic per engine, {@code <offsetsTopic>-history-<group>-<shard>})
  * @param sessionTimeout how long a node may go unheard before Kafka's group coordinator gives its
  *                       shards (and WAL partitions) to the other nodes
+ * @param fencing on HBase, stamp the appliers' writes with an owner epoch that HBase checks, so a node
+ *                that lost its WAL partitions (a long pause, cut off from Kafka) cannot land a late
+ *                write (design §10); off only to show what it prevents, or on a table not yet altered
  */
 public record KafkaConfig(
         @NotBlank String bootstrapServers,
@@ -27,7 +30,8 @@ public record KafkaConfig(
         @NotNull @Min(1) @Max(16) Integer replicationFactor,
         @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,200}", message = "must be a plain group id") String consumerGroup,
         @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,150}", message = "must be a Kafka topic name") String offsetsTopic,
-        @NotNull io.dropwizard.util.Duration sessionTimeout) {
+        @NotNull io.dropwizard.util.Duration sessionTimeout,
+        @NotNull Boolean fencing) {
 
     public KafkaConfig {
         bootstrapServers = bootstrapServers == null ? "127.0.0.1:9092" : bootstrapServers;
@@ -37,6 +41,7 @@ public record KafkaConfig(
         consumerGroup = consumerGroup == null ? "sideview-applier" : consumerGroup;
         offsetsTopic = offsetsTopic == null ? "sideview-source-offsets" : offsetsTopic;
         sessionTimeout = sessionTimeout == null ? io.dropwizard.util.Duration.seconds(10) : sessionTimeout;
+        fencing = fencing == null ? Boolean.TRUE : fencing;
     }
 
     /** The control topic whose partitions stand for the shards (one each), see {@code cluster.ShardOwnership}. */
@@ -50,6 +55,6 @@ public record KafkaConfig(
     }
 
     public static KafkaConfig defaults() {
-        return new KafkaConfig(null, null, null, null, null, null, null);
+        return new KafkaConfig(null, null, null, null, null, null, null, null);
     }
 }

@@ -3,6 +3,7 @@ package io.sideview.ingest;
 import io.dropwizard.lifecycle.Managed;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.SideApplier;
 import io.sideview.edge.SideRouter;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.WalCodec;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +47,8 @@ public class WalConsumer implements Managed {
     private final AtomicLong applied = new AtomicLong();
     /** The newest offset applied per partition (records below it in the partition are applied too). */
     private final java.util.Map<Integer, Long> appliedOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongSupplier epochs;
+    private volatile long epoch = SideApplier.UNFENCED;
     private volatile boolean running;
     private volatile String lastError;
     private volatile Long lagRecords;
@@ -53,10 +57,28 @@ public class WalConsumer implements Managed {
 
     public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
                        DeadLetters deadLetters) {
+        this(config, catalog, writer, deadLetters, null);
+    }
+
+    /**
+     * {@code epochs}: where this node takes a new owner epoch each time partitions are assigned to it,
+     * values that only grow across the cluster (null: writes are not fenced, as on one node). Every
+     * write then carries the epoch taken at the latest assignment, and HBase refuses it on a node side
+     * a later owner has written (design §10); a refused poll is not committed, and the consumer
+     * rejoins the group from the committed offsets.
+     */
+    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
+                       DeadLetters deadLetters, LongSupplier epochs) {
         this.config = config;
         this.catalog = catalog;
         this.writer = writer;
         this.deadLetters = deadLetters;
+        this.epochs = epochs;
+    }
+
+    /** The owner epoch of this node's writes ({@link SideApplier#UNFENCED} when not fencing). */
+    public long epoch() {
+        return epoch;
     }
 
     /** Whether this consumer has applied every record up to the given offset of each partition. */
@@ -104,6 +126,12 @@ public class WalConsumer implements Managed {
 
     @Override
     public void start() {
+        if (epochs != null && !writer.fences()) {
+            throw new IllegalStateException("wal.kafka.fencing is on, but the storage cannot fence writes: an HBase"
+                    + " table created before fencing lacks the MultiRowMutationEndpoint coprocessor and the"
+                    + " KeyPrefixRegionSplitPolicy (README, \"Running several nodes\"); alter it, or set"
+                    + " wal.kafka.fencing: false until then");
+        }
         running = true;
         thread.submit(this::loop);
     }
@@ -157,7 +185,12 @@ public class WalConsumer implements Managed {
                         if (partitions.isEmpty()) {
                             return; // a cooperative rebalance that moved nothing to this node
                         }
-                        LOG.info("WAL partitions assigned: {}", partitions.size());
+                        if (epochs != null) {
+                            // Taken after the coordinator gave these partitions here, so above the epoch
+                            // of any node that wrote them before (a failure here fails the poll: rejoin).
+                            epoch = epochs.getAsLong();
+                        }
+                        LOG.info("WAL partitions assigned: {} (owner epoch {})", partitions.size(), epoch);
                         // Another process may have applied these partitions' node sides meanwhile: the
                         // count rows the lanes kept may be stale. Queued ahead of every record polled next.
                         writer.forgetKeptRows();
@@ -205,8 +238,9 @@ public class WalConsumer implements Managed {
                 continue;
             }
             // A deleted view (or a deleted view's name reused by a new one): its records are no longer kept.
+            long stamp = epoch;
             catalog.generation(record.viewId(), record.view()).ifPresent(layout ->
-                    pending.add(writer.apply(SideRouter.route(layout, record.side(), record.mutation()))));
+                    pending.add(writer.apply(SideRouter.route(layout, record.side(), record.mutation()), stamp)));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         // Durable before the Kafka offsets are committed past these records.

@@ -134,6 +134,11 @@ public final class CoalescingKvStore implements KvStore {
     }
 
     @Override
+    public boolean fences() {
+        return backend.fences();
+    }
+
+    @Override
     public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
         return backend.writeFenced(epoch, sides);
     }

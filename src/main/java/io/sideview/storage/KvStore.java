@@ -43,6 +43,14 @@ public interface KvStore extends AutoCloseable {
      */
     boolean[] writeFenced(long epoch, List<FencedWrite> sides);
 
+    /**
+     * Whether {@link #writeFenced} really refuses an older epoch: HBase on a table with the endpoint
+     * and split policy it needs; not RocksDB (one process) nor an HBase table created before fencing.
+     */
+    default boolean fences() {
+        return false;
+    }
+
     /** {@link #writeFenced(long, List)} for one node side. */
     default boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
         return writeFenced(epoch, List.of(new FencedWrite(fenceKey, batch)))[0];

@@ -92,6 +92,11 @@ public class ManagedStore implements KvStore, Managed {
     }
 
     @Override
+    public boolean fences() {
+        return store().fences();
+    }
+
+    @Override
     public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
         return store().writeFenced(epoch, sides);
     }

@@ -165,6 +165,11 @@ public class MemoryKvStore implements KvStore {
         }
     }
 
+    @Override
+    public boolean fences() {
+        return true;
+    }
+
     /** Real fencing, as HBase's conditional multi-row mutations do it: epochs beside the values. */
     @Override
     public synchronized boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
@@ -178,11 +183,6 @@ public class MemoryKvStore implements KvStore {
             }
         }
         return written;
-    }
-
-    /** The epoch holding {@code fenceKey}'s fence, null if none. */
-    public Long fence(byte[] fenceKey) {
-        return fences.get(fenceKey);
     }
 
     @Override

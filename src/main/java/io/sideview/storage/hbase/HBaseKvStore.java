@@ -362,6 +362,11 @@ public class HBaseKvStore implements KvStore {
      * cell only, so the fence outlives a node side's count row.
      */
     @Override
+    public boolean fences() {
+        return fencing;
+    }
+
+    @Override
     public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
         if (!fencing) {
             throw new StorageException("HBase table " + tableName + " has no MultiRowMutationEndpoint coprocessor,"

@@ -75,6 +75,36 @@ class ClusterNodeDaoTest {
         assertThat(secrets.putIfAbsent("cursor-key", "ff", 0)).as("written once").isEqualTo(got.get(0));
     }
 
+    /** Owner epochs (fencing): nodes taking them at once each get their own, and they only grow. */
+    @ParameterizedTest
+    @EnumSource(MetadataDatabases.class)
+    void ownerEpochsAreHandedOutOnceAndOnlyGrow(MetadataDatabases engine) throws Exception {
+        CounterDao counters = jdbi(engine).onDemand(CounterDao.class);
+        int nodes = 4;
+        CyclicBarrier together = new CyclicBarrier(nodes);
+        List<CompletableFuture<List<Long>>> taken = IntStream.range(0, nodes).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+            try {
+                together.await();
+                List<Long> mine = new java.util.ArrayList<>();
+                for (int k = 0; k < 25; k++) {
+                    mine.add(counters.next(CounterDao.WAL_OWNER_EPOCH));
+                }
+                return mine;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).toList();
+        List<Long> all = new java.util.ArrayList<>();
+        for (CompletableFuture<List<Long>> f : taken) {
+            List<Long> mine = f.join();
+            assertThat(mine).as("one node's epochs grow").isSorted().doesNotHaveDuplicates();
+            all.addAll(mine);
+        }
+        assertThat(all).doesNotHaveDuplicates().allMatch(e -> e >= 1 && e <= nodes * 25L);
+        assertThat(counters.next(CounterDao.WAL_OWNER_EPOCH)).isEqualTo(nodes * 25L + 1);
+        assertThatThrownBy(() -> counters.next("no-such-counter")).isInstanceOf(IllegalStateException.class);
+    }
+
     @ParameterizedTest
     @EnumSource(MetadataDatabases.class)
     void aSingleNodeKeyFileMovesIntoTheDatabase(MetadataDatabases engine) throws Exception {
