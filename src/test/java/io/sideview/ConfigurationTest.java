@@ -73,6 +73,37 @@ class ConfigurationTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("serverId 5401 is used by both");
     }
 
+    /** A group's debezium map: tuning passes through; what Sideview sets or relies on is refused, with the reason. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "snapshot.mode: initial | history comes from Sideview's chunked copy",
+        "snapshot.locking.mode: none | history comes from Sideview's chunked copy",
+        "offset.storage.file.filename: /tmp/x | Sideview keeps each engine's offsets",
+        "database.server.id: '9' | set on the shard entry (serverId)",
+        "table.include.list: a.b | follow the views' bindings",
+        "skipped.operations: d | every insert, update and delete reaches the views",
+        "transforms.unwrap.type: x | the row mapping reads Debezium's own change events",
+        "schema.history.internal.kafka.topic: t | Sideview keeps each engine's schema history",
+        "Max.Batch: '1' | is not a Debezium setting name",
+    })
+    void aDebeziumSettingSideviewOwnsIsRefused(String setting, String reason) {
+        String yaml = "sources:\n" + group("friends", "shard0:5401") + "    debezium:\n      " + setting + "\n";
+        assertThatThrownBy(() -> parse(yaml)).as(setting).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("sources.friends.debezium").hasMessageContaining(reason);
+    }
+
+    @Test
+    void debeziumTuningPassesThrough() throws Exception {
+        SideviewConfiguration c = parse("sources:\n" + group("friends", "shard0:5401")
+                + "    debezium:\n      max.batch.size: '4096'\n      database.ssl.mode: required\n");
+        assertThat(c.getSources().get("friends").debezium())
+                .containsExactly(java.util.Map.entry("database.ssl.mode", "required"), java.util.Map.entry("max.batch.size", "4096"));
+        java.util.Properties engine = new java.util.Properties();
+        engine.setProperty("max.batch.size", "2048");
+        io.sideview.ingest.DebeziumSettings.applyTo(engine, c.getSources().get("friends").debezium());
+        assertThat(engine.getProperty("max.batch.size")).as("over Sideview's tuning default").isEqualTo("4096");
+    }
+
     @Test
     void aGroupNameThatCannotBeATopicNameIsRefused() {
         assertThatThrownBy(() -> parse("sources:\n" + group("Friends.v2", "shard0:5401")))

@@ -60,6 +60,9 @@ public class ShardEngine {
     private volatile int epoch;
     private volatile boolean recoverRequested;
 
+    /** The group's Debezium settings, put over Sideview's tuning defaults. */
+    private final java.util.Map<String, String> debezium;
+
     public ShardEngine(String group, SourceGroupConfig source, ShardConfig shard, Path stateDir,
                        Supplier<List<CaptureTarget>> targets, ChangeSink applier, EngineStores stores,
                        JobTracker jobs, java.util.function.Consumer<Properties> storage) {
@@ -73,6 +76,7 @@ public class ShardEngine {
                 stores.repairs(), this::captures);
         this.streams = stores.streams();
         this.onLostPosition = source.onLostPosition();
+        this.debezium = source.debezium();
         this.storage = storage;
     }
 
@@ -341,6 +345,7 @@ public class ShardEngine {
             p.setProperty("schema.history.internal.kafka.topic", historyTopic + stream);
         }
         p.setProperty("converter.schemas.enable", "false");
+        DebeziumSettings.applyTo(p, debezium);
         return p;
     }
 

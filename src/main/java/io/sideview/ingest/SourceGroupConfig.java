@@ -13,17 +13,20 @@ import java.util.List;
  * @param copy how history copies read the shards (optional: chunks of 10,000 rows, no rate cap)
  * @param onLostPosition what an engine does when its shard purged the binlog position it needs:
  *                       {@code RECOPY} (default) or {@code WAIT} for an operator
+ * @param debezium settings handed to each shard's engine as they are (see {@link DebeziumSettings})
  */
 public record SourceGroupConfig(
         @NotNull SourceFlavor flavor,
         @NotEmpty List<@Valid @NotNull ShardConfig> shards,
         @Valid CopyConfig copy,
-        LostPosition onLostPosition) {
+        LostPosition onLostPosition,
+        java.util.Map<String, String> debezium) {
 
     public SourceGroupConfig {
         shards = shards == null ? null : List.copyOf(shards);
         copy = copy == null ? CopyConfig.DEFAULTS : copy;
         onLostPosition = onLostPosition == null ? LostPosition.RECOPY : onLostPosition;
+        debezium = debezium == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(debezium));
     }
 
     /**
@@ -37,6 +40,7 @@ public record SourceGroupConfig(
             if (!g.getKey().matches("[a-z][a-z0-9_]{0,62}")) {
                 throw new IllegalArgumentException("source group name '" + g.getKey() + "' must match [a-z][a-z0-9_]{0,62}");
             }
+            DebeziumSettings.check(g.getKey(), g.getValue().debezium());
             java.util.Set<String> names = new java.util.HashSet<>();
             for (ShardConfig shard : g.getValue().shards() == null ? List.<ShardConfig>of() : g.getValue().shards()) {
                 if (shard == null) {

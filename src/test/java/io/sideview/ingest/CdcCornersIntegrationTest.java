@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sideview.Examples;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import javax.management.ObjectName;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,12 +27,24 @@ class CdcCornersIntegrationTest {
             workload.run(1000);
             assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
             ViewVsSql.awaitExact(cdc::http, workload, corner + " after the history copy", 300);
+            assertEnginesTookTheGroupsDebeziumSettings(); // engines run once a view binds their tables
             workload.run(10_000);
             ViewVsSql.awaitExact(cdc::http, workload, corner + " after the workload", 420);
             assertThat(cdc.healthy("storage")).isTrue();
             if (corner.kafka) {
                 assertKafkaConsumerCaughtUp(cdc);
             }
+        }
+    }
+
+    /** The example's {@code debezium: {max.queue.size: 16384}} reached both engines (Debezium's default is 8192). */
+    private static void assertEnginesTookTheGroupsDebeziumSettings() throws Exception {
+        var server = ManagementFactory.getPlatformMBeanServer();
+        var pattern = new ObjectName("debezium.*:type=connector-metrics,context=streaming,*");
+        Awaitility.await("both engines' streaming metrics").atMost(Duration.ofSeconds(60))
+                .until(() -> server.queryNames(pattern, null).size() >= 2);
+        for (ObjectName engine : server.queryNames(pattern, null)) {
+            assertThat(server.getAttribute(engine, "QueueTotalCapacity")).as(engine.toString()).isEqualTo(16384);
         }
     }
 
