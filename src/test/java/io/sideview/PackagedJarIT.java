@@ -36,6 +36,11 @@ class PackagedJarIT {
             assertThat(jar.getEntry("migrations/changelog.xml")).isNotNull();
             assertThat(jar.getEntry("migrations/changes/0001-schema-registry.xml")).isNotNull();
             assertThat(jar.getEntry("assets/index.html")).isNotNull();
+            // Sideview's CommonEventMeter (lazy LastEvent), not Debezium's, is the one in the jar.
+            try (var meter = jar.getInputStream(jar.getEntry("io/debezium/pipeline/meters/CommonEventMeter.class"))) {
+                assertThat(new String(meter.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .contains(io.debezium.pipeline.meters.CommonEventMeter.SIDEVIEW_SHADOW);
+            }
         }
     }
 
