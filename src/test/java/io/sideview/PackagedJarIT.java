@@ -44,7 +44,7 @@ class PackagedJarIT {
         Path data = Files.createTempDirectory("sideview-jar-db-");
         Run status = run(data, "db", "status", "config.yml");
         assertThat(status.exit()).as(status.output()).isZero();
-        assertThat(status.output()).contains("15 changesets have not been applied");
+        assertThat(status.output()).contains("17 changesets have not been applied");
 
         Run migrate = run(data, "db", "migrate", "config.yml");
         assertThat(migrate.exit()).as(migrate.output()).isZero();
