@@ -42,13 +42,16 @@ import io.sideview.ops.tasks.DrainTask;
 import io.sideview.ops.tasks.UndrainTask;
 import io.sideview.ops.ViewStatsResource;
 import io.sideview.registry.DefinitionParser;
+import io.sideview.registry.RegistryPoller;
 import io.sideview.registry.ViewRegistry;
+import io.sideview.registry.health.RegistryHealthCheck;
 import io.sideview.registry.ViewValidator;
 import io.sideview.registry.db.ViewDao;
 import io.sideview.registry.resources.ViewResource;
 import io.sideview.registry.tasks.ViewCreateTask;
 import io.sideview.registry.tasks.ViewDeactivateTask;
 import io.sideview.registry.tasks.ViewListTask;
+import io.sideview.edge.ApplyGate;
 import io.sideview.edge.ApplyPipeline;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
@@ -60,6 +63,7 @@ import io.sideview.ingest.ChangeApplier;
 import io.sideview.ingest.ChangeSink;
 import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.EngineStores;
+import io.sideview.ingest.GatedSink;
 import io.sideview.ingest.KafkaHealthCheck;
 import io.sideview.ingest.Replays;
 import io.sideview.ingest.RowChangeMapper;
@@ -159,8 +163,10 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new PingResource());
         environment.jersey().register(new MeResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
-        ViewRegistry registry = wireRegistry(config, environment, jdbi);
-        Edges edges = wireEdges(config, environment, registry, jdbi);
+        // Pauses everything that feeds the apply lanes while the registry cannot be read.
+        ApplyGate gate = new ApplyGate();
+        ViewRegistry registry = wireRegistry(config, environment, jdbi, gate);
+        Edges edges = wireEdges(config, environment, registry, jdbi, gate);
         wireIngest(config, environment, registry, edges, jdbi);
         wireOps(config, environment);
     }
@@ -210,15 +216,15 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         RowChangeMapper rows = new RowChangeMapper(dead);
         ChangeApplier applier = new ChangeApplier(edges.intake(), rows);
         WalConfig wal = config.getWal();
-        ChangeSink sink = applier;
+        ChangeSink sink = new GatedSink(edges.pipeline().gate(), applier);
         WalConsumer consumer = null;
         WalPublisher publisher = null;
         if (wal.isKafka()) {
             publisher = new WalPublisher(wal.kafka(), rows);
-            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead);
+            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead, edges.pipeline().gate());
             edges.pipeline().walPublisher(publisher).walConsumer(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
-            sink = publisher;
+            sink = new GatedSink(edges.pipeline().gate(), publisher);
         }
         BackfillDao copies = jdbi.onDemand(BackfillDao.class);
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
@@ -276,7 +282,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         return out;
     }
 
-    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi) {
+    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi,
+                                   ApplyGate gate) {
         StorageConfig storage = config.getStorage();
         ManagedStore store = new ManagedStore(storage);
         environment.healthChecks().register("storage", new StorageHealthCheck(store, storage.type()));
@@ -285,7 +292,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 storage.stateCacheRows());
         IntakeLog intake = new IntakeLog(store, writer, catalog);
         // The one lifecycle of the write path: its start and stop order are ApplyPipeline's code.
-        ApplyPipeline pipeline = new ApplyPipeline(store, writer, intake);
+        ApplyPipeline pipeline = new ApplyPipeline(store, writer, intake, gate);
         environment.lifecycle().manage(pipeline);
         KeptReads reads = writer.keptReads();
         environment.metrics().register("edge.apply.countRows.kept", (Gauge<Long>) reads.countsKept()::sum);
@@ -309,7 +316,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
-        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper()));
+        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper(), gate));
         return new Edges(writer, catalog, jobs, store, intake, pipeline);
     }
 
@@ -322,10 +329,17 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new UnexpectedErrorMapper());
     }
 
-    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
+    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment, Jdbi jdbi,
+                                             ApplyGate gate) {
         ViewValidator validator = new ViewValidator(config.getSources().keySet());
-        ViewRegistry registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), validator,
-                environment.getObjectMapper(), Clock.systemUTC());
+        ViewDao views = jdbi.onDemand(ViewDao.class);
+        ViewRegistry registry = new ViewRegistry(views, validator, environment.getObjectMapper(), Clock.systemUTC());
+        // Managed before the write path, so its starting point is read before anything loads views.
+        RegistryPoller poller = new RegistryPoller(new RegistryPoller.Source(views::changeSeq, views::list),
+                registry::announce, new RegistryPoller.Pause(gate::pause, gate::resume), System::currentTimeMillis,
+                config.getRegistry());
+        environment.lifecycle().manage(poller);
+        environment.healthChecks().register(RegistryHealthCheck.NAME, new RegistryHealthCheck(poller));
         DefinitionParser parser = new DefinitionParser(environment.getObjectMapper(),
                 config.getRegistry().maxDefinitionBytes());
         environment.jersey().register(new ViewResource(registry, parser));
