@@ -1,0 +1,91 @@
+package io.sideview.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.sideview.Examples;
+import io.sideview.Http;
+import io.sideview.SideviewApplication;
+import io.sideview.SideviewConfiguration;
+import io.sideview.TestApps;
+import io.sideview.registry.health.RegistryHealthCheck;
+import jakarta.ws.rs.client.Client;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.glassfish.jersey.client.JerseyClientBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one metadata DB (one H2 file: two pools in one JVM share the open database), each
+ * with its own storage: a view created, deactivated or deleted through node A is seen so by node B
+ * within a second of A's answer. B queries the view first, so what it must notice is held in its
+ * catalog (which alone would keep a deactivated view for its 5 s TTL).
+ */
+@Tag("integration")
+class RegistryPollIntegrationTest {
+    private static final Duration WITHIN = Duration.ofSeconds(1);
+    private static final String QUERY = "/v1/views/follows/count?start=1";
+    private static DropwizardTestSupport<SideviewConfiguration> a;
+    private static DropwizardTestSupport<SideviewConfiguration> b;
+    private static Client client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path shared = TestApps.tempDir("sideview-two-nodes-");
+        String db = "jdbc:h2:file:" + shared.resolve("metadata") + ";WRITE_DELAY=0";
+        a = node(shared.resolve("a"), db);
+        b = node(shared.resolve("b"), db);
+        client = JerseyClientBuilder.createClient();
+    }
+
+    /** Not TestApps.overrides: a second database.url beside its own is not reliably the one that wins. */
+    private static DropwizardTestSupport<SideviewConfiguration> node(Path dir, String db) throws Exception {
+        DropwizardTestSupport<SideviewConfiguration> app = new DropwizardTestSupport<>(SideviewApplication.class,
+                TestApps.CONFIG, ConfigOverride.randomPorts(), ConfigOverride.config("database.url", db),
+                ConfigOverride.config("storage.dataDir", dir.toString()));
+        app.before();
+        return app;
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        b.after();
+        a.after();
+    }
+
+    private static Http http(DropwizardTestSupport<SideviewConfiguration> app) {
+        return new Http(client, "http://127.0.0.1:" + app.getLocalPort() + "/api", null);
+    }
+
+    @Test
+    void aChangeThroughOneNodeReachesTheOtherWithinASecond() {
+        assertThat(http(b).get(QUERY).status()).isEqualTo(404);
+
+        assertThat(http(a).post("/v1/views", Examples.text("follows-view.json")).status()).isEqualTo(201);
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(http(b).get(QUERY).status()).isEqualTo(200));
+
+        assertThat(http(a).post("/v1/views/follows/deactivate", "").status()).isEqualTo(200);
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(http(b).get(QUERY).status()).isEqualTo(409));
+
+        assertThat(http(a).post("/v1/views/follows/activate", "").status()).isEqualTo(200);
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(http(b).get(QUERY).status()).isEqualTo(200));
+
+        assertThat(http(a).post("/v1/views/follows/deactivate", "").status()).isEqualTo(200);
+        assertThat(http(a).delete("/v1/views/follows").status()).isEqualTo(204);
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(http(b).get(QUERY).status()).isEqualTo(404));
+
+        for (var node : java.util.List.of(a, b)) {
+            assertThat(node.getEnvironment().healthChecks().runHealthCheck(RegistryHealthCheck.NAME).isHealthy()).isTrue();
+        }
+    }
+}
