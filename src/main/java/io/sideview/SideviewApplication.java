@@ -31,6 +31,7 @@ import io.sideview.auth.AuthWiring;
 import io.sideview.auth.MeResource;
 import io.sideview.auth.ReadAccess;
 import io.sideview.auth.WebSecurity;
+import io.sideview.cluster.NodeIdentity;
 import io.sideview.cluster.ShardOwnership;
 import io.sideview.ops.MigrationGuard;
 import io.sideview.ops.OpsConfig;
@@ -300,8 +301,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.metrics().register("edge.apply.stateRows.kept", (Gauge<Long>) reads.statesKept()::sum);
         environment.metrics().register("edge.apply.stateRows.read", (Gauge<Long>) reads.statesRead()::sum);
         environment.metrics().register("edge.apply.batches", writer.batchTimer());
+        // This node's name for its job leases; unique per process until a cluster.nodeName is configured.
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
-                environment.getObjectMapper(), Clock.systemUTC());
+                environment.getObjectMapper(), Clock.systemUTC(), JobService.RETRY_DELAY,
+                JobService.Leases.of(NodeIdentity.ofProcess()));
+        jobs.gate(gate);
         pipeline.jobs(jobs);
         jobs.registerMetrics(environment.metrics());
         environment.jersey().register(new JobResource(jobs, environment.getObjectMapper()));

@@ -4,6 +4,8 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.lifecycle.Managed;
+import io.sideview.cluster.NodeIdentity;
+import io.sideview.edge.ApplyGate;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.IndexReadiness;
 import io.sideview.edge.ViewCatalog;
@@ -38,6 +40,7 @@ public final class JobService implements Managed {
 
     private final JobLedger ledger;
     private final JobRunner runner;
+    private final JobLeases leases;
     private final IndexBuilds builds;
     private final ViewRegistry registry;
     private final Clock clock;
@@ -46,19 +49,34 @@ public final class JobService implements Managed {
     private final java.util.Set<Long> purging = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<JobType, Starter> starters = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * How this node holds its jobs: as {@code node}, each lease lasting {@code lease} past its last renewal,
+     * renewed every {@code renewEvery} (a third of it, so two missed renewals still keep it).
+     */
+    public record Leases(NodeIdentity node, Duration lease, Duration renewEvery) {
+        public static Leases of(NodeIdentity node) {
+            return new Leases(node, JobLeases.LEASE, JobLeases.RENEW_EVERY);
+        }
+    }
+
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock) {
         this(dao, registry, catalog, store, writer, mapper, clock, RETRY_DELAY);
     }
 
-    /** {@code retryDelay}: the first wait before a failed index build runs again. */
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock, Duration retryDelay) {
+        this(dao, registry, catalog, store, writer, mapper, clock, retryDelay, Leases.of(NodeIdentity.ofProcess()));
+    }
+
+    /** {@code retryDelay}: the first wait before a failed index build runs again. */
+    public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
+                      ObjectMapper mapper, Clock clock, Duration retryDelay, Leases leasing) {
         this.registry = registry;
         this.clock = clock;
-        this.ledger = new JobLedger(dao, mapper, clock);
+        this.ledger = new JobLedger(dao, mapper, clock, leasing.node().name(), leasing.lease());
         ViewAuditRun audits = new ViewAuditRun(store, writer);
-        this.builds = new IndexBuilds(dao, registry, catalog, writer, audits, clock, retryDelay);
+        this.builds = new IndexBuilds(ledger, registry, catalog, writer, audits, clock, retryDelay);
         JobWork audit = (j, cancelled, progress) -> audit(catalog, writer, audits, j, cancelled, progress);
         this.purge = new StoragePurge(registry, store, writer, catalog.saltBuckets());
         JobWork purgeWork = (j, cancelled, progress) -> {
@@ -70,6 +88,12 @@ public final class JobService implements Managed {
         };
         this.runner = new JobRunner(ledger, Map.of(JobType.VERIFY, audit, JobType.REBUILD, audit,
                 JobType.INDEX_BUILD, builds, JobType.PURGE, purgeWork));
+        this.leases = new JobLeases(ledger, runner::holds, leasing.renewEvery());
+    }
+
+    /** Jobs wait at {@code gate} before they start: a node that cannot read the registry starts none. */
+    public void gate(ApplyGate gate) {
+        runner.gate(gate);
     }
 
     /** Where history copies report their progress. */
@@ -95,20 +119,33 @@ public final class JobService implements Managed {
 
     @Override
     public void start() {
-        // Builds that failed or were stopped are queued again: their indexes stay unusable until built.
-        ledger.dao().requeuePendingIndexBuilds(clock.millis());
-        for (JobRow j : ledger.unfinished()) {
-            if (j.type() == JobType.INDEX_BUILD) {
-                runner.submit(j.id());
-            } else {
-                // A verify or rebuild is simply run again by whoever wants it; a history copy is redone by its
-                // engine; a replay goes on (its generation is in the registry) under a new job.
-                ledger.finish(j.id(), JobState.FAILED, j.done(), new JobResult.Failure("interrupted by a restart"));
-            }
-        }
+        // Builds that failed or were stopped are queued again, here: their indexes stay unusable until built.
+        ledger.dao().requeuePendingIndexBuilds(ledger.owner(), ledger.now(), ledger.leaseUntil());
+        ledger.unfinished().stream().filter(j -> ledger.owner().equals(j.owner())).forEach(j -> runner.submit(j.id()));
+        // Only jobs nobody holds: another node's live job is never touched.
+        leases.start(this::takeOver);
         builds.start(runner);
         registry.onChange(this::purgeIfDeleted);
         queuePurges();
+    }
+
+    /**
+     * A job whose node stopped renewing its lease, now held here. Jobs this node runs are run again from
+     * the start under the same id: each is one pass that may be repeated (a verify reads, a rebuild or
+     * repair rewrites from the records, a purge deletes garbage, an index build rewrites its rows) and
+     * its options are in its row, so whoever waits on the id gets its result. A history copy or a replay
+     * is driven by its capture engine or its replay (which go on under a new job where they run now):
+     * its row is closed.
+     */
+    private void takeOver(JobRow j) {
+        if (j.type().tracked()) {
+            ledger.finish(j.id(), JobState.FAILED, j.done(), new JobResult.Failure("its node stopped"));
+            return;
+        }
+        if (j.type() == JobType.PURGE) {
+            purging.add(j.viewId());
+        }
+        runner.submit(j.id());
     }
 
     /** After a view is deleted, its records go (it may have been deleted and created again meanwhile: then the old id goes). */
@@ -128,8 +165,11 @@ public final class JobService implements Managed {
      */
     private synchronized void queuePurges() {
         try {
+            // Another node may have queued it already (it deleted the view; this one heard of it from the registry).
+            java.util.Set<Long> queued = new java.util.HashSet<>();
+            ledger.unfinished().stream().filter(j -> j.type() == JobType.PURGE).forEach(j -> queued.add(j.viewId()));
             for (long viewId : purge.orphans()) {
-                if (purging.add(viewId)) {
+                if (!queued.contains(viewId) && purging.add(viewId)) {
                     runner.submit(ledger.queue(JobType.PURGE, viewId, "#" + viewId, null));
                 }
             }
@@ -142,6 +182,7 @@ public final class JobService implements Managed {
     public void stop() throws InterruptedException {
         builds.stop();
         runner.stop();
+        leases.stop();
     }
 
     /** Registers what jobs of {@code type} do, for work that needs parts wired later (the shards). */
