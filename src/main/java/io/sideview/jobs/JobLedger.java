@@ -254,7 +254,7 @@ public final class JobLedger implements JobTracker {
         JobProgress p = JobProgress.of(r.state(), total, done, r.startedAt(), r.finishedAt(), clock.millis());
         return new Job(r.id(), r.type(), r.viewName(), r.detail(), r.state(), total, done, p.percent(), p.ratePerSecond(),
                 p.etaSeconds(), stored(r.params()), r.lastNode(), stored(r.result()), Instant.ofEpochMilli(r.createdAt()), instant(r.startedAt()),
-                Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()));
+                Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()), r.owner());
     }
 
     /** As stored: a result written by an older version keeps its own fields. */
