@@ -43,7 +43,6 @@ public final class JobService implements Managed {
     private final JobLeases leases;
     private final IndexBuilds builds;
     private final ViewRegistry registry;
-    private final Clock clock;
     private final StoragePurge purge;
     /** View ids with a PURGE job queued or running. */
     private final java.util.Set<Long> purging = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -73,7 +72,6 @@ public final class JobService implements Managed {
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock, Duration retryDelay, Leases leasing) {
         this.registry = registry;
-        this.clock = clock;
         this.ledger = new JobLedger(dao, mapper, clock, leasing.node().name(), leasing.lease());
         ViewAuditRun audits = new ViewAuditRun(store, writer);
         this.builds = new IndexBuilds(ledger, registry, catalog, writer, audits, clock, retryDelay);
@@ -226,53 +224,20 @@ public final class JobService implements Managed {
         ViewDescriptor v = registry.get(viewName);
         if (starters.containsKey(type)) {
             if (!scope.every()) {
-                checkScope(type, v, scope);
+                JobScopes.check(type, v, scope);
             }
             return ledger.get(starters.get(type).start(v));
         }
         String params = null;
         if (!scope.every()) {
-            checkScope(type, v, scope);
+            JobScopes.check(type, v, scope);
             params = ledger.json(scope);
         } else if (type.scoped() && v.definition().binding() == null) {
-            throw invalid("view", "view '" + v.name() + "' has no binding: there is no source to compare with");
+            throw JobScopes.invalid("view", "view '" + v.name() + "' has no binding: there is no source to compare with");
         }
         long id = ledger.queue(type, v.id(), v.name(), null, params);
         runner.submit(id);
         return ledger.get(id);
-    }
-
-    private static void checkScope(JobType type, ViewDescriptor v, JobScope scope) {
-        List<Refused.Reason> wrong = new java.util.ArrayList<>();
-        if (!type.scoped()) {
-            wrong.add(new Refused.Reason(scope.sample() != null ? "sample" : "from",
-                    type + " covers every node; only SOURCE_VERIFY and REPAIR take a scope"));
-        } else if (v.definition().binding() == null) {
-            wrong.add(new Refused.Reason("view", "view '" + v.name() + "' has no binding: there is no source to compare with"));
-        } else {
-            if (scope.sample() != null && (scope.from() != null || scope.to() != null)) {
-                wrong.add(new Refused.Reason("sample", "give either a sample or a range (from, to), not both"));
-            }
-            if (scope.sample() != null && (scope.sample() < 1 || scope.sample() > MAX_SAMPLE)) {
-                wrong.add(new Refused.Reason("sample", "must be between 1 and " + MAX_SAMPLE));
-            }
-            Class<?> idClass = v.definition().sourceType() == io.sideview.registry.model.IdType.LONG ? Long.class : String.class;
-            for (var bound : List.of(java.util.Map.entry("from", java.util.Optional.ofNullable(scope.from())),
-                    java.util.Map.entry("to", java.util.Optional.ofNullable(scope.to())))) {
-                bound.getValue().filter(b -> !idClass.isInstance(b)).ifPresent(b -> wrong.add(new Refused.Reason(bound.getKey(),
-                        "must be a source id of view '" + v.name() + "' (" + (idClass == Long.class ? "an integer" : "a string") + ")")));
-            }
-            if (wrong.isEmpty() && scope.from() != null && scope.to() != null && !scope.inRange(scope.to())) {
-                wrong.add(new Refused.Reason("to", "must not be below from"));
-            }
-        }
-        if (!wrong.isEmpty()) {
-            throw Refused.of(Refused.Kind.INVALID, "Invalid job request", wrong);
-        }
-    }
-
-    private static Refused invalid(String field, String reason) {
-        return Refused.of(Refused.Kind.INVALID, "Invalid job request", List.of(new Refused.Reason(field, reason)));
     }
 
     public Job get(long id) {
