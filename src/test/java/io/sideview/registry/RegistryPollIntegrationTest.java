@@ -33,11 +33,12 @@ class RegistryPollIntegrationTest {
     private static DropwizardTestSupport<SideviewConfiguration> a;
     private static DropwizardTestSupport<SideviewConfiguration> b;
     private static Client client;
+    private static String db;
 
     @BeforeAll
     static void start() throws Exception {
         Path shared = TestApps.tempDir("sideview-two-nodes-");
-        String db = "jdbc:h2:file:" + shared.resolve("metadata") + ";WRITE_DELAY=0";
+        db = "jdbc:h2:file:" + shared.resolve("metadata") + ";WRITE_DELAY=0";
         a = node(shared.resolve("a"), db);
         b = node(shared.resolve("b"), db);
         client = JerseyClientBuilder.createClient();
@@ -86,6 +87,38 @@ class RegistryPollIntegrationTest {
 
         for (var node : java.util.List.of(a, b)) {
             assertThat(node.getEnvironment().healthChecks().runHealthCheck(RegistryHealthCheck.NAME).isHealthy()).isTrue();
+        }
+    }
+
+    /**
+     * The change counter made unreadable (its table renamed away; everything else of the DB still
+     * answers): after registry.pauseAfter (2 s) writes are refused and the registry check fails; once it
+     * reads again, both are back.
+     */
+    @Test
+    void aNodeThatCannotReadTheRegistryPausesWritesAndResumesWhenItCan() throws Exception {
+        Http nodeA = http(a);
+        assertThat(nodeA.post("/v1/views", Examples.text("follows-view.json").replace("\"follows\"", "\"paused\""))
+                .status()).isEqualTo(201);
+        String write = Examples.text("follows-mutations.json");
+        assertThat(nodeA.post("/v1/views/paused/mutations", write).status()).isEqualTo(200);
+        try {
+            sql("ALTER TABLE registry_changes RENAME TO registry_changes_away");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(nodeA.post("/v1/views/paused/mutations", write).status()).isEqualTo(503));
+            assertThat(nodeA.post("/v1/views/paused/mutations", write).body()).contains("writes are paused");
+            assertThat(a.getEnvironment().healthChecks().runHealthCheck(RegistryHealthCheck.NAME).isHealthy()).isFalse();
+        } finally {
+            sql("ALTER TABLE registry_changes_away RENAME TO registry_changes");
+        }
+        await().atMost(WITHIN).untilAsserted(() ->
+                assertThat(nodeA.post("/v1/views/paused/mutations", write).status()).isEqualTo(200));
+        assertThat(a.getEnvironment().healthChecks().runHealthCheck(RegistryHealthCheck.NAME).isHealthy()).isTrue();
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(db, "sa", ""); var st = c.createStatement()) {
+            st.execute(statement);
         }
     }
 }
