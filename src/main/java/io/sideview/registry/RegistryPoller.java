@@ -54,6 +54,8 @@ public final class RegistryPoller implements Managed {
     private volatile long lastReadMillis;
     private volatile String lastError;
     private volatile boolean paused;
+    /** Set once start() tried its first read: a starting point read later may miss what others loaded before it. */
+    private volatile boolean started;
 
     public RegistryPoller(Source source, Consumer<String> changed, Pause pause, LongSupplier millis,
                           RegistryConfig config) {
@@ -73,6 +75,7 @@ public final class RegistryPoller implements Managed {
     @Override
     public void start() {
         poll();
+        started = true;
         thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "registry-poller");
             t.setDaemon(true);
@@ -106,6 +109,10 @@ public final class RegistryPoller implements Managed {
                     // Announced before they count as seen: a listener failing (the DB went away meanwhile)
                     // makes the next poll announce them again.
                     differing(seen, now).forEach(changed);
+                } else if (started) {
+                    // The starting point could not be read at start: what the catalog and the engines loaded
+                    // since is of unknown age, so every view is announced (the listeners reload; harmless).
+                    new java.util.TreeSet<>(now.keySet()).forEach(changed);
                 }
                 seen = now;
                 seenSeq = seq;

@@ -142,4 +142,27 @@ class RegistryPollerTest {
                 new RegistryConfig(true, null, Duration.seconds(1), Duration.milliseconds(500)))
                 .hasMessageContaining("registry.pauseAfter");
     }
+
+    @Test
+    void aStartingPointUnreadableAtStartIsFollowedByAnnouncingEveryView() {
+        put("follows", 1, 1, "ACTIVE");
+        put("likes", 2, 1, "ACTIVE");
+        failure = new IllegalStateException("connection refused");
+        // Its own schedule far away: the test's polls are the only ones.
+        RegistryPoller started = new RegistryPoller(new RegistryPoller.Source(this::readSeq, this::readRows),
+                announced::add, new RegistryPoller.Pause(gate::add, () -> gate.add("resume")), now::get,
+                new RegistryConfig(true, null, Duration.minutes(10), Duration.minutes(10)));
+        started.start();
+        try {
+            failure = null;
+            started.poll();
+            assertThat(announced).containsExactly("follows", "likes");
+        } finally {
+            try {
+                started.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 }
