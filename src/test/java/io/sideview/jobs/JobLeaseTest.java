@@ -132,4 +132,29 @@ class JobLeaseTest {
         assertThat(row(held).leaseExpires()).isGreaterThan(System.currentTimeMillis() + 10_000);
         assertThat(runs).hasValue(1);
     }
+
+    @Test
+    void aNodeThatLostItsJobStopsItAndItsOutcomeLandsNowhere() throws Exception {
+        JobService a = node("node-a");
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Boolean> stopped = new java.util.concurrent.CompletableFuture<>();
+        a.handle(JobType.SOURCE_VERIFY, (j, cancelled, progress) -> {
+            running.countDown();
+            for (long n = 1; !cancelled.getAsBoolean(); n++) {
+                progress.done(n);
+                Thread.sleep(20);
+            }
+            stopped.complete(true);
+            return null;
+        });
+        long job = job(JobType.SOURCE_VERIFY, JobState.QUEUED, "node-c", System.currentTimeMillis() - 1);
+        assertThat(running.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("taken over and running on node-a").isTrue();
+        // Another node claimed it meanwhile (node-a's lease lapsed while it could not reach the DB, say).
+        jdbi.useHandle(h -> h.execute("UPDATE jobs SET owner = 'node-b', lease_expires = ? WHERE id = ?",
+                System.currentTimeMillis() + 60_000, job));
+        assertThat(stopped.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("stopped at its next progress write").isTrue();
+        Thread.sleep(200);
+        assertThat(row(job).owner()).isEqualTo("node-b");
+        assertThat(row(job).state()).as("node-a's CANCELLED is not recorded").isEqualTo(JobState.RUNNING);
+    }
 }
