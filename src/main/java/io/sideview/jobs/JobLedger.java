@@ -219,12 +219,22 @@ public final class JobLedger implements JobTracker {
     @Override
     public void finish(long id, boolean ok, long done, String message) {
         JobState state = ok ? JobState.DONE : cancels.contains(id) ? JobState.CANCELLED : JobState.FAILED;
-        finish(id, state, done, ok ? null : new JobResult.Failure(message));
+        finishTracked(id, state, done, ok ? null : new JobResult.Failure(message));
     }
 
     @Override
     public void finish(long id, long done, JobResult result) {
-        finish(id, JobState.DONE, done, result);
+        finishTracked(id, JobState.DONE, done, result);
+    }
+
+    /**
+     * Not fenced by the lease: who drives a tracked job is decided elsewhere (Kafka gives a shard's
+     * engine, and the replays, to one node), and the replay leader finishes a replay another node began.
+     */
+    private void finishTracked(long id, JobState state, long done, JobResult result) {
+        live.remove(id);
+        cancels.remove(id);
+        dao.finishAny(id, state, done, result == null ? null : json(result), clock.millis());
     }
 
     @Override

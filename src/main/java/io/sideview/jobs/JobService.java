@@ -131,11 +131,15 @@ public final class JobService implements Managed {
      * A job whose node stopped renewing its lease, now held here. Jobs this node runs are run again from
      * the start under the same id: each is one pass that may be repeated (a verify reads, a rebuild or
      * repair rewrites from the records, a purge deletes garbage, an index build rewrites its rows) and
-     * its options are in its row, so whoever waits on the id gets its result. A history copy or a replay
-     * is driven by its capture engine or its replay (which go on under a new job where they run now):
-     * its row is closed.
+     * its options are in its row, so whoever waits on the id gets its result. A history copy is driven by
+     * its capture engine, which copies on under a new job wherever its shard runs now: its row is closed.
+     * A replay is followed under its own id by the replay leader (Replays), wherever it began: this node
+     * only keeps its lease alive.
      */
     private void takeOver(JobRow j) {
+        if (j.type() == JobType.REPLAY) {
+            return;
+        }
         if (j.type().tracked()) {
             ledger.finish(j.id(), JobState.FAILED, j.done(), new JobResult.Failure("its node stopped"));
             return;

@@ -77,6 +77,12 @@ public interface JobDao {
             WHERE id = :id AND owner = :owner""")
     int finish(long id, String owner, JobState state, long done, String result, long now);
 
+    /** A tracked job's end (a history copy, a replay), written by whichever node drives it now. */
+    @SqlUpdate("""
+            UPDATE jobs SET state = :state, done = :done, result = :result, updated_at = :now, finished_at = :now
+            WHERE id = :id""")
+    int finishAny(long id, JobState state, long done, String result, long now);
+
     /**
      * Takes an unfinished job for {@code owner} until {@code until}: only when nobody holds it, this owner
      * does, or its holder's lease expired before {@code now}. One UPDATE with its row count, so of two
