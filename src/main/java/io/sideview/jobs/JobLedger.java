@@ -42,9 +42,13 @@ public final class JobLedger implements JobTracker {
         private volatile String lastNode;
         private volatile boolean lost;
 
-        private Progress(long id, Long total) {
+        /** Whether its writes land only while this node holds the job (not for copies and replays: see finishTracked). */
+        private final boolean fenced;
+
+        private Progress(long id, Long total, boolean fenced) {
             this.id = id;
             this.total = total;
+            this.fenced = fenced;
         }
 
         public void done(long done) {
@@ -76,6 +80,10 @@ public final class JobLedger implements JobTracker {
             long now = clock.millis();
             if (force || now - flushedAt >= FLUSH_MILLIS) {
                 flushedAt = now;
+                if (!fenced) {
+                    dao.progressAny(id, done, total, now);
+                    return;
+                }
                 int rows = lastNode == null
                         ? dao.progress(id, owner, done, total, now)
                         : dao.progressAt(id, owner, done, total, lastNode, now);
@@ -139,7 +147,7 @@ public final class JobLedger implements JobTracker {
         if (dao.start(id, owner, clock.millis()) != 1) {
             return null;
         }
-        Progress p = new Progress(id, total);
+        Progress p = new Progress(id, total, true);
         live.put(id, p);
         return p;
     }
@@ -196,13 +204,14 @@ public final class JobLedger implements JobTracker {
     public long begin(JobType type, long viewId, String viewName, String detail, Long total) {
         long now = clock.millis();
         long id = dao.add(type, viewId, viewName, detail, JobState.QUEUED, total, now, null, owner, now + leaseMs);
-        start(id, total);
+        dao.start(id, owner, now);
+        live.put(id, new Progress(id, total, false));
         return id;
     }
 
     @Override
     public void total(long id, long total) {
-        Progress p = live.get(id);
+        Progress p = tracked(id);
         if (p != null) {
             p.total(total);
         }
@@ -210,10 +219,23 @@ public final class JobLedger implements JobTracker {
 
     @Override
     public void progress(long id, long done) {
-        Progress p = live.get(id);
+        Progress p = tracked(id);
         if (p != null) {
             p.done(done);
         }
+    }
+
+    /**
+     * A tracked job's live numbers; adopted while it is unfinished when it began on another node (a
+     * replay the leader follows now); null once it finished.
+     */
+    private Progress tracked(long id) {
+        Progress p = live.get(id);
+        if (p != null) {
+            return p;
+        }
+        boolean unfinished = dao.find(id).map(r -> !r.state().finished()).orElse(false);
+        return unfinished ? live.computeIfAbsent(id, i -> new Progress(i, null, false)) : null;
     }
 
     @Override

@@ -77,6 +77,10 @@ public interface JobDao {
             WHERE id = :id AND owner = :owner""")
     int finish(long id, String owner, JobState state, long done, String result, long now);
 
+    /** A tracked job's progress, written by whichever node drives it now. */
+    @SqlUpdate("UPDATE jobs SET done = :done, total = :total, updated_at = :now WHERE id = :id")
+    int progressAny(long id, long done, Long total, long now);
+
     /** A tracked job's end (a history copy, a replay), written by whichever node drives it now. */
     @SqlUpdate("""
             UPDATE jobs SET state = :state, done = :done, result = :result, updated_at = :now, finished_at = :now
