@@ -51,13 +51,16 @@ import io.sideview.ops.tasks.DrainTask;
 import io.sideview.ops.tasks.UndrainTask;
 import io.sideview.ops.ViewStatsResource;
 import io.sideview.registry.DefinitionParser;
+import io.sideview.registry.RegistryPoller;
 import io.sideview.registry.ViewRegistry;
+import io.sideview.registry.health.RegistryHealthCheck;
 import io.sideview.registry.ViewValidator;
 import io.sideview.registry.db.ViewDao;
 import io.sideview.registry.resources.ViewResource;
 import io.sideview.registry.tasks.ViewCreateTask;
 import io.sideview.registry.tasks.ViewDeactivateTask;
 import io.sideview.registry.tasks.ViewListTask;
+import io.sideview.edge.ApplyGate;
 import io.sideview.edge.ApplyPipeline;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
@@ -69,6 +72,7 @@ import io.sideview.ingest.ChangeApplier;
 import io.sideview.ingest.ChangeSink;
 import io.sideview.ingest.DeadLetters;
 import io.sideview.ingest.EngineStores;
+import io.sideview.ingest.GatedSink;
 import io.sideview.ingest.KafkaHealthCheck;
 import io.sideview.ingest.Replays;
 import io.sideview.ingest.RowChangeMapper;
@@ -169,9 +173,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new PingResource());
         environment.jersey().register(new MeResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
-        wireCluster(config, environment, jdbi);
-        ViewRegistry registry = wireRegistry(config, environment, jdbi);
-        Edges edges = wireEdges(config, environment, registry, jdbi);
+        NodeIdentity self = wireCluster(config, environment, jdbi);
+        // Pauses everything that feeds the apply lanes while the registry cannot be read.
+        ApplyGate gate = new ApplyGate();
+        ViewRegistry registry = wireRegistry(config, environment, jdbi, gate);
+        Edges edges = wireEdges(config, environment, registry, jdbi, gate, self);
         wireIngest(config, environment, registry, edges, jdbi);
         wireOps(config, environment);
     }
@@ -213,7 +219,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
      * This node's row in cluster_nodes. Managed before anything else that starts (storage, engines, jobs),
      * so a start the registry refuses stops before this node touches shared work.
      */
-    private static void wireCluster(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
+    private static NodeIdentity wireCluster(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
         ClusterConfig cluster = config.getCluster();
         NodeIdentity self = new NodeIdentity(cluster.buildNodeName(NodeAddress.applicationPort(config.getServerFactory())),
                 UUID.randomUUID().toString(), config.getStorage().type(), config.getWal().mode());
@@ -226,6 +232,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
             }
         });
         environment.healthChecks().register(HeartbeatHealthCheck.NAME, new HeartbeatHealthCheck(nodes, Clock.systemUTC()));
+        return self;
     }
 
     /** What the edge engine hands to ingestion. */
@@ -240,7 +247,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         RowChangeMapper rows = new RowChangeMapper(dead);
         ChangeApplier applier = new ChangeApplier(edges.intake(), rows);
         WalConfig wal = config.getWal();
-        ChangeSink sink = applier;
+        ChangeSink sink = new GatedSink(edges.pipeline().gate(), applier);
         WalConsumer consumer = null;
         WalPublisher publisher = null;
         if (wal.isKafka()) {
@@ -248,11 +255,11 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
             // Fencing matters where several nodes write one store: HBase (RocksDB is refused a second node).
             CounterDao counters = jdbi.onDemand(CounterDao.class);
             boolean fencing = wal.kafka().fencing() && "hbase".equals(config.getStorage().type());
-            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead,
+            consumer = new WalConsumer(wal.kafka(), edges.catalog(), edges.writer(), dead, edges.pipeline().gate(),
                     fencing ? () -> counters.next(CounterDao.WAL_OWNER_EPOCH) : null);
             edges.pipeline().walPublisher(publisher).walConsumer(consumer);
             environment.healthChecks().register("wal-kafka", new KafkaHealthCheck(wal.kafka()));
-            sink = publisher;
+            sink = new GatedSink(edges.pipeline().gate(), publisher);
         }
         BackfillDao copies = jdbi.onDemand(BackfillDao.class);
         IngestService ingest = new IngestService(config.getSources(), registry, config.getStorage().saltBuckets(),
@@ -310,7 +317,8 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         return out;
     }
 
-    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi) {
+    private static Edges wireEdges(SideviewConfiguration config, Environment environment, ViewRegistry registry, Jdbi jdbi,
+                                   ApplyGate gate, NodeIdentity self) {
         StorageConfig storage = config.getStorage();
         ManagedStore store = new ManagedStore(storage);
         environment.healthChecks().register("storage", new StorageHealthCheck(store, storage.type()));
@@ -319,7 +327,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                 storage.stateCacheRows());
         IntakeLog intake = new IntakeLog(store, writer, catalog);
         // The one lifecycle of the write path: its start and stop order are ApplyPipeline's code.
-        ApplyPipeline pipeline = new ApplyPipeline(store, writer, intake);
+        ApplyPipeline pipeline = new ApplyPipeline(store, writer, intake, gate);
         environment.lifecycle().manage(pipeline);
         KeptReads reads = writer.keptReads();
         environment.metrics().register("edge.apply.countRows.kept", (Gauge<Long>) reads.countsKept()::sum);
@@ -327,8 +335,12 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.metrics().register("edge.apply.stateRows.kept", (Gauge<Long>) reads.statesKept()::sum);
         environment.metrics().register("edge.apply.stateRows.read", (Gauge<Long>) reads.statesRead()::sum);
         environment.metrics().register("edge.apply.batches", writer.batchTimer());
+        // Jobs are leased under this node's name (cluster.nodeName): stable across restarts, so a restarted
+        // node takes its own jobs back at once, and never shared by two live nodes (ClusterNodes refuses that).
         JobService jobs = new JobService(jdbi.onDemand(JobDao.class), registry, catalog, store, writer,
-                environment.getObjectMapper(), Clock.systemUTC());
+                environment.getObjectMapper(), Clock.systemUTC(), JobService.RETRY_DELAY,
+                JobService.Leases.of(self.name()));
+        jobs.gate(gate);
         pipeline.jobs(jobs);
         jobs.registerMetrics(environment.metrics());
         environment.jersey().register(new JobResource(jobs, environment.getObjectMapper()));
@@ -344,7 +356,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
-        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper()));
+        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper(), gate));
         return new Edges(writer, catalog, jobs, store, intake, pipeline);
     }
 
@@ -357,10 +369,17 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new UnexpectedErrorMapper());
     }
 
-    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
+    private static ViewRegistry wireRegistry(SideviewConfiguration config, Environment environment, Jdbi jdbi,
+                                             ApplyGate gate) {
         ViewValidator validator = new ViewValidator(config.getSources().keySet());
-        ViewRegistry registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), validator,
-                environment.getObjectMapper(), Clock.systemUTC());
+        ViewDao views = jdbi.onDemand(ViewDao.class);
+        ViewRegistry registry = new ViewRegistry(views, validator, environment.getObjectMapper(), Clock.systemUTC());
+        // Managed before the write path, so its starting point is read before anything loads views.
+        RegistryPoller poller = new RegistryPoller(new RegistryPoller.Source(views::changeSeq, views::list),
+                registry::announce, new RegistryPoller.Pause(gate::pause, gate::resume), System::currentTimeMillis,
+                config.getRegistry());
+        environment.lifecycle().manage(poller);
+        environment.healthChecks().register(RegistryHealthCheck.NAME, new RegistryHealthCheck(poller));
         DefinitionParser parser = new DefinitionParser(environment.getObjectMapper(),
                 config.getRegistry().maxDefinitionBytes());
         environment.jersey().register(new ViewResource(registry, parser));

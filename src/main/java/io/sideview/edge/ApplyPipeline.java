@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  *   <li>stop: engines, jobs, WAL consumer, WAL publisher (nothing feeds the lanes any more), then the
  *       lanes finish what was queued and refuse the rest, then the store closes.</li>
  * </ul>
- * A part that fails to stop is logged and the rest still stop, so the store is always closed.
+ * A part that fails to stop is logged and the rest still stop, so the store is always closed. The
+ * {@link ApplyGate} pauses every feeder at once, without stopping any of them.
  */
 public class ApplyPipeline implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyPipeline.class);
@@ -22,15 +23,22 @@ public class ApplyPipeline implements Managed {
     private final Managed store;
     private final EdgeWriter lanes;
     private final IntakeLog intake;
+    private final ApplyGate gate;
     private Managed publisher;
     private Managed consumer;
     private Managed jobs;
     private Managed engines;
 
-    public ApplyPipeline(Managed store, EdgeWriter lanes, IntakeLog intake) {
+    public ApplyPipeline(Managed store, EdgeWriter lanes, IntakeLog intake, ApplyGate gate) {
         this.store = store;
         this.lanes = lanes;
         this.intake = intake;
+        this.gate = gate;
+    }
+
+    /** Where what feeds the lanes asks whether it may take new work (paused while the registry is unreadable). */
+    public ApplyGate gate() {
+        return gate;
     }
 
     /** The capture engines (one managed object that runs all of them). */
@@ -68,6 +76,8 @@ public class ApplyPipeline implements Managed {
 
     @Override
     public void stop() {
+        // Work waiting at a paused gate gives up uncommitted instead of holding the stop.
+        gate.stop();
         for (Managed m : new Managed[] {engines, jobs, consumer, publisher, lanes, store}) {
             if (m == null) {
                 continue;

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The registry's current definitions as storage layouts, cached so reads and writes do not hit the
- * metadata DB. The registry invalidates an entry whenever the view changes; a short TTL covers
- * changes made by another node sharing the metadata DB. Loads race (a reload on change against a
+ * metadata DB. The registry invalidates an entry whenever the view changes, here or (announced by
+ * its poller) on another node sharing the metadata DB; the short TTL is only a backstop. Loads race (a reload on change against a
  * load on use), so an entry is only ever replaced by an equal or later revision ({@link #newer}).
  */
 public class ViewCatalog {

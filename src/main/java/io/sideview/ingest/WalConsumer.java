@@ -1,6 +1,7 @@
 package io.sideview.ingest;
 
 import io.dropwizard.lifecycle.Managed;
+import io.sideview.edge.ApplyGate;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.SideApplier;
@@ -43,6 +44,7 @@ public class WalConsumer implements Managed {
     private final ViewCatalog catalog;
     private final EdgeWriter writer;
     private final DeadLetters deadLetters;
+    private final ApplyGate gate;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
     /** The newest offset applied per partition (records below it in the partition are applied too). */
@@ -56,8 +58,8 @@ public class WalConsumer implements Managed {
     private long lagCheckedAt;
 
     public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
-                       DeadLetters deadLetters) {
-        this(config, catalog, writer, deadLetters, null);
+                       DeadLetters deadLetters, ApplyGate gate) {
+        this(config, catalog, writer, deadLetters, gate, null);
     }
 
     /**
@@ -68,7 +70,8 @@ public class WalConsumer implements Managed {
      * rejoins the group from the committed offsets.
      */
     public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
-                       DeadLetters deadLetters, LongSupplier epochs) {
+                       DeadLetters deadLetters, ApplyGate gate, LongSupplier epochs) {
+        this.gate = gate;
         this.config = config;
         this.catalog = catalog;
         this.writer = writer;
@@ -197,6 +200,7 @@ public class WalConsumer implements Managed {
                     }
                 });
                 while (running) {
+                    followGate(consumer);
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                     if (!records.isEmpty()) {
                         apply(records);
@@ -220,6 +224,19 @@ public class WalConsumer implements Managed {
                 LOG.warn("WAL consumer failed ({}); reconnecting from the committed offsets", e.toString());
                 sleep(1000);
             }
+        }
+    }
+
+    /**
+     * Paused: the partitions are paused, not left unpolled, so this node stays in the group (polls go on
+     * and return nothing) and keeps its partitions; what was fetched stays buffered and offsets stay
+     * where applying stopped. Checked before each poll, so partitions assigned meanwhile pause too.
+     */
+    private void followGate(KafkaConsumer<byte[], byte[]> consumer) {
+        if (!gate.isOpen()) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
         }
     }
 

@@ -34,12 +34,14 @@ import org.slf4j.LoggerFactory;
  * waits for every apply lane to drain ({@link EdgeWriter#barrier()}): every later apply already
  * writes the new index, and the build fills in the rest node by node on each node's own lane. A
  * build that fails (storage unavailable, say) runs again after a delay that doubles up to
- * {@link #MAX_RETRY_DELAY}, for as long as its index waits for it; a restart runs it at once.
+ * {@link #MAX_RETRY_DELAY}, for as long as its index waits for it; a restart runs it at once (another
+ * node, when its node stopped: {@link JobLeases}).
  */
 final class IndexBuilds implements IndexReadiness, JobWork {
     private static final Logger LOG = LoggerFactory.getLogger(IndexBuilds.class);
     static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(10);
 
+    private final JobLedger ledger;
     private final JobDao dao;
     private final ViewRegistry registry;
     private final ViewCatalog catalog;
@@ -54,9 +56,10 @@ final class IndexBuilds implements IndexReadiness, JobWork {
     private final Map<Long, Set<Integer>> ready = new ConcurrentHashMap<>();
     private volatile JobRunner runner;
 
-    IndexBuilds(JobDao dao, ViewRegistry registry, ViewCatalog catalog, EdgeWriter writer, ViewAuditRun audits,
+    IndexBuilds(JobLedger ledger, ViewRegistry registry, ViewCatalog catalog, EdgeWriter writer, ViewAuditRun audits,
                 Clock clock, Duration retryDelay) {
-        this.dao = dao;
+        this.ledger = ledger;
+        this.dao = ledger.dao();
         this.registry = registry;
         this.catalog = catalog;
         this.writer = writer;
@@ -124,7 +127,7 @@ final class IndexBuilds implements IndexReadiness, JobWork {
         LOG.info("index build job {} runs again in {} ms (failures so far: {})", j.id(), delay, failed);
         try {
             retries.schedule(() -> {
-                if (dao.requeueIndexBuild(j.id(), clock.millis()) == 1) {
+                if (dao.requeueIndexBuild(j.id(), ledger.owner(), ledger.now(), ledger.leaseUntil()) == 1) {
                     runner.submit(j.id());
                 } else {
                     failures.remove(j.id()); // its index no longer waits for it
@@ -133,6 +136,24 @@ final class IndexBuilds implements IndexReadiness, JobWork {
         } catch (RejectedExecutionException stopping) {
             // Shutting down: the next start queues it again.
         }
+    }
+
+    /**
+     * Every node hears of a new revision (the one that made it, and the others through the registry
+     * poller) and reconciles it: the first to queue the index's build wins, the others' attempts roll
+     * back whole (see JobDao#addIndexBuild) and leave the build to it.
+     */
+    private void queueBuild(ViewDescriptor v, IndexDef index) {
+        long job;
+        try {
+            job = ledger.queueIndexBuild(v.id(), v.name(), index.id(), index.name());
+        } catch (RuntimeException e) {
+            if (dao.knownIndexes(v.id()).contains(index.id())) {
+                return;
+            }
+            throw e;
+        }
+        runner.submit(job);
     }
 
     private void reconcileQuietly(String name) {
@@ -167,9 +188,7 @@ final class IndexBuilds implements IndexReadiness, JobWork {
             if (original.contains(index.id())) {
                 dao.insertIndexBuild(v.id(), index.id(), IndexBuildState.READY, null, now);
             } else {
-                long job = dao.add(JobType.INDEX_BUILD, v.id(), v.name(), index.name(), JobState.QUEUED, null, now);
-                dao.insertIndexBuild(v.id(), index.id(), IndexBuildState.PENDING, job, now);
-                runner.submit(job);
+                queueBuild(v, index);
             }
         }
         ready.remove(v.id());

@@ -17,14 +17,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The record of every job: rows in the metadata DB, and the live progress of running ones in memory
  * (what the API shows), written to the DB at most once a second. Work that runs elsewhere (a shard
- * engine's history copy) reports through it as a {@link JobTracker}.
+ * engine's history copy) reports through it as a {@link JobTracker}. Every job this node queues is
+ * held by it under a lease ({@link JobLeases} renews it); its writes to a job land only while it
+ * still holds the job, so a node that lost a job to another cannot overwrite that one's record.
  */
 public final class JobLedger implements JobTracker {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobLedger.class);
     private static final long FLUSH_MILLIS = 1000;
 
     private final JobDao dao;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final String owner;
+    private final long leaseMs;
     private final Map<Long, Progress> live = new ConcurrentHashMap<>();
     private final java.util.Set<Long> cancels = ConcurrentHashMap.newKeySet();
 
@@ -35,10 +40,15 @@ public final class JobLedger implements JobTracker {
         private volatile Long total;
         private volatile long flushedAt;
         private volatile String lastNode;
+        private volatile boolean lost;
 
-        private Progress(long id, Long total) {
+        /** Whether its writes land only while this node holds the job (not for copies and replays: see finishTracked). */
+        private final boolean fenced;
+
+        private Progress(long id, Long total, boolean fenced) {
             this.id = id;
             this.total = total;
+            this.fenced = fenced;
         }
 
         public void done(long done) {
@@ -61,23 +71,56 @@ public final class JobLedger implements JobTracker {
             return done;
         }
 
+        /** Another node took the job over (this one's lease expired): the run should stop, its writes land nowhere. */
+        boolean lost() {
+            return lost;
+        }
+
         private void flush(boolean force) {
             long now = clock.millis();
             if (force || now - flushedAt >= FLUSH_MILLIS) {
                 flushedAt = now;
-                if (lastNode == null) {
-                    dao.progress(id, done, total, now);
-                } else {
-                    dao.progressAt(id, done, total, lastNode, now);
+                if (!fenced) {
+                    dao.progressAny(id, done, total, now);
+                    return;
+                }
+                int rows = lastNode == null
+                        ? dao.progress(id, owner, done, total, now)
+                        : dao.progressAt(id, owner, done, total, lastNode, now);
+                if (rows == 0 && !lost) {
+                    lost = true;
+                    LOG.warn("job {} is held by another node now (this node's lease expired); stopping it here", id);
                 }
             }
         }
     }
 
-    public JobLedger(JobDao dao, ObjectMapper mapper, Clock clock) {
+    /** {@code owner}: this node, holding its jobs for {@code lease} past each renewal. */
+    public JobLedger(JobDao dao, ObjectMapper mapper, Clock clock, String owner, java.time.Duration lease) {
         this.dao = dao;
         this.mapper = mapper;
         this.clock = clock;
+        this.owner = owner;
+        this.leaseMs = lease.toMillis();
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** When a lease taken or renewed now ends. */
+    long leaseUntil() {
+        return clock.millis() + leaseMs;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    /** Takes an unfinished job for this node if nobody holds it (its holder's lease expired); true when taken. */
+    boolean claim(long id) {
+        long now = clock.millis();
+        return dao.claim(id, owner, now, now + leaseMs) == 1;
     }
 
     long queue(JobType type, long viewId, String viewName, String detail) {
@@ -86,13 +129,25 @@ public final class JobLedger implements JobTracker {
 
     /** {@code params}: the client's options as JSON (null: none). */
     long queue(JobType type, long viewId, String viewName, String detail, String params) {
-        return dao.add(type, viewId, viewName, detail, JobState.QUEUED, null, clock.millis(), params);
+        long now = clock.millis();
+        return dao.add(type, viewId, viewName, detail, JobState.QUEUED, null, now, params, owner, now + leaseMs);
     }
 
-    /** Marks the job RUNNING and tracks its progress until {@link #finish}. */
+    /** An index build's job with its PENDING row (see {@link JobDao#addIndexBuild}). */
+    long queueIndexBuild(long viewId, String viewName, int indexId, String indexName) {
+        long now = clock.millis();
+        return dao.addIndexBuild(viewId, viewName, indexId, indexName, now, owner, now + leaseMs);
+    }
+
+    /**
+     * Marks the job RUNNING and tracks its progress until {@link #finish}; null when another node holds
+     * it now (it took over while the job waited here).
+     */
     Progress start(long id, Long total) {
-        dao.start(id, clock.millis());
-        Progress p = new Progress(id, total);
+        if (dao.start(id, owner, clock.millis()) != 1) {
+            return null;
+        }
+        Progress p = new Progress(id, total, true);
         live.put(id, p);
         return p;
     }
@@ -100,7 +155,9 @@ public final class JobLedger implements JobTracker {
     void finish(long id, JobState state, long done, JobResult result) {
         live.remove(id);
         cancels.remove(id);
-        dao.finish(id, state, done, result == null ? null : json(result), clock.millis());
+        if (dao.finish(id, owner, state, done, result == null ? null : json(result), clock.millis()) == 0) {
+            LOG.warn("job {} is held by another node now; its outcome here ({}) is not recorded", id, state);
+        }
     }
 
     JobRow row(long id) {
@@ -145,14 +202,16 @@ public final class JobLedger implements JobTracker {
 
     @Override
     public long begin(JobType type, long viewId, String viewName, String detail, Long total) {
-        long id = dao.add(type, viewId, viewName, detail, JobState.QUEUED, total, clock.millis());
-        start(id, total);
+        long now = clock.millis();
+        long id = dao.add(type, viewId, viewName, detail, JobState.QUEUED, total, now, null, owner, now + leaseMs);
+        dao.start(id, owner, now);
+        live.put(id, new Progress(id, total, false));
         return id;
     }
 
     @Override
     public void total(long id, long total) {
-        Progress p = live.get(id);
+        Progress p = tracked(id);
         if (p != null) {
             p.total(total);
         }
@@ -160,21 +219,44 @@ public final class JobLedger implements JobTracker {
 
     @Override
     public void progress(long id, long done) {
-        Progress p = live.get(id);
+        Progress p = tracked(id);
         if (p != null) {
             p.done(done);
         }
     }
 
+    /**
+     * A tracked job's live numbers; adopted while it is unfinished when it began on another node (a
+     * replay the leader follows now); null once it finished.
+     */
+    private Progress tracked(long id) {
+        Progress p = live.get(id);
+        if (p != null) {
+            return p;
+        }
+        boolean unfinished = dao.find(id).map(r -> !r.state().finished()).orElse(false);
+        return unfinished ? live.computeIfAbsent(id, i -> new Progress(i, null, false)) : null;
+    }
+
     @Override
     public void finish(long id, boolean ok, long done, String message) {
         JobState state = ok ? JobState.DONE : cancels.contains(id) ? JobState.CANCELLED : JobState.FAILED;
-        finish(id, state, done, ok ? null : new JobResult.Failure(message));
+        finishTracked(id, state, done, ok ? null : new JobResult.Failure(message));
     }
 
     @Override
     public void finish(long id, long done, JobResult result) {
-        finish(id, JobState.DONE, done, result);
+        finishTracked(id, JobState.DONE, done, result);
+    }
+
+    /**
+     * Not fenced by the lease: who drives a tracked job is decided elsewhere (Kafka gives a shard's
+     * engine, and the replays, to one node), and the replay leader finishes a replay another node began.
+     */
+    private void finishTracked(long id, JobState state, long done, JobResult result) {
+        live.remove(id);
+        cancels.remove(id);
+        dao.finishAny(id, state, done, result == null ? null : json(result), clock.millis());
     }
 
     @Override
@@ -204,7 +286,7 @@ public final class JobLedger implements JobTracker {
         JobProgress p = JobProgress.of(r.state(), total, done, r.startedAt(), r.finishedAt(), clock.millis());
         return new Job(r.id(), r.type(), r.viewName(), r.detail(), r.state(), total, done, p.percent(), p.ratePerSecond(),
                 p.etaSeconds(), stored(r.params()), r.lastNode(), stored(r.result()), Instant.ofEpochMilli(r.createdAt()), instant(r.startedAt()),
-                Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()));
+                Instant.ofEpochMilli(r.updatedAt()), instant(r.finishedAt()), r.owner());
     }
 
     /** As stored: a result written by an older version keeps its own fields. */

@@ -1,5 +1,6 @@
 package io.sideview.jobs;
 
+import io.sideview.edge.ApplyGate;
 import io.sideview.jobs.api.JobResult;
 import io.sideview.jobs.db.JobRow;
 import java.util.Map;
@@ -25,6 +26,9 @@ final class JobRunner {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(daemon("jobs"));
     private final Set<Long> cancelRequested = ConcurrentHashMap.newKeySet();
     private final Set<Long> running = ConcurrentHashMap.newKeySet();
+    /** Submitted here and not finished: queued on the thread or running (never taken over by this node again). */
+    private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    private volatile ApplyGate gate = new ApplyGate();
 
     JobRunner(JobLedger ledger, Map<JobType, JobWork> work) {
         this.ledger = ledger;
@@ -40,8 +44,29 @@ final class JobRunner {
         return work.containsKey(type);
     }
 
+    /** Jobs wait for this gate before they start (they apply through the lanes too). */
+    void gate(ApplyGate gate) {
+        this.gate = gate;
+    }
+
     void submit(long id) {
-        thread.submit(() -> run(id));
+        if (held.add(id)) {
+            thread.submit(() -> {
+                Runnable after;
+                try {
+                    after = run(id);
+                } finally {
+                    held.remove(id);
+                }
+                // After it is no longer held here, so a retry it schedules can be submitted again.
+                after.run();
+            });
+        }
+    }
+
+    /** Whether the job is queued or running here. */
+    boolean holds(long id) {
+        return held.contains(id);
     }
 
     /** A queued job is cancelled before it starts; a running one stops at its next node. */
@@ -55,24 +80,39 @@ final class JobRunner {
         thread.awaitTermination(30, TimeUnit.SECONDS);
     }
 
-    private void run(long id) {
+    private static final Runnable NOTHING = () -> { };
+
+    /** Runs the job; returns what to do once it is no longer held here. */
+    private Runnable run(long id) {
         JobRow j = ledger.dao().find(id).orElse(null);
         if (j == null) {
-            return;
+            return NOTHING;
         }
         if (cancelRequested.remove(id)) {
             ledger.finish(id, JobState.CANCELLED, 0, null);
-            return;
+            return NOTHING;
         }
         JobWork w = work.get(j.type());
         if (w == null) {
             ledger.finish(id, JobState.FAILED, 0, new JobResult.Failure(j.type() + " jobs are not run here"));
-            return;
+            return NOTHING;
+        }
+        try {
+            gate.awaitOpen();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NOTHING; // still QUEUED and held by this node: the next start, or another node, runs it
+        } catch (ApplyGate.Stopped stopping) {
+            return NOTHING;
+        }
+        JobLedger.Progress progress = ledger.start(id, null);
+        if (progress == null) {
+            LOG.info("job {} {} of view {} is held by another node now; not run here", id, j.type(), j.viewName());
+            return NOTHING;
         }
         running.add(id);
-        JobLedger.Progress progress = ledger.start(id, null);
         try {
-            JobResult result = w.run(j, () -> cancelRequested.contains(id), progress);
+            JobResult result = w.run(j, () -> cancelRequested.contains(id) || progress.lost(), progress);
             if (result == null) {
                 ledger.finish(id, JobState.CANCELLED, progress.done(), null);
             } else {
@@ -85,11 +125,12 @@ final class JobRunner {
         } catch (Exception e) {
             LOG.warn("job {} {} of view {} failed", id, j.type(), j.viewName(), e);
             ledger.finish(id, JobState.FAILED, progress.done(), new JobResult.Failure(e.getMessage()));
-            w.failed(j, e);
+            return () -> w.failed(j, e);
         } finally {
             running.remove(id);
             cancelRequested.remove(id);
         }
+        return NOTHING;
     }
 
     static ThreadFactory daemon(String name) {

@@ -4,6 +4,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.lifecycle.Managed;
+import io.sideview.edge.ApplyGate;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.IndexReadiness;
 import io.sideview.edge.ViewCatalog;
@@ -38,27 +39,47 @@ public final class JobService implements Managed {
 
     private final JobLedger ledger;
     private final JobRunner runner;
+    private final JobLeases leases;
     private final IndexBuilds builds;
     private final ViewRegistry registry;
-    private final Clock clock;
     private final StoragePurge purge;
     /** View ids with a PURGE job queued or running. */
     private final java.util.Set<Long> purging = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<JobType, Starter> starters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * How this node holds its jobs: as {@code owner} (the node's name), each lease lasting {@code lease}
+     * past its last renewal, renewed every {@code renewEvery} (a third of it, so two missed renewals
+     * still keep it).
+     */
+    public record Leases(String owner, Duration lease, Duration renewEvery) {
+        public static Leases of(String owner) {
+            return new Leases(owner, JobLeases.LEASE, JobLeases.RENEW_EVERY);
+        }
+
+        /** A name no other process has: for a service without a node name (tests). */
+        static Leases ofProcess() {
+            return of("process-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID());
+        }
+    }
 
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock) {
         this(dao, registry, catalog, store, writer, mapper, clock, RETRY_DELAY);
     }
 
-    /** {@code retryDelay}: the first wait before a failed index build runs again. */
     public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
                       ObjectMapper mapper, Clock clock, Duration retryDelay) {
+        this(dao, registry, catalog, store, writer, mapper, clock, retryDelay, Leases.ofProcess());
+    }
+
+    /** {@code retryDelay}: the first wait before a failed index build runs again. */
+    public JobService(JobDao dao, ViewRegistry registry, ViewCatalog catalog, KvStore store, EdgeWriter writer,
+                      ObjectMapper mapper, Clock clock, Duration retryDelay, Leases leasing) {
         this.registry = registry;
-        this.clock = clock;
-        this.ledger = new JobLedger(dao, mapper, clock);
+        this.ledger = new JobLedger(dao, mapper, clock, leasing.owner(), leasing.lease());
         ViewAuditRun audits = new ViewAuditRun(store, writer);
-        this.builds = new IndexBuilds(dao, registry, catalog, writer, audits, clock, retryDelay);
+        this.builds = new IndexBuilds(ledger, registry, catalog, writer, audits, clock, retryDelay);
         JobWork audit = (j, cancelled, progress) -> audit(catalog, writer, audits, j, cancelled, progress);
         this.purge = new StoragePurge(registry, store, writer, catalog.saltBuckets());
         JobWork purgeWork = (j, cancelled, progress) -> {
@@ -70,6 +91,12 @@ public final class JobService implements Managed {
         };
         this.runner = new JobRunner(ledger, Map.of(JobType.VERIFY, audit, JobType.REBUILD, audit,
                 JobType.INDEX_BUILD, builds, JobType.PURGE, purgeWork));
+        this.leases = new JobLeases(ledger, runner::holds, leasing.renewEvery());
+    }
+
+    /** Jobs wait at {@code gate} before they start: a node that cannot read the registry starts none. */
+    public void gate(ApplyGate gate) {
+        runner.gate(gate);
     }
 
     /** Where history copies report their progress. */
@@ -95,20 +122,37 @@ public final class JobService implements Managed {
 
     @Override
     public void start() {
-        // Builds that failed or were stopped are queued again: their indexes stay unusable until built.
-        ledger.dao().requeuePendingIndexBuilds(clock.millis());
-        for (JobRow j : ledger.unfinished()) {
-            if (j.type() == JobType.INDEX_BUILD) {
-                runner.submit(j.id());
-            } else {
-                // A verify or rebuild is simply run again by whoever wants it; a history copy is redone by its
-                // engine; a replay goes on (its generation is in the registry) under a new job.
-                ledger.finish(j.id(), JobState.FAILED, j.done(), new JobResult.Failure("interrupted by a restart"));
-            }
-        }
+        // Builds that failed or were stopped are queued again, here: their indexes stay unusable until built.
+        ledger.dao().requeuePendingIndexBuilds(ledger.owner(), ledger.now(), ledger.leaseUntil());
+        ledger.unfinished().stream().filter(j -> ledger.owner().equals(j.owner())).forEach(j -> runner.submit(j.id()));
+        // Only jobs nobody holds: another node's live job is never touched.
+        leases.start(this::takeOver);
         builds.start(runner);
         registry.onChange(this::purgeIfDeleted);
         queuePurges();
+    }
+
+    /**
+     * A job whose node stopped renewing its lease, now held here. Jobs this node runs are run again from
+     * the start under the same id: each is one pass that may be repeated (a verify reads, a rebuild or
+     * repair rewrites from the records, a purge deletes garbage, an index build rewrites its rows) and
+     * its options are in its row, so whoever waits on the id gets its result. A history copy is driven by
+     * its capture engine, which copies on under a new job wherever its shard runs now: its row is closed.
+     * A replay is followed under its own id by the replay leader (Replays), wherever it began: this node
+     * only keeps its lease alive.
+     */
+    private void takeOver(JobRow j) {
+        if (j.type() == JobType.REPLAY) {
+            return;
+        }
+        if (j.type().tracked()) {
+            ledger.finish(j.id(), JobState.FAILED, j.done(), new JobResult.Failure("its node stopped"));
+            return;
+        }
+        if (j.type() == JobType.PURGE) {
+            purging.add(j.viewId());
+        }
+        runner.submit(j.id());
     }
 
     /** After a view is deleted, its records go (it may have been deleted and created again meanwhile: then the old id goes). */
@@ -128,8 +172,11 @@ public final class JobService implements Managed {
      */
     private synchronized void queuePurges() {
         try {
+            // Another node may have queued it already (it deleted the view; this one heard of it from the registry).
+            java.util.Set<Long> queued = new java.util.HashSet<>();
+            ledger.unfinished().stream().filter(j -> j.type() == JobType.PURGE).forEach(j -> queued.add(j.viewId()));
             for (long viewId : purge.orphans()) {
-                if (purging.add(viewId)) {
+                if (!queued.contains(viewId) && purging.add(viewId)) {
                     runner.submit(ledger.queue(JobType.PURGE, viewId, "#" + viewId, null));
                 }
             }
@@ -142,6 +189,7 @@ public final class JobService implements Managed {
     public void stop() throws InterruptedException {
         builds.stop();
         runner.stop();
+        leases.stop();
     }
 
     /** Registers what jobs of {@code type} do, for work that needs parts wired later (the shards). */
@@ -185,53 +233,20 @@ public final class JobService implements Managed {
         ViewDescriptor v = registry.get(viewName);
         if (starters.containsKey(type)) {
             if (!scope.every()) {
-                checkScope(type, v, scope);
+                JobScopes.check(type, v, scope);
             }
             return ledger.get(starters.get(type).start(v));
         }
         String params = null;
         if (!scope.every()) {
-            checkScope(type, v, scope);
+            JobScopes.check(type, v, scope);
             params = ledger.json(scope);
         } else if (type.scoped() && v.definition().binding() == null) {
-            throw invalid("view", "view '" + v.name() + "' has no binding: there is no source to compare with");
+            throw JobScopes.invalid("view", "view '" + v.name() + "' has no binding: there is no source to compare with");
         }
         long id = ledger.queue(type, v.id(), v.name(), null, params);
         runner.submit(id);
         return ledger.get(id);
-    }
-
-    private static void checkScope(JobType type, ViewDescriptor v, JobScope scope) {
-        List<Refused.Reason> wrong = new java.util.ArrayList<>();
-        if (!type.scoped()) {
-            wrong.add(new Refused.Reason(scope.sample() != null ? "sample" : "from",
-                    type + " covers every node; only SOURCE_VERIFY and REPAIR take a scope"));
-        } else if (v.definition().binding() == null) {
-            wrong.add(new Refused.Reason("view", "view '" + v.name() + "' has no binding: there is no source to compare with"));
-        } else {
-            if (scope.sample() != null && (scope.from() != null || scope.to() != null)) {
-                wrong.add(new Refused.Reason("sample", "give either a sample or a range (from, to), not both"));
-            }
-            if (scope.sample() != null && (scope.sample() < 1 || scope.sample() > MAX_SAMPLE)) {
-                wrong.add(new Refused.Reason("sample", "must be between 1 and " + MAX_SAMPLE));
-            }
-            Class<?> idClass = v.definition().sourceType() == io.sideview.registry.model.IdType.LONG ? Long.class : String.class;
-            for (var bound : List.of(java.util.Map.entry("from", java.util.Optional.ofNullable(scope.from())),
-                    java.util.Map.entry("to", java.util.Optional.ofNullable(scope.to())))) {
-                bound.getValue().filter(b -> !idClass.isInstance(b)).ifPresent(b -> wrong.add(new Refused.Reason(bound.getKey(),
-                        "must be a source id of view '" + v.name() + "' (" + (idClass == Long.class ? "an integer" : "a string") + ")")));
-            }
-            if (wrong.isEmpty() && scope.from() != null && scope.to() != null && !scope.inRange(scope.to())) {
-                wrong.add(new Refused.Reason("to", "must not be below from"));
-            }
-        }
-        if (!wrong.isEmpty()) {
-            throw Refused.of(Refused.Kind.INVALID, "Invalid job request", wrong);
-        }
-    }
-
-    private static Refused invalid(String field, String reason) {
-        return Refused.of(Refused.Kind.INVALID, "Invalid job request", List.of(new Refused.Reason(field, reason)));
     }
 
     public Job get(long id) {

@@ -38,6 +38,15 @@ public class ViewRegistry {
         listeners.forEach(l -> l.accept(name));
     }
 
+    /**
+     * Announces a change to view {@code name} found in the metadata DB (made through another node, or
+     * announced here already: every listener must be idempotent), as {@link #onChange} listeners hear
+     * a change made here.
+     */
+    public void announce(String name) {
+        changed(name);
+    }
+
     public ViewRegistry(ViewDao dao, ViewValidator validator, ObjectMapper mapper, Clock clock) {
         this.dao = dao;
         this.validator = validator;

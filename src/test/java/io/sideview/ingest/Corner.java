@@ -11,7 +11,7 @@ import java.util.Map;
  * applied in process; kafka: published and consumed through a real broker). Settings are computed
  * when asked, so the mini cluster and the broker start only for the corners that need them.
  */
-enum Corner {
+public enum Corner {
     ROCKSDB_NONE(false, false), ROCKSDB_KAFKA(false, true), HBASE_NONE(true, false), HBASE_KAFKA(true, true);
 
     final boolean hbase;
@@ -23,7 +23,7 @@ enum Corner {
     }
 
     /** Configuration keys (as Dropwizard overrides them) and values for this corner, with fresh table and topic names. */
-    Map<String, String> settings() {
+    public Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
         String suffix = name().toLowerCase() + "_" + System.nanoTime();
         if (kafka) {
@@ -45,7 +45,7 @@ enum Corner {
     }
 
     /** The settings for a service started in this JVM. */
-    static ConfigOverride[] overrides(Map<String, String> settings) {
+    public static ConfigOverride[] overrides(Map<String, String> settings) {
         return settings.entrySet().stream().map(e -> ConfigOverride.config(e.getKey(), e.getValue()))
                 .toArray(ConfigOverride[]::new);
     }

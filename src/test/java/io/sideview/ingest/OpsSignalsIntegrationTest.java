@@ -189,7 +189,7 @@ class OpsSignalsIntegrationTest {
     void drainTakesReadinessAwayWhileAQueryInFlightCompletesAndApplyingGoesOn() throws Exception {
         awaitReady(true, "ready before the drain");
         assertThat(checks(ready())).containsOnlyKeys("cdc-friends-shard0", "cdc-friends-shard1", "cluster-node", "draining",
-                "metadata-db", "storage", "wal-kafka", "deadlocks").doesNotContainValue(false);
+                "metadata-db", "registry", "storage", "wal-kafka", "deadlocks").doesNotContainValue(false);
         CompletableFuture<RawHttp.Reply> inFlight = CompletableFuture.supplyAsync(() ->
                 RawHttp.send(cdc.app().getLocalPort(), "GET", "/api/v1/views/friends/count?start=1", Map.of(HOLD, "1")));
         assertThat(held.await(30, TimeUnit.SECONDS)).as("the query is inside the server").isTrue();

@@ -11,6 +11,7 @@ import io.sideview.api.JsonErrors;
 import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
 import io.sideview.auth.Roles;
+import io.sideview.edge.ApplyGate;
 import io.sideview.edge.IntakeLog;
 import io.sideview.edge.Mutation;
 import io.sideview.edge.MutationParser;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Direct writes. Each item gets its own status; a bad item is reported (ERROR with a reason) and does
  * not stop the others. 200 when every item applied, 207 when any item is an ERROR, so a client can
  * never mistake a partial failure for success. Errors for the whole request: 400 malformed body,
- * 404 unknown view, 409 captured view without force or a deactivated view, 413 too many items.
+ * 404 unknown view, 409 captured view without force or a deactivated view, 413 too many items, 503
+ * while this node pauses applying (it cannot read the registry).
  */
 @Path("/v1/views")
 @Produces(MediaType.APPLICATION_JSON)
@@ -56,11 +58,13 @@ public class MutationResource {
     private final ViewCatalog catalog;
     private final IntakeLog intake;
     private final ObjectMapper mapper;
+    private final ApplyGate gate;
 
-    public MutationResource(ViewCatalog catalog, IntakeLog intake, ObjectMapper mapper) {
+    public MutationResource(ViewCatalog catalog, IntakeLog intake, ObjectMapper mapper, ApplyGate gate) {
         this.catalog = catalog;
         this.intake = intake;
         this.mapper = mapper;
+        this.gate = gate;
     }
 
     @POST
@@ -68,6 +72,12 @@ public class MutationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
     public Response mutate(@PathParam("view") String view, @QueryParam("force") boolean force, java.io.InputStream in) {
+        // Refused before anything is read or accepted: a paused node takes no new writes (the client
+        // retries; readiness sends it to another node meanwhile).
+        String paused = gate.pausedBecause();
+        if (paused != null) {
+            throw new ProblemException(Problem.of(503, "Service unavailable", "writes are paused: " + paused + "; retry later"));
+        }
         String body = readBounded(in);
         ViewCatalog.Entry entry = catalog.active(view);
         ViewLayout layout = entry.layout();

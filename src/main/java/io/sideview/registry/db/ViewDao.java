@@ -37,11 +37,24 @@ public interface ViewDao {
             VALUES (:viewId, :revision, :definition, :createdAt)""")
     void insertRevision(long viewId, int revision, String definition, long createdAt);
 
+    /**
+     * Every registry write bumps this in its own transaction (last, so the one-row lock it takes is held
+     * for the shortest time, and always after any other row: no lock-order cycle between two writes).
+     * Other nodes poll it ({@link #changeSeq}) to learn that something changed.
+     */
+    @SqlUpdate("UPDATE registry_changes SET seq = seq + 1 WHERE id = 1")
+    void bumpChangeSeq();
+
+    /** How many registry writes were ever committed: moves whenever any node changes a view. */
+    @SqlQuery("SELECT seq FROM registry_changes WHERE id = 1")
+    long changeSeq();
+
     @Transaction
     default ViewRow create(String name, String status, String definition, long now) {
         long id = allocateId("view");
         insertView(id, name, status, 1, now, now);
         insertRevision(id, 1, definition, now);
+        bumpChangeSeq();
         return new ViewRow(id, name, status, 1, now, now, id, null);
     }
 
@@ -60,6 +73,7 @@ public interface ViewDao {
             return false;
         }
         insertRevision(id, expected + 1, definition, now);
+        bumpChangeSeq();
         return true;
     }
 
@@ -72,22 +86,49 @@ public interface ViewDao {
     @Transaction
     default Long newGeneration(long id, long now) {
         long pending = allocateId("view");
-        return beginGeneration(id, pending, now) == 1 ? pending : null;
+        if (beginGeneration(id, pending, now) != 1) {
+            return null;
+        }
+        bumpChangeSeq();
+        return pending;
     }
 
     /** The switch: queries move to {@code pending} in one row update, only if it is still the one being built. */
     @SqlUpdate("""
             UPDATE views SET storage_id = pending_storage_id, pending_storage_id = NULL, updated_at = :now
             WHERE id = :id AND pending_storage_id = :pending""")
-    int switchGeneration(long id, long pending, long now);
+    int switchGenerationRow(long id, long pending, long now);
+
+    @Transaction
+    default int switchGeneration(long id, long pending, long now) {
+        return bumpIfChanged(switchGenerationRow(id, pending, now));
+    }
 
     @SqlUpdate("""
             UPDATE views SET pending_storage_id = NULL, updated_at = :now
             WHERE id = :id AND pending_storage_id = :pending""")
-    int dropGeneration(long id, long pending, long now);
+    int dropGenerationRow(long id, long pending, long now);
+
+    @Transaction
+    default int dropGeneration(long id, long pending, long now) {
+        return bumpIfChanged(dropGenerationRow(id, pending, now));
+    }
 
     @SqlUpdate("UPDATE views SET status = :status, updated_at = :now WHERE id = :id")
-    int setStatus(long id, String status, long now);
+    int setStatusRow(long id, String status, long now);
+
+    @Transaction
+    default int setStatus(long id, String status, long now) {
+        return bumpIfChanged(setStatusRow(id, status, now));
+    }
+
+    /** Called inside the write's transaction: {@code rows} is what the write changed. */
+    private int bumpIfChanged(int rows) {
+        if (rows > 0) {
+            bumpChangeSeq();
+        }
+        return rows;
+    }
 
     @SqlQuery("SELECT * FROM views WHERE name = :name")
     Optional<ViewRow> findByName(String name);
@@ -106,5 +147,10 @@ public interface ViewDao {
      * delete; its revisions go with it (ON DELETE CASCADE).
      */
     @SqlUpdate("DELETE FROM views WHERE id = :id AND status = :requiredStatus")
-    int delete(long id, String requiredStatus);
+    int deleteRow(long id, String requiredStatus);
+
+    @Transaction
+    default int delete(long id, String requiredStatus) {
+        return bumpIfChanged(deleteRow(id, requiredStatus));
+    }
 }

@@ -116,4 +116,34 @@ class ViewDaoTest {
             pool.shutdownNow();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(MetadataDatabases.class)
+    void everyRegistryWriteMovesTheChangeSeqAndAWriteThatChangesNothingDoesNot(MetadataDatabases engine) throws Exception {
+        ViewDao dao = dao(engine);
+        long seq = dao.changeSeq();
+        ViewRow row = dao.create("follows", "ACTIVE", "{}", 1L);
+        assertThat(dao.changeSeq()).as("create").isEqualTo(++seq);
+        assertThatThrownBy(() -> dao.create("follows", "ACTIVE", "{}", 2L)).isInstanceOf(StatementException.class);
+        assertThat(dao.changeSeq()).as("a refused create rolls its bump back").isEqualTo(seq);
+        assertThat(dao.addRevision(row.id(), 1, "{\"r\":2}", 2L)).isTrue();
+        assertThat(dao.changeSeq()).as("revision").isEqualTo(++seq);
+        assertThat(dao.addRevision(row.id(), 1, "{}", 2L)).isFalse();
+        assertThat(dao.changeSeq()).as("stale revision").isEqualTo(seq);
+        Long pending = dao.newGeneration(row.id(), 3L);
+        assertThat(dao.changeSeq()).as("generation begun").isEqualTo(++seq);
+        assertThat(dao.switchGeneration(row.id(), pending, 4L)).isEqualTo(1);
+        assertThat(dao.changeSeq()).as("generation switched").isEqualTo(++seq);
+        assertThat(dao.switchGeneration(row.id(), pending, 4L)).isZero();
+        assertThat(dao.changeSeq()).as("no longer pending").isEqualTo(seq);
+        Long dropped = dao.newGeneration(row.id(), 5L);
+        assertThat(dao.dropGeneration(row.id(), dropped, 6L)).isEqualTo(1);
+        assertThat(dao.changeSeq()).as("generation begun and dropped").isEqualTo(seq += 2);
+        assertThat(dao.delete(row.id(), "INACTIVE")).isZero();
+        assertThat(dao.changeSeq()).as("refused delete").isEqualTo(seq);
+        assertThat(dao.setStatus(row.id(), "INACTIVE", 7L)).isEqualTo(1);
+        assertThat(dao.changeSeq()).as("deactivated").isEqualTo(++seq);
+        assertThat(dao.delete(row.id(), "INACTIVE")).isEqualTo(1);
+        assertThat(dao.changeSeq()).as("deleted").isEqualTo(++seq);
+    }
 }
