@@ -278,7 +278,7 @@ public class HBaseKvStore implements KvStore {
     @Override
     public void delete(byte[] key) {
         try (Table table = connection.getTable(tableName)) {
-            table.delete(new Delete(key));
+            table.delete(newDelete(key));
         } catch (IOException e) {
             throw new StorageException("delete failed", e);
         }
@@ -297,7 +297,7 @@ public class HBaseKvStore implements KvStore {
         }
         List<Row> actions = new ArrayList<>(batch.size());
         for (Write w : lastPerKey(batch)) {
-            actions.add(w instanceof Write.Put p ? newPut(p.key(), p.value()) : new Delete(w.key()));
+            actions.add(w instanceof Write.Put p ? newPut(p.key(), p.value()) : newDelete(w.key()));
         }
         try (Table table = connection.getTable(tableName)) {
             table.batch(actions, new Object[actions.size()]);
@@ -440,8 +440,7 @@ public class HBaseKvStore implements KvStore {
             if (w instanceof Write.Put p) {
                 request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT, newPut(p.key(), p.value())));
             } else {
-                request.addMutationRequest(ProtobufUtil.toMutation(MutationType.DELETE,
-                        new Delete(w.key()).addColumns(FAMILY, QUALIFIER)));
+                request.addMutationRequest(ProtobufUtil.toMutation(MutationType.DELETE, newDelete(w.key())));
             }
         }
         return request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT,
@@ -498,6 +497,14 @@ public class HBaseKvStore implements KvStore {
 
     private static Get newGet(byte[] key) {
         return new Get(key).addColumn(FAMILY, QUALIFIER);
+    }
+
+    /**
+     * The value cell only: a node side's fence cell ({@link #writeFenced}) lives in its count row, and a
+     * plain delete of that row (a job's rewrite) must not reset the fence a zombie's late write meets.
+     */
+    private static Delete newDelete(byte[] key) {
+        return new Delete(key).addColumns(FAMILY, QUALIFIER);
     }
 
     private static Put newPut(byte[] key, byte[] value) {

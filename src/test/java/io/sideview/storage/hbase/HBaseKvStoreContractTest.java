@@ -166,8 +166,11 @@ class HBaseKvStoreContractTest extends KvStoreContract {
         assertThat(store.deleteRange(KeyRange.prefix(lone))).isEqualTo(1);
         assertThat(store.writeFenced(lone, 1, List.of())).as("the fence went with the purge").isTrue();
 
-        // Plain writes never touch a fence.
+        // Plain writes never touch a fence, deletes of the fence row included.
         store.write(List.of(new Write.Put(fence, bytes("3"))));
+        store.write(List.of(new Write.Delete(fence)));
+        store.delete(fence);
+        assertThat(store.get(fence)).isEmpty();
         assertThat(store.writeFenced(fence, 7, List.of(new Write.Put(edge, bytes("late"))))).isFalse();
     }
 
