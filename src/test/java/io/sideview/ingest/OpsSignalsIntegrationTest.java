@@ -165,6 +165,22 @@ class OpsSignalsIntegrationTest {
         assertThat(value(families.get("jobs_running"), null, Map.of())).isEqualTo(0.0);
         assertThat(value(families.get("jobs_running_done"), null, Map.of())).isEqualTo(0.0);
         assertThat(value(families.get("jobs_running_total"), null, Map.of())).isEqualTo(0.0);
+
+        // docs/examples/grafana-dashboard.json queries only series this scrape has.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        families.values().forEach(f -> f.samples().forEach(x -> names.add(x.name())));
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        Examples.json("grafana-dashboard.json").get("panels").forEach(panel -> {
+            assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+            panel.get("targets").forEach(t -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\{").matcher(t.get("expr").asText());
+                while (m.find()) {
+                    queried.add(m.group(1));
+                }
+            });
+        });
+        assertThat(queried).as("series the dashboard queries").hasSizeGreaterThan(10);
+        assertThat(names).containsAll(queried);
     }
 
     private static Map<String, PrometheusText.Family> scrape() {
