@@ -4,6 +4,7 @@ import io.sideview.storage.Bytes;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -104,7 +105,7 @@ public final class ViewWalker {
         private final byte[] prefix;
         private final byte[] end;
         private byte[] start;
-        private final java.util.ArrayDeque<byte[]> keys = new java.util.ArrayDeque<>();
+        private final ArrayDeque<byte[]> keys = new ArrayDeque<>();
         byte[] nodeBytes;
         Object node;
 
