@@ -90,6 +90,7 @@ import io.sideview.jobs.JobService;
 import io.sideview.jobs.JobType;
 import io.sideview.jobs.db.JobDao;
 import io.sideview.jobs.resources.JobResource;
+import io.sideview.jobs.tasks.ViewJobTask;
 import io.sideview.jobs.tasks.ViewSourceVerifyTask;
 import io.sideview.ingest.resources.IngestResource;
 import io.sideview.query.CursorCodec;
@@ -297,6 +298,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         edges.jobs().handle(JobType.REPLAY, replays::start);
         environment.lifecycle().manage(replays);
         environment.admin().addTask(new ViewSourceVerifyTask(edges.jobs()));
+        ViewJobTask.all(edges.jobs()).forEach(environment.admin()::addTask);
         edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
         environment.jersey().register(new IngestResource(ingest, deadLetters, dead, environment.getObjectMapper()));

@@ -109,7 +109,7 @@ public final class TaskInputFilter implements Filter {
         }
         return switch (task) {
             case "/log-level" -> logLevel(params);
-            case "/view-deactivate" -> names(params);
+            case "/view-deactivate", "/view-verify", "/view-rebuild", "/view-replay" -> names(params);
             case "/view-source-verify" -> sourceVerify(params);
             default -> null;
         };

@@ -40,6 +40,8 @@ class AdminPortIntegrationTest {
             {"POST", "/tasks/view-deactivate?name=guarded"}, {"POST", "/tasks/view-list"}, {"POST", "/tasks/gc"},
             {"POST", "/tasks/log-level?logger=io.sideview&level=INFO"}, {"GET", "/threads"}, {"GET", "/pprof"},
             {"GET", "/metrics"}, {"GET", "/metrics/prometheus"}, {"POST", "/tasks/drain"}, {"POST", "/tasks/undrain"},
+            {"POST", "/tasks/view-verify?name=guarded"}, {"POST", "/tasks/view-rebuild?name=guarded"},
+            {"POST", "/tasks/view-replay?name=guarded"},
             {"GET", "/"},
         };
         for (String[] call : calls) {
@@ -59,6 +61,31 @@ class AdminPortIntegrationTest {
         RawHttp.Reply ready = admin("GET", "/health-check?type=ready", null);
         assertThat(ready.status()).as("nothing drained it: " + ready.body()).isEqualTo(200);
         assertThat(admin("POST", "/tasks/view-list?access_token=admin-secret", null).status()).isEqualTo(401);
+    }
+
+    /** view-verify and view-rebuild hand the view's job over and print its id; the job runs to DONE. */
+    @Test
+    void viewJobTasksQueueTheJobAndPrintItsId() {
+        Http api = new Http(APP.client(), "http://127.0.0.1:" + APP.getLocalPort() + "/api", "admin-secret");
+        assertThat(api.post("/v1/views", VIEW.replace("guarded", "tasked")).status()).isEqualTo(201);
+        for (String[] task : new String[][] {{"view-verify", "VERIFY"}, {"view-rebuild", "REBUILD"}}) {
+            RawHttp.Reply r = admin("POST", "/tasks/" + task[0] + "?name=tasked", "admin-secret");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String line = r.body().strip();
+            assertThat(line).matches(task[1] + " of view 'tasked' (queued as|is already \\w+ as) job \\d+; GET /api/v1/jobs/\\d+");
+            long id = Long.parseLong(line.replaceAll(".* job (\\d+);.*", "$1"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> api.get("/v1/jobs/" + id).json().get("state").asText(), "DONE"::equals);
+            assertThat(api.get("/v1/jobs/" + id).json().get("type").asText()).isEqualTo(task[1]);
+        }
+        // What the job service refuses is one line: a replay needs a view bound to source tables.
+        RawHttp.Reply replay = admin("POST", "/tasks/view-replay?name=tasked", "admin-secret");
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.body()).startsWith("refused: ");
+        assertThat(admin("POST", "/tasks/view-verify?name=nosuchview", "admin-secret").body()).startsWith("refused: ");
+        RawHttp.Reply noName = admin("POST", "/tasks/view-verify", "admin-secret");
+        assertThat(noName.status()).isEqualTo(400);
+        assertThat(noName.body()).contains("\"field\":\"name\"");
     }
 
     @Test
