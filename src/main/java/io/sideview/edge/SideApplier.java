@@ -261,6 +261,11 @@ public class SideApplier {
         return List.of(statuses);
     }
 
+    /** The commit record of a crashed apply's intent once its writes are redone: count moved, seq + 1. */
+    private static CountRecord finished(CountRecord pending) {
+        return new CountRecord(pending.count() + pending.intent().delta(), pending.appliedSeq() + 1, null);
+    }
+
     private static void refuseIfFenced(boolean[] written, List<FencedWrite> sides, long epoch) {
         int refused = 0;
         for (boolean w : written) {
@@ -273,7 +278,7 @@ public class SideApplier {
 
     /** A crashed apply's intent, finished as the node side's owner since {@code epoch}. */
     private CountRecord finishFenced(byte[] countKey, CountRecord pending, long epoch) {
-        CountRecord done = new CountRecord(pending.count() + pending.intent().delta(), pending.appliedSeq() + 1, null);
+        CountRecord done = finished(pending);
         List<Write> writes = new ArrayList<>(pending.intent().writes());
         writes.add(new Write.Put(countKey, RecordCodec.encodeCount(done)));
         FencedWrite side = new FencedWrite(countKey, writes);
@@ -292,7 +297,7 @@ public class SideApplier {
 
     static CountRecord finish(KvStore store, byte[] countKey, CountRecord pending) {
         store.write(pending.intent().writes());
-        CountRecord done = new CountRecord(pending.count() + pending.intent().delta(), pending.appliedSeq() + 1, null);
+        CountRecord done = finished(pending);
         store.put(countKey, RecordCodec.encodeCount(done));
         return done;
     }

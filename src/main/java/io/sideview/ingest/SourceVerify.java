@@ -96,8 +96,8 @@ public final class SourceVerify implements JobWork {
         try (SourceRows rows = sources.open(layout.definition().binding())) {
             Map<Side, List<Object>> nodes = nodes(layout, rows, scope);
             long total = nodes.values().stream().mapToLong(List::size).sum();
-            long[] planned = {repair ? 2 * total : total};
-            progress.total(planned[0]);
+            long planned = repair ? 2 * total : total;
+            progress.total(planned);
             long[] done = {0};
             SourceBatch.Totals before = pass(layout, rows, nodes, repair, cancelled, progress, done);
             if (before == null || !repair) {
@@ -111,8 +111,8 @@ public final class SourceVerify implements JobWork {
             // the verify still finds, and verify again, a bounded number of times.
             for (int round = 1; after != null && !after.result().exact() && round < REPAIR_ROUNDS; round++) {
                 Map<Side, List<Object>> again = after.revisit();
-                planned[0] += again.values().stream().mapToLong(List::size).sum() + total;
-                progress.total(planned[0]);
+                planned += again.values().stream().mapToLong(List::size).sum() + total;
+                progress.total(planned);
                 SourceBatch.Totals fixed = pass(layout, rows, again, true, cancelled, progress, done);
                 if (fixed == null) {
                     return null;

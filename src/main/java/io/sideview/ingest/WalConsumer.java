@@ -57,11 +57,6 @@ public class WalConsumer implements Managed {
     private volatile Long lagMs;
     private long lagCheckedAt;
 
-    public WalConsumer(KafkaConfig config, ViewCatalog catalog, EdgeWriter writer,
-                       DeadLetters deadLetters, ApplyGate gate) {
-        this(config, catalog, writer, deadLetters, gate, null);
-    }
-
     /**
      * {@code epochs}: where this node takes a new owner epoch each time partitions are assigned to it,
      * values that only grow across the cluster (null: writes are not fenced, as on one node). Every
@@ -77,11 +72,6 @@ public class WalConsumer implements Managed {
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.epochs = epochs;
-    }
-
-    /** The owner epoch of this node's writes ({@link SideApplier#UNFENCED} when not fencing). */
-    public long epoch() {
-        return epoch;
     }
 
     /** Whether this consumer has applied every record up to the given offset of each partition. */
