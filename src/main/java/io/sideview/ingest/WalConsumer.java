@@ -47,6 +47,7 @@ public class WalConsumer implements Managed {
     private final ApplyGate gate;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong fencedRefusals = new AtomicLong();
     /** The newest offset applied per partition (records below it in the partition are applied too). */
     private final java.util.Map<Integer, Long> appliedOffsets = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongSupplier epochs;
@@ -88,7 +89,7 @@ public class WalConsumer implements Managed {
     }
 
     public WalConsumerStatus status() {
-        return new WalConsumerStatus(applied.get(), lagRecords, lagMs, lastError);
+        return new WalConsumerStatus(applied.get(), lagRecords, lagMs, lastError, fencedRefusals.get());
     }
 
     /** After a poll is applied and committed: the newest record's age, and (once a second) the backlog. */
@@ -211,6 +212,12 @@ public class WalConsumer implements Managed {
                 consumer.commitSync();
             } catch (RuntimeException e) {
                 lastError = e.toString();
+                if (fenced(e)) {
+                    fencedRefusals.incrementAndGet();
+                    LOG.warn("WAL apply refused: another node owns these partitions since ({}); rejoining the group,"
+                            + " from the committed offsets", e.toString());
+                    continue;
+                }
                 LOG.warn("WAL consumer failed ({}); reconnecting from the committed offsets", e.toString());
                 sleep(1000);
             }
@@ -255,6 +262,15 @@ public class WalConsumer implements Managed {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             appliedOffsets.merge(r.partition(), r.offset(), Math::max);
         }
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.sideview.edge.Fenced) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sleep(long ms) {
