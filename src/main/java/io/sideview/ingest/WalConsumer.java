@@ -163,7 +163,14 @@ public class WalConsumer implements Managed {
                         // Called inside poll(): every record of the previous poll is applied and durable,
                         // so the positions may be committed; synchronously, so the next owner starts there.
                         if (!partitions.isEmpty()) {
-                            consumer.commitSync();
+                            try {
+                                consumer.commitSync();
+                            } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                                // This node was out of the group (a pause past its session): another node
+                                // owns them and applies again what this one applied of its last poll.
+                                LOG.warn("WAL partitions revoked after this node left the group; not committed: {}",
+                                        partitions.size());
+                            }
                         }
                     }
 
