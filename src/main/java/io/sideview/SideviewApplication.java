@@ -64,6 +64,7 @@ import io.sideview.edge.ApplyGate;
 import io.sideview.edge.ApplyPipeline;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.DirectWriter;
 import io.sideview.edge.IntakeLog;
 import io.sideview.edge.KeptReads;
 import io.sideview.edge.ViewCatalog;
@@ -81,6 +82,7 @@ import io.sideview.ingest.SourceGroupConfig;
 import io.sideview.ingest.SourceVerify;
 import io.sideview.ingest.WalConfig;
 import io.sideview.ingest.WalConsumer;
+import io.sideview.ingest.WalDirectWriter;
 import io.sideview.ingest.WalPublisher;
 import io.sideview.ingest.IngestService;
 import io.sideview.ingest.db.BackfillDao;
@@ -358,7 +360,14 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
-        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper(), gate));
+        DirectWriter direct = DirectWriter.applyingHere(intake, MutationResource.APPLY_TIMEOUT_MS);
+        if (config.getWal().isKafka()) {
+            // Through the WAL to each node side's owner, whichever node takes the write (design §10).
+            WalDirectWriter throughWal = new WalDirectWriter(config.getWal().kafka(), self.name());
+            environment.lifecycle().manage(throughWal); // after the pipeline, whose publisher makes the topic
+            direct = throughWal;
+        }
+        environment.jersey().register(new MutationResource(catalog, direct, environment.getObjectMapper(), gate));
         return new Edges(writer, catalog, jobs, store, intake, pipeline);
     }
 

@@ -143,6 +143,8 @@ public class WalConsumer implements Managed {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Direct writes publish both sides of a batch in one transaction (WalDirectWriter): never half of one.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Each poll ends with a lane join, an fsync and an offset commit: bigger polls spread that
         // fixed cost over more records (the ingest benchmark's Kafka corner was bound by it).
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
