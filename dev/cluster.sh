@@ -296,8 +296,8 @@ await_node() { # node
   done
   die "node $n did not answer on $(api "$n")/views in 240 s: see $(rel "$log")"
 }
-await_owners() { # waits (up to 120 s) until each shard streams on exactly one running node
-  for _ in $(seq 120); do
+await_owners() { # seconds: waits (about that long) until each shard streams on exactly one running node
+  for _ in $(seq "$1"); do
     local states=""
     for n in "${NODES[@]}"; do
       local pid
@@ -377,7 +377,7 @@ EOF
   await_node b
   await_node c
   log "waiting for each shard to stream on one node"
-  await_owners || log "the shards have not settled on one node each yet"
+  await_owners 120 || log "the shards have not settled on one node each yet"
   cmd_status || true
 }
 
@@ -451,7 +451,10 @@ cmd_resume() {
   kill -CONT "$pid"
   log "node $NODE (pid $pid) resumed with SIGCONT; it rejoins Kafka's groups"
   for _ in $(seq 30); do curl -sf -o /dev/null --max-time 1 "$(api "$NODE")/views" && break; sleep 0.5; done
+  # Its status still shows what it ran before the pause until it hears from Kafka (a few seconds)
+  await_owners 30 || log "the shards have not settled on one node each yet"
   node_detail "$NODE"
+  owners
 }
 cmd_start() {
   pid_of "node-$NODE" >/dev/null && { log "node $NODE is running already"; return 0; }
