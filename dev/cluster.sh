@@ -13,7 +13,7 @@
 #   - 2 throwaway MariaDB shards (ROW binlog, own datadirs and ports) holding social.friends
 #     (docs/examples/friends.sql) sharded by user_id % 2, with dev/Workload.java's sample data;
 #   - 3 Sideview nodes a, b and c: docs/examples/sideview-two-shards.yml with -Ddw overrides for
-#     storage hbase, wal kafka, cluster.nodeName and the ports above; node a creates the friends view
+#     storage hbase, wal kafka, cluster.nodeName and the ports below; node a creates the friends view
 #     (docs/examples/friends-view.json).
 # Pids, ports, logs and data live in dev/.run-cluster/; logs stay after `down` until the next fresh `up`.
 #
@@ -37,7 +37,7 @@
 # (127.0.0.1), SIDEVIEW_CLUSTER_PG_PORT (5432), SIDEVIEW_CLUSTER_PG_ADMIN (postgres, a superuser psql
 # reaches without a password, as the tests do).
 # Needs Java 17, Maven (to build the jar and the Kafka and HBase class paths, once), curl, jq, psql and
-# mariadb-server (mariadbd, mariadb-install-db, mariadb). About 3.5 GB of memory when up.
+# mariadb-server (mariadbd, mariadb-install-db, mariadb). About 2 GB of memory (RSS) when up.
 set -euo pipefail
 
 DEV=$(cd "$(dirname "$0")" && pwd)
