@@ -239,14 +239,14 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     }
 
     /** What the edge engine hands to ingestion. */
-    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store, IntakeLog intake,
+    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store, IntakeLog intake, DirectWriter direct,
                          ApplyPipeline pipeline) {}
 
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
                                    Edges edges, Jdbi jdbi) {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
         DeadLetters dead = new DeadLetters(deadLetters, environment.getObjectMapper(), Clock.systemUTC(), edges.catalog(),
-                edges.intake(), edges.writer());
+                edges.direct());
         RowChangeMapper rows = new RowChangeMapper(dead);
         ChangeApplier applier = new ChangeApplier(edges.intake(), rows);
         WalConfig wal = config.getWal();
@@ -360,7 +360,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
-        DirectWriter direct = DirectWriter.applyingHere(intake, MutationResource.APPLY_TIMEOUT_MS);
+        DirectWriter direct = DirectWriter.applyingHere(intake, writer, MutationResource.APPLY_TIMEOUT_MS);
         if (config.getWal().isKafka()) {
             // Through the WAL to each node side's owner, whichever node takes the write (design §10).
             WalDirectWriter throughWal = new WalDirectWriter(config.getWal().kafka(), self.name());
@@ -368,7 +368,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
             direct = throughWal;
         }
         environment.jersey().register(new MutationResource(catalog, direct, environment.getObjectMapper(), gate));
-        return new Edges(writer, catalog, jobs, store, intake, pipeline);
+        return new Edges(writer, catalog, jobs, store, intake, direct, pipeline);
     }
 
     private static void registerErrorMappers(Environment environment) {

@@ -97,14 +97,24 @@ public class WalDirectWriter implements DirectWriter, Managed {
 
     @Override
     public List<Outcome> write(Map<ViewLayout, List<Mutation>> byView, Wait wait) {
+        List<List<SideMutation>> items = new ArrayList<>();
+        byView.forEach((layout, mutations) -> mutations.forEach(m -> items.add(SideRouter.route(layout, m))));
+        return write(items, wait);
+    }
+
+    @Override
+    public Outcome writeSide(SideMutation side, Wait wait) {
+        return write(List.of(List.of(side)), wait).get(0);
+    }
+
+    /** Each item (the side records of one edge) in one transaction; one outcome per item. */
+    private List<Outcome> write(List<List<SideMutation>> items, Wait wait) {
         // Per item, the partition and offset of each of its side records.
-        List<List<RecordMetadata>> records = new ArrayList<>();
+        List<List<RecordMetadata>> records;
         try {
-            publish(byView, records);
+            records = publish(items);
         } catch (RuntimeException e) {
-            List<Outcome> failed = new ArrayList<>();
-            byView.values().forEach(ms -> ms.forEach(m -> failed.add(new Outcome(null, e))));
-            return failed;
+            return items.stream().map(i -> new Outcome(null, e)).toList();
         }
         Map<Integer, Long> applied = wait == Wait.APPLIED ? awaitApplied(records) : Map.of();
         List<Outcome> out = new ArrayList<>(records.size());
@@ -116,7 +126,7 @@ public class WalDirectWriter implements DirectWriter, Managed {
     }
 
     /** One transaction: every side record of every item, or (on any failure) none of them. */
-    private synchronized void publish(Map<ViewLayout, List<Mutation>> byView, List<List<RecordMetadata>> records) {
+    private synchronized List<List<RecordMetadata>> publish(List<List<SideMutation>> items) {
         if (producer == null) {
             // At the first direct write, not at start: a node whose Kafka cannot take transactions
             // (a single broker without transaction.state.log.replication.factor=1) still captures.
@@ -130,18 +140,17 @@ public class WalDirectWriter implements DirectWriter, Managed {
         List<List<Future<RecordMetadata>>> sent = new ArrayList<>();
         try {
             producer.beginTransaction();
-            byView.forEach((layout, mutations) -> {
-                for (Mutation m : mutations) {
-                    List<Future<RecordMetadata>> sides = new ArrayList<>(2);
-                    for (SideMutation side : SideRouter.route(layout, m)) {
-                        sides.add(producer.send(new ProducerRecord<>(config.topic(), layout.countKey(side.side(), side.node()),
-                                WalCodec.encode(new WalCodec.SideRecord(layout.storageId(), layout.definition().name(),
-                                        side.side(), m)))));
-                    }
-                    sent.add(sides);
+            for (List<SideMutation> item : items) {
+                List<Future<RecordMetadata>> sides = new ArrayList<>(item.size());
+                for (SideMutation side : item) {
+                    sides.add(producer.send(new ProducerRecord<>(config.topic(), side.layout().countKey(side.side(), side.node()),
+                            WalCodec.encode(new WalCodec.SideRecord(side.storageId(), side.layout().definition().name(),
+                                    side.side(), side.mutation())))));
                 }
-            });
+                sent.add(sides);
+            }
             producer.commitTransaction();
+            List<List<RecordMetadata>> records = new ArrayList<>(sent.size());
             for (List<Future<RecordMetadata>> sides : sent) {
                 List<RecordMetadata> meta = new ArrayList<>(sides.size());
                 for (Future<RecordMetadata> f : sides) {
@@ -149,6 +158,7 @@ public class WalDirectWriter implements DirectWriter, Managed {
                 }
                 records.add(meta);
             }
+            return records;
         } catch (ProducerFencedException e) {
             // Another run of this node took the transactional id: this producer is done for.
             producer.close(Duration.ZERO);
