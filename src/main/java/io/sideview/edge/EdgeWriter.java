@@ -152,7 +152,7 @@ public class EdgeWriter implements Managed {
 
     /** One side mutation, on the lane of its node side. */
     public CompletableFuture<ApplyStatus> apply(SideMutation m) {
-        return apply(m, SideApplier.UNFENCED);
+        return apply(m, store.fences() ? SideApplier.CHECKED : SideApplier.UNFENCED);
     }
 
     /**

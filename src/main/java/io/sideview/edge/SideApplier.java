@@ -56,6 +56,14 @@ public class SideApplier {
     /** The epoch of a writer that owns no WAL partition: writes are not fenced. */
     public static final long UNFENCED = -1;
 
+    /**
+     * The epoch of a writer that owns no WAL partition (a job, a direct write, a capture on one node)
+     * over a store that fences: each node side written atomically while its count row is the one read,
+     * with no fence checked or raised. So such a writer and a WAL owner on another node never overwrite
+     * each other's writes: whichever comes second finds the count row changed and applies again.
+     */
+    public static final long CHECKED = FencedWrite.NO_EPOCH;
+
     /** How many times a batch meets node sides that changed under it before it fails (the caller retries). */
     static final int MAX_ATTEMPTS = 5;
 
@@ -124,8 +132,9 @@ public class SideApplier {
      * The same, as the owner of the node sides' WAL partitions since {@code epoch} (design §10): each
      * node side's writes and commit go in one fenced atomic write ({@link KvStore#writeFenced}), so
      * no intent is needed, and a node side another owner has written since (a newer epoch) refuses
-     * them: {@link Fenced}, and this applier keeps nothing of the batch. {@link #UNFENCED}: the
-     * single-writer protocol above, for writers that own no partition (direct writes, jobs).
+     * them: {@link Fenced}, and this applier keeps nothing of the batch. {@link #CHECKED}: the same
+     * atomic writes conditioned on the count rows only, for writers that own no partition (jobs,
+     * direct writes) over a store that fences. {@link #UNFENCED}: the single-writer protocol above.
      */
     public List<ApplyStatus> applyAll(List<SideMutation> items, long epoch) {
         try {

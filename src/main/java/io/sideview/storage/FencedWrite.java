@@ -13,6 +13,11 @@ import java.util.List;
  * silently overwriting it with a count that misses the zombie's rows.
  */
 public record FencedWrite(byte[] fenceKey, List<Write> writes, boolean checked, byte[] expected) {
+    /**
+     * The epoch of a writer that owns no WAL partition (a job, a direct write on one node): no fence is
+     * checked or raised, only each checked side's expected value, atomically with its writes.
+     */
+    public static final long NO_EPOCH = -2;
     /** What became of one side. */
     public enum Outcome {
         WRITTEN,

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class EdgeWriterKeptRowsTest {
     private final MemoryKvStore store = new MemoryKvStore();
+    private final MemoryKvStore fencing = MemoryKvStore.fencing();
     private final EdgeWriter writer = new EdgeWriter(store, 2, UnaryOperator.identity(), 1024, 1024);
 
     @BeforeEach
@@ -104,6 +105,21 @@ class EdgeWriterKeptRowsTest {
     void withoutForgettingTheLaneWouldBuildOnItsOwnCountRow() throws Exception {
         // The control: proves the two cases above test the kept rows, not storage reads.
         assertThat(countAfter(() -> plantCount(10))).isEqualTo(2);
+    }
+
+    @Test
+    void overAStoreThatFencesAnotherWriterIsSeenEvenWithoutForgetting() throws Exception {
+        // The lane's write is conditioned on the count row it kept: changed, so it applies again from storage.
+        EdgeWriter checked = new EdgeWriter(fencing, 2, UnaryOperator.identity(), 1024, 1024);
+        checked.start();
+        try {
+            checked.apply(TestViews.LAYOUT, insert(1, 2, 1)).get(10, TimeUnit.SECONDS);
+            fencing.put(TestViews.LAYOUT.countKey(Side.OUT, 1L), RecordCodec.encodeCount(new CountRecord(10, 99, null)));
+            checked.apply(TestViews.LAYOUT, insert(1, 3, 2)).get(10, TimeUnit.SECONDS);
+            assertThat(SideApplier.count(fencing, TestViews.LAYOUT, Side.OUT, 1L)).isEqualTo(11);
+        } finally {
+            checked.stop();
+        }
     }
 
     @Test

@@ -77,6 +77,26 @@ class FencingTest {
         assertThatThrownBy(() -> new SideApplier(store).applyAll(List.of(out(1, 13, 4)), OLD)).isInstanceOf(Fenced.class);
     }
 
+    /**
+     * A writer that owns no partition (a job's step, a direct write) on another node, with rows it
+     * kept, and the owner with its own: neither overwrites the other's write, whichever goes second.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aWriterWithoutAPartitionAndTheOwnerNeverOverwriteEachOther(boolean atomic) {
+        KvStore store = open(atomic);
+        SideApplier owner = new SideApplier(store);
+        SideApplier job = new SideApplier(store);
+        owner.applyAll(List.of(out(1, 10, 1)), NEW);
+        job.applyAll(List.of(out(1, 11, 2)), SideApplier.CHECKED);
+        assertThat(owner.applyAll(List.of(out(1, 12, 3)), NEW)).containsExactly(ApplyStatus.CREATED);
+        assertThat(job.applyAll(List.of(out(1, 13, 4)), SideApplier.CHECKED)).containsExactly(ApplyStatus.CREATED);
+        assertThat(owner.applyAll(List.of(out(1, 11, 2), out(1, 14, 5)), NEW)).containsExactly(ApplyStatus.IDLE, ApplyStatus.CREATED);
+        assertThat(count(store)).isEqualTo(5);
+        // The job's writes raise no fence: a zombie of an older epoch is still refused by the owner's.
+        assertThatThrownBy(() -> new SideApplier(store).applyAll(List.of(out(1, 15, 6)), OLD)).isInstanceOf(Fenced.class);
+    }
+
     @Test
     void withoutTheCountRowCheckTheOwnerWouldOverwriteTheLateApply() {
         KvStore store = new MemoryKvStore() {

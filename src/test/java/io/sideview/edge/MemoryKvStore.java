@@ -27,6 +27,7 @@ public class MemoryKvStore implements KvStore {
     private final boolean claimsAtomic;
     private final boolean atomicSteps;
     private boolean dropIntents;
+    private boolean fencing;
     private long rowWrites;
     private long crashAt = -1;
 
@@ -38,6 +39,18 @@ public class MemoryKvStore implements KvStore {
     MemoryKvStore(boolean claimsAtomic, boolean atomicSteps) {
         this.claimsAtomic = claimsAtomic;
         this.atomicSteps = atomicSteps;
+    }
+
+    /**
+     * A store that says it fences ({@link #fences()}), as an HBase table with the endpoint does: lanes
+     * then write what no WAL owner sends conditioned on the count rows ({@link SideApplier#CHECKED}).
+     * Every store here fences when asked to ({@link #writeFenced}); the others just do not say so, so
+     * their lanes keep the intent protocol.
+     */
+    static MemoryKvStore fencing() {
+        MemoryKvStore s = new MemoryKvStore();
+        s.fencing = true;
+        return s;
     }
 
     /** A store whose batches are atomic, and say so. */
@@ -167,7 +180,7 @@ public class MemoryKvStore implements KvStore {
 
     @Override
     public boolean fences() {
-        return true;
+        return fencing;
     }
 
     /** Real fencing, as HBase's conditional multi-row mutations do it: epochs beside the values. */
@@ -176,14 +189,16 @@ public class MemoryKvStore implements KvStore {
         FencedWrite.Outcome[] outcomes = new FencedWrite.Outcome[sides.size()];
         for (int i = 0; i < sides.size(); i++) {
             FencedWrite side = sides.get(i);
-            Long held = fences.get(side.fenceKey());
+            Long held = epoch == FencedWrite.NO_EPOCH ? null : fences.get(side.fenceKey());
             if (held != null && held > epoch) {
                 outcomes[i] = FencedWrite.Outcome.FENCED;
             } else if (!side.expects(data.get(side.fenceKey()))) {
                 outcomes[i] = FencedWrite.Outcome.CHANGED;
             } else {
                 write(side.writes());
-                fences.put(side.fenceKey(), epoch);
+                if (epoch != FencedWrite.NO_EPOCH) {
+                    fences.put(side.fenceKey(), epoch);
+                }
                 outcomes[i] = FencedWrite.Outcome.WRITTEN;
             }
         }

@@ -372,7 +372,7 @@ public class HBaseKvStore implements KvStore {
             throw new StorageException("HBase table " + tableName + " has no MultiRowMutationEndpoint coprocessor,"
                     + " which fenced writes need: see the README's \"Running several nodes\"", null);
         }
-        if (epoch < 0) {
+        if (epoch < 0 && epoch != FencedWrite.NO_EPOCH) {
             throw new IllegalArgumentException("a fence epoch is never negative: " + epoch);
         }
         Map<Byte, List<Integer>> byBucket = new LinkedHashMap<>();
@@ -394,8 +394,10 @@ public class HBaseKvStore implements KvStore {
                 if (bucket.size() > 1) {
                     MutateRowsRequest.Builder all = MutateRowsRequest.newBuilder();
                     for (int i : bucket) {
-                        addMutations(all, sides.get(i), epochBytes);
-                        all.addCondition(atMost(sides.get(i).fenceKey(), epochBytes));
+                        addMutations(all, sides.get(i), epoch);
+                        if (epoch != FencedWrite.NO_EPOCH) {
+                            all.addCondition(atMost(sides.get(i).fenceKey(), epochBytes));
+                        }
                         addExpectation(all, sides.get(i));
                     }
                     if (mutate(table, sides.get(bucket.get(0)).fenceKey(), all)) {
@@ -416,7 +418,12 @@ public class HBaseKvStore implements KvStore {
     private FencedWrite.Outcome writeAlone(Table table, FencedWrite side, long epoch, byte[] epochBytes)
             throws ServiceException, IOException {
         byte[] fenceKey = side.fenceKey();
-        MutateRowsRequest.Builder request = addMutations(MutateRowsRequest.newBuilder(), side, epochBytes);
+        MutateRowsRequest.Builder request = addMutations(MutateRowsRequest.newBuilder(), side, epoch);
+        if (epoch == FencedWrite.NO_EPOCH) {
+            // No fence: the expected value is the only condition, so a refusal means it changed.
+            addExpectation(request, side);
+            return mutate(table, fenceKey, request) ? FencedWrite.Outcome.WRITTEN : FencedWrite.Outcome.CHANGED;
+        }
         for (int attempt = 0; attempt < 4; attempt++) {
             boolean exists = attempt % 2 == 0;
             request.clearCondition().addCondition(exists ? atMost(fenceKey, epochBytes) : noFence(fenceKey));
@@ -453,7 +460,7 @@ public class HBaseKvStore implements KvStore {
     }
 
     private static MutateRowsRequest.Builder addMutations(MutateRowsRequest.Builder request, FencedWrite side,
-                                                          byte[] epochBytes) throws IOException {
+                                                          long epoch) throws IOException {
         for (Write w : lastPerKey(side.writes())) {
             if (w instanceof Write.Put p) {
                 request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT, newPut(p.key(), p.value())));
@@ -461,8 +468,11 @@ public class HBaseKvStore implements KvStore {
                 request.addMutationRequest(ProtobufUtil.toMutation(MutationType.DELETE, newDelete(w.key())));
             }
         }
+        if (epoch == FencedWrite.NO_EPOCH) {
+            return request;
+        }
         return request.addMutationRequest(ProtobufUtil.toMutation(MutationType.PUT,
-                new Put(side.fenceKey()).addColumn(FAMILY, EPOCH, epochBytes)));
+                new Put(side.fenceKey()).addColumn(FAMILY, EPOCH, Bytes.toBytes(epoch))));
     }
 
     private static boolean mutate(Table table, byte[] anyRow, MutateRowsRequest.Builder request) throws ServiceException {

@@ -231,6 +231,15 @@ class HBaseKvStoreContractTest extends KvStoreContract {
         assertThat(store.writeFenced(3, List.of(FencedWrite.expecting(moved, List.of(new Write.Put(moved, bytes("m3"))), bytes("m2")))))
                 .containsExactly(WRITTEN);
         assertThat(store.writeFenced(2, List.of(FencedWrite.expecting(moved, List.of(), bytes("zz"))))).containsExactly(FENCED);
+
+        // Without an epoch (a writer that owns no partition): the value alone is checked; no fence is raised.
+        assertThat(store.writeFenced(FencedWrite.NO_EPOCH, List.of(FencedWrite.expecting(moved, List.of(new Write.Put(moved, bytes("m4"))),
+                bytes("m3"))))).containsExactly(WRITTEN);
+        assertThat(store.writeFenced(FencedWrite.NO_EPOCH, List.of(FencedWrite.expecting(moved, List.of(), bytes("m3")),
+                FencedWrite.expecting(held, List.of(new Write.Put(held, bytes("h3"))), bytes("h2"))))).containsExactly(CHANGED, WRITTEN);
+        assertThat(store.get(held)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("h3")));
+        assertThat(store.writeFenced(3, List.of(new FencedWrite(moved, List.of())))).as("the fence is still 3").containsExactly(WRITTEN);
+        assertThat(store.writeFenced(2, List.of(new FencedWrite(moved, List.of())))).containsExactly(FENCED);
     }
 
     /** Two owners racing their first writes on a new node side: the fence ends at the newer, the older is refused after it. */

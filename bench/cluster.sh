@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Sideview cluster benchmark (issue 17): three nodes from dev/cluster.sh on this machine. See
+# docs/benchmarks.md ("Cluster benchmark").
+#   bench/cluster.sh [--quick] [--kills N] [--rate N] [--seconds S] [--keep-up]
+# 1. failover: N times (5; quick 2), kill -9 the node streaming friends/shard0, and time until another
+#    node streams it (its ingest status says STREAMING), polled every 100 ms; the node is started
+#    again and the shards left to settle before the next kill. p50 and max.
+# 2. lag: the shards driven at --rate (1,000/s) for --seconds (60; quick 20) with 3 nodes; every 500
+#    ms each node's WAL consumer lagMs (publication to apply of the newest record applied; 0 when
+#    nothing waits) is sampled. p50, p99 and max over the samples of every node.
+# 3. cost: CPU-seconds of the node processes (utime + stime from /proc) per 1,000 source changes,
+#    over the same run as 2 (3 nodes), then the same load with nodes b and c stopped (1 node).
+# The cluster is started (dev/cluster.sh up) if it is not up, and stopped at the end unless --keep-up.
+# Results: bench/results/cluster-<timestamp>.md.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
+CLUSTER=$ROOT/dev/cluster.sh
+RUN=$ROOT/dev/.run-cluster
+KILLS=5; RATE=1000; SECONDS_=60; KEEP_UP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) KILLS=2; SECONDS_=20 ;;
+    --kills) KILLS=${2:?--kills needs a value}; shift ;;
+    --rate) RATE=${2:?--rate needs a value}; shift ;;
+    --seconds) SECONDS_=${2:?--seconds needs a value}; shift ;;
+    --keep-up) KEEP_UP=1 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+for v in "$KILLS" "$RATE" "$SECONDS_"; do
+  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "not a positive number: $v" >&2; exit 2; }
+done
+for t in curl jq awk; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 1; }; done
+
+BASE_PORT=${SIDEVIEW_CLUSTER_PORT:-8110}
+NODES=(a b c)
+api() { case $1 in a) echo "http://127.0.0.1:$BASE_PORT/api/v1" ;; b) echo "http://127.0.0.1:$((BASE_PORT + 10))/api/v1" ;; c) echo "http://127.0.0.1:$((BASE_PORT + 20))/api/v1" ;; esac; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+now_ms() { date +%s%3N; }
+pid_of() { cat "$RUN/node-$1.pid" 2>/dev/null; }
+alive() { local p; p=$(pid_of "$1") && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+streams() { # node shard: whether the node's engine streams the shard
+  curl -sf --max-time 1 "$(api "$1")/ingest/status" 2>/dev/null \
+    | jq -e --arg s "$2" '.shards[] | select("\(.group)/\(.shard)" == $s and .state == "STREAMING")' >/dev/null 2>&1
+}
+owner() { for n in "${NODES[@]}"; do alive "$n" && streams "$n" "$1" && { echo "$n"; return 0; }; done; return 1; }
+cpu_ticks() { # the node processes' utime + stime, in clock ticks
+  local total=0 n p
+  for n in "${NODES[@]}"; do
+    p=$(pid_of "$n") && [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+percentile() { # p: of the numbers on stdin
+  sort -n | awk -v p="$1" '{v[NR] = $1} END { if (NR == 0) { print "n/a"; exit } i = int(p / 100 * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR; print v[i] }'
+}
+
+"$CLUSTER" status >/dev/null 2>&1 || "$CLUSTER" up >&2
+OUT=$BENCH/results/cluster-$(date +%Y%m%d-%H%M%S).md
+mkdir -p "$BENCH/results"
+cleanup() { [ "$KEEP_UP" = 1 ] || "$CLUSTER" down >&2 || true; }
+trap cleanup EXIT
+
+# 1. failover
+failovers=()
+for i in $(seq "$KILLS"); do
+  victim=""
+  for _ in $(seq 120); do victim=$(owner friends/shard0) && break; sleep 0.5; done
+  [ -n "$victim" ] || { log "no node streams friends/shard0"; exit 1; }
+  "$CLUSTER" kill "$victim" >&2
+  t0=$(now_ms)
+  took=""
+  while [ $(( $(now_ms) - t0 )) -lt 120000 ]; do
+    for n in "${NODES[@]}"; do
+      [ "$n" != "$victim" ] && alive "$n" && streams "$n" friends/shard0 && { took=$(( $(now_ms) - t0 )); break 2; }
+    done
+    sleep 0.1
+  done
+  [ -n "$took" ] || { log "friends/shard0 did not move within 120 s"; exit 1; }
+  log "failover $i: node $victim killed, friends/shard0 streaming elsewhere after $took ms"
+  failovers+=("$took")
+  "$CLUSTER" start "$victim" >&2
+  sleep 10 # the rejoin settles (cooperative rebalances) before the next kill
+done
+
+# 2 and 3. lag and cost under the same load, 3 nodes then 1
+measure() { # label: runs the workload, samples lag, prints "samples-file ticks changes"
+  local label=$1 samples=$RUN/bench-lag-$1.txt
+  : > "$samples"
+  local before; before=$(cpu_ticks)
+  "$CLUSTER" workload --rate "$RATE" --seconds "$SECONDS_" > "$RUN/bench-workload-$label.txt" 2>&1 &
+  local wl=$!
+  while kill -0 "$wl" 2>/dev/null; do
+    for n in "${NODES[@]}"; do
+      alive "$n" || continue
+      curl -sf --max-time 1 "$(api "$n")/ingest/status" 2>/dev/null | jq -r '.walConsumer.lagMs // empty' >> "$samples" || true
+    done
+    sleep 0.5
+  done
+  wait "$wl" || true
+  local after; after=$(cpu_ticks)
+  local changes; changes=$(grep -o 'workload stopped: [0-9]* changes' "$RUN/bench-workload-$label.txt" | grep -o '[0-9]*' | head -1)
+  echo "$samples $((after - before)) ${changes:-0}"
+}
+read -r lag3 ticks3 changes3 < <(measure three)
+for n in b c; do alive "$n" && kill -TERM "$(pid_of "$n")"; done
+for _ in $(seq 120); do alive b || alive c || break; sleep 0.5; done
+for _ in $(seq 120); do streams a friends/shard0 && streams a friends/shard1 && break; sleep 0.5; done
+read -r lag1 ticks1 changes1 < <(measure one)
+
+hz=$(getconf CLK_TCK)
+cost() { awk -v t="$1" -v c="$2" -v hz="$hz" 'BEGIN { if (c == 0) print "n/a"; else printf "%.2f", t / hz / c * 1000 }'; }
+fo_p50=$(printf '%s\n' "${failovers[@]}" | percentile 50)
+fo_max=$(printf '%s\n' "${failovers[@]}" | percentile 100)
+{
+  echo "# Cluster benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); dev/cluster.sh (3 nodes, HBase mini cluster in its own JVM, one KRaft broker, PostgreSQL, 2 MariaDB shards), wal.kafka.sessionTimeout 6 s."
+  echo
+  echo "| Measure | Value |"
+  echo "|---|---|"
+  echo "| Failover (kill -9 of the node streaming friends/shard0 → streaming on another node), $KILLS kills | p50 ${fo_p50} ms, max ${fo_max} ms (each: ${failovers[*]}) |"
+  echo "| WAL lag at $RATE changes/s, 3 nodes, ${SECONDS_} s | p50 $(percentile 50 < "$lag3") ms, p99 $(percentile 99 < "$lag3") ms, max $(percentile 100 < "$lag3") ms ($(grep -c . "$lag3") samples) |"
+  echo "| WAL lag, same load, 1 node | p50 $(percentile 50 < "$lag1") ms, p99 $(percentile 99 < "$lag1") ms, max $(percentile 100 < "$lag1") ms |"
+  echo "| CPU-seconds per 1,000 source changes, 3 nodes | $(cost "$ticks3" "$changes3") ($changes3 changes) |"
+  echo "| CPU-seconds per 1,000 source changes, 1 node | $(cost "$ticks1" "$changes1") ($changes1 changes) |"
+} | tee "$OUT"
+log "results: ${OUT#"$ROOT"/}"
