@@ -3,6 +3,7 @@ package io.sideview.edge;
 import io.sideview.edge.RecordCodec.CountRecord;
 import io.sideview.edge.RecordCodec.DecodedEdge;
 import io.sideview.registry.model.IndexDef;
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import io.sideview.storage.KvStore;
@@ -19,7 +20,9 @@ import java.util.Map;
  * the count row must equal the number of active states, and each index must hold exactly one row per
  * active edge, keyed and valued as an apply would write it. State is the truth (design §4: index and
  * count are derived from it at apply time). Must run as the node side's single writer (on its lane),
- * so no apply can interleave and every difference it sees is real.
+ * so no apply can interleave and every difference it sees is real. With several nodes the node side's
+ * WAL owner may be another node: over a store that fences, the repair lands only while the count row
+ * is the one the audit read (every apply moves it), and the audit runs again when it is not.
  */
 public final class NodeAudit {
     private static final int PAGE = 1024;
@@ -64,11 +67,31 @@ public final class NodeAudit {
     /** The same, also handing the state rows it read to {@code statesRead} (null: not wanted). */
     static Report run(KvStore store, ViewLayout layout, Side side, Object node, List<IndexDef> indexes,
                       boolean checkCount, boolean repair, boolean checkTwins, List<KeyValue> statesRead) {
+        for (int attempt = 1; ; attempt++) {
+            List<KeyValue> read = statesRead == null ? null : new ArrayList<>();
+            Report report = runOnce(store, layout, side, node, indexes, checkCount, repair, checkTwins, read);
+            if (report != null) {
+                if (statesRead != null) {
+                    statesRead.addAll(read);
+                }
+                return report;
+            }
+            if (attempt == SideApplier.MAX_ATTEMPTS) {
+                throw new IllegalStateException("node side kept changing under its audit for " + attempt + " attempts");
+            }
+        }
+    }
+
+    /** One audit; null when its repair found the count row changed since it was read (audit again). */
+    private static Report runOnce(KvStore store, ViewLayout layout, Side side, Object node, List<IndexDef> indexes,
+                                  boolean checkCount, boolean repair, boolean checkTwins, List<KeyValue> statesRead) {
         byte[] countKey = layout.countKey(side, node);
-        CountRecord count = RecordCodec.decodeCount(store.get(countKey).orElse(null));
+        byte[] countRow = store.get(countKey).orElse(null);
+        CountRecord count = RecordCodec.decodeCount(countRow);
         boolean finished = false;
         if (count.intent() != null) {
             count = SideApplier.finish(store, countKey, count);
+            countRow = RecordCodec.encodeCount(count);
             finished = true;
         }
         Map<ByteBuffer, byte[]> expected = new HashMap<>();
@@ -110,11 +133,18 @@ public final class NodeAudit {
         expected.forEach((k, v) -> fixes.add(new Write.Put(k.array(), v)));
         Report report = new Report(states, active, count.count(), checkCount, missing, stale, finished, twins);
         if (repair) {
-            if (!fixes.isEmpty()) {
-                store.write(fixes);
-            }
             if (report.countWrong()) {
-                store.put(countKey, RecordCodec.encodeCount(new CountRecord(active, count.appliedSeq() + 1, null)));
+                fixes.add(new Write.Put(countKey, RecordCodec.encodeCount(new CountRecord(active, count.appliedSeq() + 1, null))));
+            }
+            if (fixes.isEmpty()) {
+                return report;
+            }
+            if (!store.fences()) {
+                store.write(fixes);
+            } else if (store.writeFenced(FencedWrite.NO_EPOCH, List.of(FencedWrite.expecting(countKey, fixes, countRow)))[0]
+                    != FencedWrite.Outcome.WRITTEN) {
+                // The node side's WAL owner (on another node) wrote it meanwhile: these fixes may be stale.
+                return null;
             }
         }
         return report;

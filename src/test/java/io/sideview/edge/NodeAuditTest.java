@@ -7,6 +7,7 @@ import io.sideview.edge.NodeAudit.Report;
 import io.sideview.edge.NodeAudit.Twin;
 import io.sideview.edge.RecordCodec.CountRecord;
 import io.sideview.registry.model.IndexDef;
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KeyRange;
 import io.sideview.storage.KeyValue;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,15 +50,19 @@ class NodeAuditTest {
     /** Node 1 has three active edges (10, 11, 12) and a deleted one (13); node 2 one edge (10). */
     @BeforeEach
     void edges() {
-        EventSets.applyAll(new SideApplier(store), List.of(
+        EventSets.applyAll(new SideApplier(store), history());
+        clean = EventSets.records(store);
+    }
+
+    private static List<Mutation> history() {
+        return List.of(
                 insert(1, 10, 5, "a", 1L, "nick", "x", "favorite", true),
                 insert(1, 11, 6, "a", 2L, "score", 1.5),
                 insert(1, 12, 7, "nick", "y"),
                 insert(1, 11, 8, "a", 3L), // moves 1 → 11 in "recent" and "by_version"
                 insert(1, 13, 9, "a", 9L),
                 delete(1, 13, 10),
-                insert(2, 10, 11, "favorite", false)));
-        clean = EventSets.records(store);
+                insert(2, 10, 11, "favorite", false));
     }
 
     private Report audit(Side side, long node, boolean repair) {
@@ -219,6 +225,39 @@ class NodeAuditTest {
         assertThat(r.clean()).isTrue();
         assertThat(r.countStored()).isEqualTo(5);
         assertThat(store.dump()).isEqualTo(planted);
+    }
+
+    /**
+     * With several nodes the audit (a job's step) and the node side's WAL owner run on different nodes:
+     * the owner applies a new edge between the audit's read and its repair. The repair must not land
+     * over it (a count of 3 over 4 active edges); over a store that fences, the audit runs again.
+     */
+    @Test
+    void aRepairRacingTheNodeSidesOwnerOnAnotherNodeAuditsAgain() {
+        AtomicBoolean raced = new AtomicBoolean();
+        MemoryKvStore racing = new MemoryKvStore() {
+            @Override
+            public boolean fences() {
+                return true;
+            }
+
+            @Override
+            public synchronized FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
+                if (raced.compareAndSet(false, true)) {
+                    new SideApplier(this).applyAll(List.of(SideRouter.route(LAYOUT, Side.OUT, insert(1, 14, 20, "a", 4L))), 7);
+                }
+                return super.writeFenced(epoch, sides);
+            }
+        };
+        EventSets.applyAll(new SideApplier(racing), history());
+        CountRecord now = RecordCodec.decodeCount(racing.get(LAYOUT.countKey(Side.OUT, 1L)).orElseThrow());
+        racing.put(LAYOUT.countKey(Side.OUT, 1L), RecordCodec.encodeCount(new CountRecord(5, now.appliedSeq(), null)));
+
+        Report r = NodeAudit.run(racing, LAYOUT, Side.OUT, 1L, INDEXES, true, true, false);
+        assertThat(raced).isTrue();
+        assertThat(r.active()).as("the second audit saw the owner's edge").isEqualTo(4);
+        assertThat(SideApplier.count(racing, LAYOUT, Side.OUT, 1L)).isEqualTo(4);
+        assertThat(NodeAudit.run(racing, LAYOUT, Side.OUT, 1L, INDEXES, true, false, false).clean()).isTrue();
     }
 
     @Test
