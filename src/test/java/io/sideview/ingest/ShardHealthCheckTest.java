@@ -16,7 +16,7 @@ class ShardHealthCheckTest {
 
     private void status(EngineState state, Long lagMs, long applied, String error) {
         when(engine.status()).thenReturn(new ShardStatus("friends", "shard0", state, List.of(), "binlog.000001:4", lagMs,
-                0, 0, applied, 0, error, null, Map.of()));
+                0, 0, applied, 0, error, null, Map.of(), null));
         when(engine.healthy()).thenReturn(state.healthy());
     }
 
