@@ -152,7 +152,10 @@ public class ShardEngine {
         if (pause != null) {
             return Control.ALREADY;
         }
-        stop();
+        // Set before the stop: health and status read it at any moment, and a stopping engine must not
+        // look like a broken one (STOPPED is unhealthy) to a readiness probe that runs meanwhile.
+        pause = new ShardPause(by, via, now, null);
+        stopEngine();
         pause = new ShardPause(by, via, now, stats.position());
         stats.state(EngineState.PAUSED);
         LOG.info("{}: paused by {} ({}) at {}", name(), by, via, pause.position());
@@ -182,7 +185,8 @@ public class ShardEngine {
             return Control.PAUSED;
         }
         LOG.info("{}: restarting the engine on an operator's request", name());
-        stop();
+        // Not stop(): its STOPPED (unhealthy) would show between the two; STARTING is what this is.
+        stopEngine();
         start();
         return Control.DONE;
     }
@@ -217,6 +221,12 @@ public class ShardEngine {
     }
 
     public synchronized void stop() throws InterruptedException {
+        stopEngine();
+        stats.state(EngineState.STOPPED);
+    }
+
+    /** Closes the engine and waits for its threads, leaving the state to the caller. */
+    private synchronized void stopEngine() throws InterruptedException {
         running = false;
         closeEngine();
         if (thread != null) {
@@ -227,7 +237,6 @@ public class ShardEngine {
             }
             backfillThread.awaitTermination(30, TimeUnit.SECONDS);
         }
-        stats.state(EngineState.STOPPED);
     }
 
     public ShardStatus status() {
