@@ -40,6 +40,6 @@ public record ShardControl(Verb verb, ShardEngine.Control outcome, ShardPause be
     }
 
     private static String position(String p) {
-        return p == null ? "no change applied yet" : p;
+        return p == null ? "no change streamed yet" : p;
     }
 }

@@ -33,6 +33,8 @@ class ShardControlIntegrationTest {
         workload = cdc.workload(23);
         workload.run(300);
         assertThat(cdc.http().post("/v1/views", Examples.text("friends-view.json")).status()).isEqualTo(201);
+        ViewVsSql.awaitExact(cdc::http, workload, "after the history copy", 120);
+        workload.run(200);
         ViewVsSql.awaitExact(cdc::http, workload, "before any pause", 120);
     }
 
@@ -77,7 +79,7 @@ class ShardControlIntegrationTest {
     void pauseHoldsChangesOnTheShardResumeDeliversThemAndRestartLosesNothing() throws Exception {
         // Pause shard1 through the admin task.
         assertThat(line("shard-pause?group=friends&shard=shard1"))
-                .matches("friends/shard1 PAUSED by operator at \\S+: its engine stopped with its offsets committed; changes wait on"
+                .matches("friends/shard1 PAUSED by operator at binlog\\.\\d+:\\d+\\S*: its engine stopped with its offsets committed; changes wait on"
                         + " the shard until shard-resume");
         JsonNode paused = shard(1);
         assertThat(paused.get("state").asText()).isEqualTo("PAUSED");

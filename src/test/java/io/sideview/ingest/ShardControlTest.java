@@ -49,6 +49,6 @@ class ShardControlTest {
     @Test
     void aPauseBeforeAnyChangeSaysSo() {
         ShardPause early = new ShardPause("operator", "test", PAUSE.since(), null);
-        assertThat(line(Verb.PAUSE, Control.DONE, null, EngineState.PAUSED, early)).contains("at no change applied yet");
+        assertThat(line(Verb.PAUSE, Control.DONE, null, EngineState.PAUSED, early)).contains("at no change streamed yet");
     }
 }
