@@ -1,4 +1,4 @@
-// Ingestion: shard status every 2 s with a live events/s chart, and dead letters with retry.
+// Ingestion: shard status every 2 s with a live events/s chart, Pause and Resume per shard, and dead letters with retry.
 import { api, get } from './api.js';
 import { h, badge, alertBox, fmtTime } from './dom.js';
 import { jobsPanel } from './jobs.js';
@@ -22,7 +22,8 @@ function svg(tag, attrs) {
 }
 
 function stateKind(state) {
-  return { STREAMING: 'active', SNAPSHOT: 'active', STARTING: 'warn', RETRYING: 'warn', STOPPED: 'inactive', IDLE: 'idle' }[state] || 'idle';
+  return { STREAMING: 'active', SNAPSHOT: 'active', STARTING: 'warn', RETRYING: 'warn', STOPPED: 'inactive', IDLE: 'idle',
+    PAUSED: 'inactive', DISCONNECTED: 'warn', POSITION_LOST: 'warn' }[state] || 'idle';
 }
 
 function fmtLag(ms) {
@@ -67,6 +68,7 @@ export async function ingestPage() {
   const shardsHost = h('div', { id: 'shards' });
   const chartHost = h('div', { id: 'chart' });
   const errorHost = h('div', { 'aria-live': 'polite' });
+  const shardMessage = h('div', { id: 'shard-message', 'aria-live': 'polite' });
   const lettersHost = h('div', { id: 'dead-letters' });
   const lettersMessage = h('div', { 'aria-live': 'polite' });
   let stopped = false;
@@ -90,7 +92,7 @@ export async function ingestPage() {
         ? h('p', {}, 'No source group is configured: nothing is captured.')
         : h('div', { class: 'table-wrap' }, h('table', { id: 'shards-table' },
           h('caption', {}, 'Capture engines, one per shard'),
-          h('thead', {}, h('tr', {}, ['Group', 'Shard', 'State', 'Tables', 'Position', 'Lag', 'Pending events', 'Events/s', 'Applied', 'Dead letters', 'Backfills', 'Last error']
+          h('thead', {}, h('tr', {}, ['Group', 'Shard', 'State', 'Tables', 'Position', 'Lag', 'Pending events', 'Events/s', 'Applied', 'Dead letters', 'Backfills', 'Last error', 'Capture']
             .map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, status.shards.map((s) => h('tr', {},
             h('td', {}, s.group), h('td', {}, s.shard), h('td', { class: 'shard-state' }, badge(s.state, stateKind(s.state))),
@@ -101,11 +103,40 @@ export async function ingestPage() {
             h('td', {}, s.backfills && Object.keys(s.backfills).length
               ? h('ul', { class: 'plain' }, Object.entries(s.backfills).map(([view, st]) => h('li', {}, h('code', {}, view), ': ', st)))
               : '—'),
-            s.lastError ? h('td', { class: 'error-cell' }, s.lastError) : h('td', {}, '—')))))));
+            s.lastError ? h('td', { class: 'error-cell' }, s.lastError) : h('td', {}, '—'),
+            h('td', { 'data-write': true }, controls(s))))))));
       chartHost.replaceChildren(status.shards.length ? chart(status.shards) : '');
     } catch (e) {
       if (!stopped) errorHost.replaceChildren(alertBox(`Could not read the ingestion status: ${e.message}`));
     }
+  }
+
+  // Both buttons on every row, the one that does not apply disabled: a shard another node runs (ELSEWHERE)
+  // can be paused only on that node, so both are disabled there.
+  function controls(s) {
+    const k = s.group + '/' + s.shard;
+    const paused = s.state === 'PAUSED';
+    const away = s.state === 'ELSEWHERE';
+    const title = away ? 'Another node runs this shard: pause or resume it there' : undefined;
+    return h('div', { class: 'row' },
+      h('button', { type: 'button', class: 'small secondary', id: `pause-${s.group}-${s.shard}`, 'aria-label': `Pause ${k}`,
+        disabled: paused || away, title, onclick: () => control(s, 'pause') }, 'Pause'),
+      h('button', { type: 'button', class: 'small', id: `resume-${s.group}-${s.shard}`, 'aria-label': `Resume ${k}`,
+        disabled: !paused || away, title, onclick: () => control(s, 'resume') }, 'Resume'));
+  }
+
+  async function control(s, verb) {
+    const k = s.group + '/' + s.shard;
+    shardMessage.replaceChildren();
+    try {
+      const { data } = await api('POST', `/v1/ingest/shards/${encodeURIComponent(s.group)}/${encodeURIComponent(s.shard)}/${verb}`);
+      shardMessage.replaceChildren(alertBox(data.state === 'PAUSED'
+        ? `${k} is paused by ${data.paused.by} since ${fmtTime(data.paused.since)}: changes wait on the shard.`
+        : `${k} resumed: ${data.state}.`, 'ok'));
+    } catch (e) {
+      shardMessage.replaceChildren(alertBox(`Could not ${verb} ${k}: ${e.message}`));
+    }
+    refresh();
   }
 
   async function loadLetters() {
@@ -146,7 +177,9 @@ export async function ingestPage() {
       h('h1', {}, 'Ingestion'),
       summary,
       errorHost,
-      h('section', { 'aria-labelledby': 'shards-h' }, h('h2', { id: 'shards-h' }, 'Shards'), shardsHost),
+      h('section', { 'aria-labelledby': 'shards-h' }, h('h2', { id: 'shards-h' }, 'Shards'),
+        h('p', { class: 'muted small' }, 'Pause stops a shard\'s capture on this node (offsets kept; changes wait on the shard) until Resume.'),
+        shardMessage, shardsHost),
       h('section', { 'aria-labelledby': 'rate-h' }, h('h2', { id: 'rate-h' }, 'Events per second'), chartHost),
       h('section', { 'aria-labelledby': 'dl-h' },
         h('div', { class: 'page-head' }, h('h2', { id: 'dl-h' }, 'Dead letters'),

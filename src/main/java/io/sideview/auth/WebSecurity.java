@@ -63,8 +63,16 @@ public final class WebSecurity {
         }
         environment.servlets().addFilter("query-params", new QueryParamsFilter(mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
-        environment.admin().addFilter("task-input", new TaskInputFilter(mapper))
+        environment.admin().addFilter("task-input", new TaskInputFilter(mapper, shardNames(config)))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, TaskInputFilter.MAPPING);
+    }
+
+    /** Each source group's shard names, in configuration order: what the shard tasks may name. */
+    private static java.util.Map<String, List<String>> shardNames(SideviewConfiguration config) {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        config.getSources().forEach((group, source) -> out.put(group,
+                source.shards().stream().map(io.sideview.ingest.ShardConfig::name).toList()));
+        return out;
     }
 
     /** The largest body each endpoint takes, in bytes: definitions and mutation batches have their own. */

@@ -9,6 +9,7 @@ import io.sideview.edge.ViewLayout;
 import io.sideview.errors.Refused;
 import io.sideview.ingest.api.CopyProgress;
 import io.sideview.ingest.api.IngestStatus;
+import io.sideview.ingest.api.ShardPause;
 import io.sideview.ingest.api.WalConsumerStatus;
 import io.sideview.ingest.db.BackfillDao;
 import io.sideview.ingest.db.DeadLetterDao;
@@ -89,6 +90,9 @@ public class IngestService implements Managed {
             metrics.register(prefix + ".lagMs", (Gauge<Long>) () -> e.status().lagMs());
             metrics.register(prefix + ".lagEvents", (Gauge<Long>) () -> e.status().lagEvents());
             metrics.register(prefix + ".deadLetters", (Gauge<Long>) () -> e.status().deadLetters());
+            // 1 while an operator holds the engine stopped (shard-pause), else 0: a paused shard is not a
+            // failing one (its health check stays healthy), so this is what an alert on a long pause reads.
+            metrics.register(prefix + ".paused", (Gauge<Integer>) () -> e.paused() == null ? 0 : 1);
         }
         metrics.register("ingest.deadLetters.pending", new CachedGauge<Long>(5, TimeUnit.SECONDS) {
             @Override
@@ -123,13 +127,52 @@ public class IngestService implements Managed {
 
     /** Stops the engine of {@code shard} here (another node runs it now), waiting until it stopped. */
     public void release(String shard) {
-        ShardEngine e = engine(shard);
         try {
-            e.stop();
+            engine(shard).release();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        e.elsewhere();
+    }
+
+    /**
+     * An operator's pause of one shard's engine on this node ({@code via}: which door, the admin task or
+     * the REST endpoint): it stops cleanly with its offsets committed and stays stopped until
+     * {@link #resume}. Idempotent. With wal: kafka it acts only where the engine runs: a shard another
+     * node runs is answered ELSEWHERE and left alone, and a pause ends when the shard moves to another
+     * node (design note in docs/architecture.md, "Operator pause"). 404 kind of refusal for an unknown shard.
+     */
+    public ShardControl pause(String group, String shard, String via) throws InterruptedException {
+        ShardEngine e = engine(group, shard);
+        ShardPause before = e.paused();
+        ShardEngine.Control outcome = e.pause(ShardPause.OPERATOR, via, Instant.now());
+        return new ShardControl(ShardControl.Verb.PAUSE, outcome, before, e.status());
+    }
+
+    /** Starts a paused shard's engine again from its committed offsets. Idempotent. */
+    public ShardControl resume(String group, String shard) {
+        ShardEngine e = engine(group, shard);
+        ShardPause before = e.paused();
+        ShardEngine.Control outcome = e.resume();
+        return new ShardControl(ShardControl.Verb.RESUME, outcome, before, e.status());
+    }
+
+    /** Stops and starts a shard's engine (after a fix of its shard or network); a paused one is left paused. */
+    public ShardControl restart(String group, String shard) throws InterruptedException {
+        ShardEngine e = engine(group, shard);
+        ShardPause before = e.paused();
+        ShardEngine.Control outcome = e.restart();
+        return new ShardControl(ShardControl.Verb.RESTART, outcome, before, e.status());
+    }
+
+    /** The engine of {@code shard} in source group {@code group}; refused as not found, naming what exists. */
+    private ShardEngine engine(String group, String shard) {
+        SourceGroupConfig g = sources.get(group);
+        if (g == null) {
+            throw Refused.notFound("no source group '" + group + "' (configured: " + String.join(", ", sources.keySet()) + ")");
+        }
+        return engines.stream().filter(e -> e.name().equals(group + "/" + shard)).findFirst()
+                .orElseThrow(() -> Refused.notFound("no shard '" + shard + "' in source group '" + group + "' (its shards: "
+                        + String.join(", ", g.shards().stream().map(ShardConfig::name).toList()) + ")"));
     }
 
     private ShardEngine engine(String shard) {
@@ -200,9 +243,7 @@ public class IngestService implements Managed {
 
     /** The operator's go-ahead for a shard that lost its stream position (onLostPosition: WAIT). */
     public void recover(String group, String shard) {
-        engines.stream().filter(e -> e.name().equals(group + "/" + shard)).findFirst()
-                .orElseThrow(() -> Refused.notFound("no shard " + shard + " in source group " + group))
-                .recover();
+        engine(group, shard).recover();
     }
 
     /** wal: kafka: where the status and the gauges read the applying half from. */

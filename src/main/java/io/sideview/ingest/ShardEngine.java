@@ -4,6 +4,7 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.sideview.ingest.api.ShardPause;
 import io.sideview.ingest.api.ShardStatus;
 import io.sideview.ingest.db.ShardStreamDao;
 import io.sideview.jobs.JobTracker;
@@ -59,6 +60,12 @@ public class ShardEngine {
     /** Names the engine's offsets and schema history: a new epoch is a new stream (see {@link LostPosition}). */
     private volatile int epoch;
     private volatile boolean recoverRequested;
+    /** Bumped by each {@link #start()}: a supervisor thread that outlived its stop's bounded wait sees it and exits. */
+    private volatile long generation;
+    /** Set by an operator (shard-pause): the engine stays stopped, across ownership's own() too, until resumed. */
+    private volatile ShardPause pause;
+    /** wal: kafka: another node runs this shard; pause, resume and restart have nothing to act on here. */
+    private volatile boolean elsewhere;
 
     /** The group's Debezium settings, put over Sideview's tuning defaults. */
     private final java.util.Map<String, String> debezium;
@@ -85,19 +92,108 @@ public class ShardEngine {
     }
 
     public synchronized void start() {
+        elsewhere = false;
+        if (pause != null) {
+            stats.state(EngineState.PAUSED);
+            return;
+        }
         if (running) {
             return;
         }
         running = true;
+        long gen = ++generation;
         thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + group + "-" + shard.name()));
         backfillThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "backfill-" + group + "-" + shard.name()));
         stats.state(EngineState.STARTING);
-        thread.submit(this::supervise);
+        thread.submit(() -> supervise(gen));
     }
 
     /** Another node runs this shard (wal: kafka): shown as such, not as stopped. */
-    public void elsewhere() {
+    public synchronized void elsewhere() {
+        elsewhere = true;
         stats.state(EngineState.ELSEWHERE);
+    }
+
+    /**
+     * wal: kafka: the shard went to another node. Stops the engine here (waiting), and drops an operator's
+     * pause: the pause was of this node's engine, and the node that runs the shard now does not know of it.
+     */
+    public synchronized void release() throws InterruptedException {
+        stop();
+        if (pause != null) {
+            LOG.warn("{}: paused by {} here since {}, but the shard goes to another node, which runs it; the pause ends",
+                    name(), pause.by(), pause.since());
+            pause = null;
+        }
+        elsewhere();
+    }
+
+    /** What {@link #pause}, {@link #resume} and {@link #restart} found: they act only on an engine of this node. */
+    public enum Control {
+        /** Done as asked. */
+        DONE,
+        /** Already so (paused for a pause, not paused for a resume): nothing changed. */
+        ALREADY,
+        /** Another node runs the shard (wal: kafka): nothing changed here. */
+        ELSEWHERE,
+        /** A restart of a paused engine: refused, an operator's pause is lifted only by a resume. */
+        PAUSED
+    }
+
+    /**
+     * Stops the engine and keeps it stopped: the same clean stop as a shutdown (Debezium commits the
+     * offsets of what was applied, see {@link #handleBatch}), waited for so the caller's answer is true
+     * once it returns. Synchronized with start, stop and release: an ownership change waits for it.
+     */
+    public synchronized Control pause(String by, String via, java.time.Instant now) throws InterruptedException {
+        if (elsewhere) {
+            return Control.ELSEWHERE;
+        }
+        if (pause != null) {
+            return Control.ALREADY;
+        }
+        // Set before the stop: health and status read it at any moment, and a stopping engine must not
+        // look like a broken one (STOPPED is unhealthy) to a readiness probe that runs meanwhile.
+        pause = new ShardPause(by, via, now, null);
+        stopEngine();
+        pause = new ShardPause(by, via, now, stats.position());
+        stats.state(EngineState.PAUSED);
+        LOG.info("{}: paused by {} ({}) at {}", name(), by, via, pause.position());
+        return Control.DONE;
+    }
+
+    /** Starts a paused engine again from its committed offsets. */
+    public synchronized Control resume() {
+        if (elsewhere) {
+            return Control.ELSEWHERE;
+        }
+        if (pause == null) {
+            return Control.ALREADY;
+        }
+        LOG.info("{}: resumed (paused by {} since {})", name(), pause.by(), pause.since());
+        pause = null;
+        start();
+        return Control.DONE;
+    }
+
+    /** Stops and starts the engine (after a fix of its shard or network): it resumes from its committed offsets. */
+    public synchronized Control restart() throws InterruptedException {
+        if (elsewhere) {
+            return Control.ELSEWHERE;
+        }
+        if (pause != null) {
+            return Control.PAUSED;
+        }
+        LOG.info("{}: restarting the engine on an operator's request", name());
+        // Not stop(): its STOPPED (unhealthy) would show between the two; STARTING is what this is.
+        stopEngine();
+        start();
+        return Control.DONE;
+    }
+
+    /** The operator's pause in force, or null. */
+    public ShardPause paused() {
+        return pause;
     }
 
     /**
@@ -125,23 +221,30 @@ public class ShardEngine {
     }
 
     public synchronized void stop() throws InterruptedException {
+        stopEngine();
+        stats.state(EngineState.STOPPED);
+    }
+
+    /** Closes the engine and waits for its threads, leaving the state to the caller. */
+    private synchronized void stopEngine() throws InterruptedException {
         running = false;
         closeEngine();
         if (thread != null) {
             backfillThread.shutdownNow();
             thread.shutdownNow();
-            thread.awaitTermination(30, TimeUnit.SECONDS);
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("{}: the engine thread did not end within 30 s; a later start runs a new one (this one exits)", name());
+            }
             backfillThread.awaitTermination(30, TimeUnit.SECONDS);
         }
-        stats.state(EngineState.STOPPED);
     }
 
     public ShardStatus status() {
-        ShardStatus s = stats.snapshot(group, shard.name(), tables(current));
+        ShardStatus s = stats.snapshot(group, shard.name(), tables(current), pause);
         // The binlog reader reconnects by itself after a shard outage; while it is away, say so.
         if (s.state() == EngineState.STREAMING && Boolean.FALSE.equals(StreamingMetrics.connected(topicPrefix()))) {
             return new ShardStatus(s.group(), s.shard(), EngineState.DISCONNECTED, s.tables(), s.position(), s.lagMs(),
-                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.recovery(), s.backfills());
+                    s.lagEvents(), s.eventsPerSecond(), s.eventsApplied(), s.deadLetters(), s.lastError(), s.recovery(), s.backfills(), s.paused());
         }
         return s;
     }
@@ -161,10 +264,10 @@ public class ShardEngine {
         recoverRequested = true;
     }
 
-    private void supervise() {
+    private void supervise(long gen) {
         long backoff = 500;
         boolean retrying = false;
-        while (running) {
+        while (live(gen)) {
             current = targets.get();
             epoch = streams.epoch(group, shard.name()).orElse(0);
             if (current.isEmpty()) {
@@ -197,7 +300,7 @@ public class ShardEngine {
             } catch (RuntimeException e) {
                 failure[0] = e;
             }
-            if (!running) {
+            if (!live(gen)) {
                 return;
             }
             if (failure[0] != null && LostPosition.isCause(failure[0])) {
@@ -216,6 +319,11 @@ public class ShardEngine {
                 retrying = false;
             }
         }
+    }
+
+    /** This supervisor's engine is still wanted: running, and no later start has made another supervisor. */
+    private boolean live(long gen) {
+        return running && generation == gen;
     }
 
     /**
@@ -414,6 +522,10 @@ public class ShardEngine {
             return state;
         }
 
+        String position() {
+            return position;
+        }
+
         void failed(Throwable t) {
             state = EngineState.RETRYING;
             lastError = t.toString();
@@ -471,11 +583,12 @@ public class ShardEngine {
             }
         }
 
-        ShardStatus snapshot(String group, String shard, List<String> tables) {
+        ShardStatus snapshot(String group, String shard, List<String> tables, ShardPause pause) {
             updateRate(System.nanoTime());
             Long lag = lastLagMs;
             return new ShardStatus(group, shard, state, tables.stream().map(t -> t.replace("\\.", ".")).toList(), position,
-                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, recovery, java.util.Map.copyOf(backfills));
+                    lag, received.get() - applied.get(), rate, applied.get(), dead.get(), lastError, recovery, java.util.Map.copyOf(backfills),
+                    pause);
         }
     }
 }

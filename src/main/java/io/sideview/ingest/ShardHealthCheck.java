@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * {@code cdc-<group>-<shard>}: the engine is up (IDLE, STARTING, SNAPSHOT or STREAMING, and not
  * recovering from a lost position), and its changes reach the view within {@code maxLagMs} of their
  * commit (0: no lag rule). It is a readiness check (ops.health.HealthPlan), so a shard that is down or
- * far behind takes the service out of a load balancer, by name, until it is back.
+ * far behind takes the service out of a load balancer, by name, until it is back. A shard an operator
+ * paused is healthy, with a message saying who paused it and since when.
  */
 final class ShardHealthCheck extends HealthCheck {
     private final ShardEngine engine;
@@ -27,6 +28,13 @@ final class ShardHealthCheck extends HealthCheck {
     @Override
     protected synchronized Result check() {
         ShardStatus s = engine.status();
+        if (s.paused() != null) {
+            // Healthy on purpose: an operator's pause is not a fault, and taking every node out of the load
+            // balancer for it would turn maintenance of one shard into an outage of all queries. The view
+            // keeps answering, stale for this shard only; the message and the paused gauge say why.
+            return Result.healthy("PAUSED by " + s.paused().by() + " (" + s.paused().via() + ") since "
+                    + s.paused().since() + " at " + s.paused().position() + "; changes wait on the shard until resumed");
+        }
         if (!engine.healthy()) {
             return Result.unhealthy(s.state() + ": " + (s.recovery() != null ? s.recovery() : s.lastError()));
         }

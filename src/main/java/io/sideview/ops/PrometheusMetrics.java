@@ -27,7 +27,8 @@ public final class PrometheusMetrics {
             map("ingest.*.*.eventsPerSecond", "sideview_shard_events_per_second", "group", "shard"),
             map("ingest.*.*.lagMs", "sideview_shard_lag_ms", "group", "shard"),
             map("ingest.*.*.lagEvents", "sideview_shard_lag_events", "group", "shard"),
-            map("ingest.*.*.deadLetters", "sideview_shard_dead_letters", "group", "shard"));
+            map("ingest.*.*.deadLetters", "sideview_shard_dead_letters", "group", "shard"),
+            map("ingest.*.*.paused", "sideview_shard_paused", "group", "shard"));
 
     private PrometheusMetrics() {}
 

@@ -36,9 +36,12 @@ public final class TaskInputFilter implements Filter {
     private static final Set<String> LEVELS = Set.of("OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL");
 
     private final ObjectMapper mapper;
+    /** Source group to its shard names, from the configuration: what shard-pause, -resume and -restart may name. */
+    private final Map<String, List<String>> shards;
 
-    public TaskInputFilter(ObjectMapper mapper) {
+    public TaskInputFilter(ObjectMapper mapper, Map<String, List<String>> shards) {
         this.mapper = mapper;
+        this.shards = shards;
     }
 
     @Override
@@ -46,7 +49,7 @@ public final class TaskInputFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         FieldError error;
         try {
-            error = check(request.getPathInfo(), request.getParameterMap());
+            error = check(request.getPathInfo(), request.getParameterMap(), shards);
         } catch (RuntimeException e) {
             // Jetty refuses a malformed query string (a bad %-escape, invalid UTF-8) when it is first read.
             error = new FieldError("query", "malformed query string");
@@ -103,7 +106,7 @@ public final class TaskInputFilter implements Filter {
         }
     }
 
-    static FieldError check(String task, Map<String, String[]> params) {
+    static FieldError check(String task, Map<String, String[]> params, Map<String, List<String>> shards) {
         if (task == null) {
             return null;
         }
@@ -111,6 +114,7 @@ public final class TaskInputFilter implements Filter {
             case "/log-level" -> logLevel(params);
             case "/view-deactivate", "/view-verify", "/view-rebuild", "/view-replay" -> names(params);
             case "/view-source-verify" -> sourceVerify(params);
+            case "/shard-pause", "/shard-resume", "/shard-restart" -> shard(params, shards);
             default -> null;
         };
     }
@@ -169,6 +173,31 @@ public final class TaskInputFilter implements Filter {
         String[] repair = params.getOrDefault("repair", new String[0]);
         if (repair.length == 1 && !repair[0].equals("true") && !repair[0].equals("false")) {
             return new FieldError("repair", "must be true or false");
+        }
+        return null;
+    }
+
+    /** Both parameters once, naming a configured group and one of its shards (the message lists what exists). */
+    private static FieldError shard(Map<String, String[]> params, Map<String, List<String>> shards) {
+        for (String key : List.of("group", "shard")) {
+            String[] v = params.getOrDefault(key, new String[0]);
+            if (v.length == 0 || v[0].isEmpty()) {
+                return new FieldError(key, "the query parameter " + key + " is required");
+            }
+            if (v.length > 1) {
+                return new FieldError(key, "given " + v.length + " times; give it once");
+            }
+        }
+        String group = params.get("group")[0];
+        String shard = params.get("shard")[0];
+        List<String> known = shards.get(group);
+        if (known == null) {
+            return new FieldError("group", "no source group '" + Texts.abbreviate(group) + "'; configured: "
+                    + (shards.isEmpty() ? "none" : String.join(", ", shards.keySet())));
+        }
+        if (!known.contains(shard)) {
+            return new FieldError("shard", "no shard '" + Texts.abbreviate(shard) + "' in source group '" + group
+                    + "'; its shards: " + String.join(", ", known));
         }
         return null;
     }

@@ -42,6 +42,8 @@ class AdminPortIntegrationTest {
             {"GET", "/metrics"}, {"GET", "/metrics/prometheus"}, {"POST", "/tasks/drain"}, {"POST", "/tasks/undrain"},
             {"POST", "/tasks/view-verify?name=guarded"}, {"POST", "/tasks/view-rebuild?name=guarded"},
             {"POST", "/tasks/view-replay?name=guarded"},
+            {"POST", "/tasks/shard-pause?group=friends&shard=shard0"}, {"POST", "/tasks/shard-resume?group=friends&shard=shard0"},
+            {"POST", "/tasks/shard-restart?group=friends&shard=shard0"},
             {"GET", "/"},
         };
         for (String[] call : calls) {
@@ -53,6 +55,7 @@ class AdminPortIntegrationTest {
             assertThat(admin(call[0], call[1], "reader-secret").status()).as(call[1]).isEqualTo(403);
         }
         assertThat(api.get("/v1/views/guarded").json().get("status").asText()).as("nothing ran").isEqualTo("ACTIVE");
+        assertThat(api.get("/v1/ingest/status").json().at("/shards/0/state").asText()).as("nothing paused").isNotEqualTo("PAUSED");
         RawHttp.Reply ok = admin("POST", "/tasks/view-deactivate?name=guarded", "admin-secret");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(ok.body()).contains("is INACTIVE (was ACTIVE)");
@@ -111,6 +114,12 @@ class AdminPortIntegrationTest {
             "/tasks/view-deactivate?name=",
             "/tasks/view-deactivate?name=%ED%A0%80",
             "/tasks/view-deactivate?name=%FF",
+            "/tasks/shard-pause",
+            "/tasks/shard-pause?group=friends",
+            "/tasks/shard-resume?group=nosuch&shard=shard0",
+            "/tasks/shard-restart?group=friends&shard=nosuch",
+            "/tasks/shard-pause?group=friends&shard=%FF",
+            "/tasks/shard-pause?group=friends&group=friends&shard=shard0",
         };
         for (String path : paths) {
             RawHttp.Reply r = admin("POST", path, "admin-secret");

@@ -55,6 +55,13 @@ class AuthIntegrationTest {
         assertThat(write.isProblem()).isTrue();
         assertThat(reader.delete("/v1/views/follows").status()).isEqualTo(403);
         assertThat(reader.post("/v1/views/follows/deactivate", "").status()).isEqualTo(403);
+        for (String verb : new String[] {"pause", "resume"}) {
+            String path = "/v1/ingest/shards/friends/shard0/" + verb;
+            assertThat(reader.post(path, "").status()).as(path).isEqualTo(403);
+            assertThat(anonymous.post(path, "").status()).as(path).isEqualTo(401);
+        }
+        assertThat(reader.get("/v1/ingest/status").json().at("/shards/0/state").asText()).as("nothing paused")
+                .isNotEqualTo("PAUSED");
     }
 
     @Test

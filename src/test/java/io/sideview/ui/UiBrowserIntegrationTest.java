@@ -293,6 +293,48 @@ class UiBrowserIntegrationTest {
         System.out.println("screenshot " + browser.screenshot("ingestion"));
     }
 
+    /** The shards table is drawn again every 2 s: a button found just before may be replaced when clicked. */
+    static void clickFresh(By by) {
+        browser.wait.until(d -> {
+            try {
+                WebElement b = d.findElement(by);
+                if (!b.isDisplayed() || !b.isEnabled()) {
+                    return false;
+                }
+                b.click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+
+    static String shardState(int row) {
+        try {
+            return browser.driver.findElements(By.cssSelector("#shards-table tbody tr")).get(row)
+                    .findElement(By.cssSelector(".shard-state")).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException | IndexOutOfBoundsException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void pauseAndResumeAShardFromTheIngestionPage() {
+        open("#/ingest");
+        browser.wait.until(numberOfElementsToBe(By.cssSelector("#shards-table tbody tr"), 2));
+        assertThat(browser.driver.findElement(By.id("resume-friends-shard1")).isEnabled()).as("not paused yet").isFalse();
+        clickFresh(By.id("pause-friends-shard1"));
+        browser.wait.until(d -> shardState(1).equals("PAUSED"));
+        assertThat(id("shard-message").getText()).contains("friends/shard1 is paused by operator");
+        assertThat(http().get("/v1/ingest/status").json().at("/shards/1/paused/by").asText()).isEqualTo("operator");
+        assertThat(shardState(0)).as("only that shard").isNotEqualTo("PAUSED");
+        System.out.println("screenshot " + browser.screenshot("ingestion-paused"));
+        clickFresh(By.id("resume-friends-shard1"));
+        browser.wait.until(d -> !shardState(1).equals("PAUSED") && !shardState(1).isEmpty());
+        assertThat(id("shard-message").getText()).contains("friends/shard1 resumed");
+        assertThat(http().get("/v1/ingest/status").json().at("/shards/1/paused").isNull()).isTrue();
+    }
+
     @Test
     void aVerifyStartedFromTheDetailPageShowsItsProgressAndOutcome() {
         createFollows("audited");

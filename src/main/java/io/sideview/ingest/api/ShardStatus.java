@@ -9,8 +9,10 @@ import java.util.Map;
  * STOPPED), the tables it captures, the last binlog position applied, lag (commit on the shard to
  * applied, of the newest applied change; binlog time has 1 s resolution), events received but not yet
  * applied, rate, dead letters this engine produced since start, the recovery from a lost binlog
- * position while it runs (null otherwise), and the history copy of each view.
+ * position while it runs (null otherwise), the history copy of each view, and who paused the engine
+ * (state PAUSED; null otherwise).
  */
 public record ShardStatus(String group, String shard, EngineState state, List<String> tables, String position,
                           Long lagMs, long lagEvents, double eventsPerSecond, long eventsApplied, long deadLetters,
-                          String lastError, String recovery, Map<String, String> backfills) {}
+                          String lastError, String recovery, Map<String, String> backfills,
+                          ShardPause paused) {}

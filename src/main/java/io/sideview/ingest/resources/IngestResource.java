@@ -19,6 +19,10 @@ import io.sideview.ingest.IngestService;
 import io.sideview.ingest.api.CopyProgress;
 import io.sideview.ingest.api.DeadLetter;
 import io.sideview.ingest.api.IngestStatus;
+import io.sideview.ingest.api.ShardStatus;
+import io.sideview.ingest.ShardControl;
+import io.sideview.ingest.ShardEngine;
+import io.sideview.errors.Refused;
 import io.sideview.ingest.db.DeadLetterDao;
 import io.sideview.ingest.db.DeadLetterRow;
 import jakarta.annotation.security.RolesAllowed;
@@ -34,8 +38,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Ingestion status and dead letters. Errors: 400 bad paging parameters, 404 unknown dead letter,
- * 409 when the dead letter's view is gone or deactivated.
+ * Ingestion status, dead letters and an operator's pause and resume of a shard. Errors: 400 bad paging
+ * parameters, 404 unknown dead letter or shard, 409 when the dead letter's view is gone or deactivated
+ * or when another node runs the shard to pause or resume.
  */
 @Path("/v1/ingest")
 @Produces(MediaType.APPLICATION_JSON)
@@ -101,6 +106,33 @@ public class IngestResource {
     public IngestStatus recover(@PathParam("group") String group, @PathParam("shard") String shard) {
         ingest.recover(group, shard);
         return ingest.status();
+    }
+
+    /**
+     * Stops the shard's engine on this node, offsets committed, until resumed (state PAUSED, by operator).
+     * The same as the admin task shard-pause; idempotent. 404 no such shard, 409 another node runs it.
+     */
+    @POST
+    @Path("/shards/{group}/{shard}/pause")
+    @RolesAllowed(Roles.ADMIN)
+    public ShardStatus pause(@PathParam("group") String group, @PathParam("shard") String shard) throws InterruptedException {
+        return here(ingest.pause(group, shard, "POST /api/v1/ingest/shards/" + group + "/" + shard + "/pause"));
+    }
+
+    /** Starts a paused shard's engine from its offsets; the same as shard-resume; idempotent. 404, 409 as for pause. */
+    @POST
+    @Path("/shards/{group}/{shard}/resume")
+    @RolesAllowed(Roles.ADMIN)
+    public ShardStatus resumeShard(@PathParam("group") String group, @PathParam("shard") String shard) {
+        return here(ingest.resume(group, shard));
+    }
+
+    /** The shard's status after the control; a shard another node runs is a conflict, nothing was done. */
+    private static ShardStatus here(ShardControl control) {
+        if (control.outcome() == ShardEngine.Control.ELSEWHERE) {
+            throw Refused.conflict("shard", control.line());
+        }
+        return control.status();
     }
 
     /** Dead letters in id order; {@code status} PENDING (default) or RESOLVED; page with {@code after} = last id. */
