@@ -87,11 +87,20 @@ final class FriendsWorkload {
             while (done < changes) {
                 long user = random.nextInt(USERS);
                 Connection c = conns.get(shardOf(user));
-                done += step(c, user);
-                if (random.nextInt(5) == 0) {
-                    for (Connection x : conns.values()) {
-                        x.commit();
+                try {
+                    done += step(c, user);
+                    if (random.nextInt(5) == 0) {
+                        for (Connection x : conns.values()) {
+                            x.commit();
+                        }
                     }
+                } catch (SQLException e) {
+                    // Workloads run side by side (ClusterIT) may deadlock in MariaDB (1213): the
+                    // transaction is rolled back whole, which the truth read back from SQL reflects.
+                    if (e.getErrorCode() != 1213 && !(e instanceof java.sql.SQLTransactionRollbackException)) {
+                        throw e;
+                    }
+                    c.rollback();
                 }
             }
             for (Connection x : conns.values()) {
