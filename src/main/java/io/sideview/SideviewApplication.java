@@ -68,6 +68,7 @@ import io.sideview.edge.ApplyGate;
 import io.sideview.edge.ApplyPipeline;
 import io.sideview.edge.EdgeReader;
 import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.DirectWriter;
 import io.sideview.edge.IntakeLog;
 import io.sideview.edge.KeptReads;
 import io.sideview.edge.ViewCatalog;
@@ -85,6 +86,7 @@ import io.sideview.ingest.SourceGroupConfig;
 import io.sideview.ingest.SourceVerify;
 import io.sideview.ingest.WalConfig;
 import io.sideview.ingest.WalConsumer;
+import io.sideview.ingest.WalDirectWriter;
 import io.sideview.ingest.WalPublisher;
 import io.sideview.ingest.IngestService;
 import io.sideview.ingest.db.BackfillDao;
@@ -242,14 +244,14 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
     }
 
     /** What the edge engine hands to ingestion. */
-    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store, IntakeLog intake,
+    private record Edges(EdgeWriter writer, ViewCatalog catalog, JobService jobs, KvStore store, IntakeLog intake, DirectWriter direct,
                          ApplyPipeline pipeline) {}
 
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
                                    Edges edges, Jdbi jdbi, ClusterNodes nodes) {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
         DeadLetters dead = new DeadLetters(deadLetters, environment.getObjectMapper(), Clock.systemUTC(), edges.catalog(),
-                edges.intake(), edges.writer());
+                edges.direct());
         RowChangeMapper rows = new RowChangeMapper(dead);
         ChangeApplier applier = new ChangeApplier(edges.intake(), rows);
         WalConfig wal = config.getWal();
@@ -385,8 +387,15 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.servlets().addFilter("query", new QueryFilter(queries, new ReadAccess(config.getAuth()),
                         environment.getObjectMapper(), environment.metrics()))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, QueryFilter.MAPPING);
-        environment.jersey().register(new MutationResource(catalog, intake, environment.getObjectMapper(), gate));
-        return new Edges(writer, catalog, jobs, store, intake, pipeline);
+        DirectWriter direct = DirectWriter.applyingHere(intake, writer, MutationResource.APPLY_TIMEOUT_MS);
+        if (config.getWal().isKafka()) {
+            // Through the WAL to each node side's owner, whichever node takes the write (design §10).
+            WalDirectWriter throughWal = new WalDirectWriter(config.getWal().kafka(), self.name());
+            environment.lifecycle().manage(throughWal); // after the pipeline, whose publisher makes the topic
+            direct = throughWal;
+        }
+        environment.jersey().register(new MutationResource(catalog, direct, environment.getObjectMapper(), gate));
+        return new Edges(writer, catalog, jobs, store, intake, direct, pipeline);
     }
 
     private static void registerErrorMappers(Environment environment) {

@@ -56,6 +56,9 @@ public class SideApplier {
     /** The epoch of a writer that owns no WAL partition: writes are not fenced. */
     public static final long UNFENCED = -1;
 
+    /** How many times a batch meets node sides that changed under it before it fails (the caller retries). */
+    static final int MAX_ATTEMPTS = 5;
+
     private final KvStore store;
     private final StateFunction transition;
     private final KeptRows kept;
@@ -126,7 +129,7 @@ public class SideApplier {
      */
     public List<ApplyStatus> applyAll(List<SideMutation> items, long epoch) {
         try {
-            return applyBatch(items, epoch);
+            return applyBatch(items, epoch, 0);
         } catch (RuntimeException e) {
             failed();
             throw e;
@@ -138,7 +141,7 @@ public class SideApplier {
         kept.clear();
     }
 
-    private List<ApplyStatus> applyBatch(List<SideMutation> items, long epoch) {
+    private List<ApplyStatus> applyBatch(List<SideMutation> items, long epoch, int attempt) {
         // Node sides in first-seen order, with their items in order.
         Map<Key, List<Integer>> byNode = new LinkedHashMap<>();
         Key[] nodeOf = new Key[items.size()];
@@ -194,6 +197,7 @@ public class SideApplier {
         boolean fenced = epoch != UNFENCED;
         boolean atomic = store.atomicBatches() || fenced;
         List<FencedWrite> sides = new ArrayList<>();
+        List<Key> sideNodes = new ArrayList<>();
         Map<Key, EdgeState> states = new HashMap<>();
         ApplyStatus[] statuses = new ApplyStatus[items.size()];
         List<Write> intents = new ArrayList<>();
@@ -233,13 +237,21 @@ public class SideApplier {
             if (fenced) {
                 List<Write> side = new ArrayList<>(nodeWrites);
                 side.add(commitsOut.get(commitsOut.size() - 1));
-                sides.add(new FencedWrite(countKey, side));
+                sides.add(FencedWrite.expecting(countKey, side, stored(commit)));
+                sideNodes.add(node.getKey());
             }
             // Each node side is visited once; a failed write below throws this map away.
             commits.put(node.getKey(), after);
         }
+        java.util.Set<Key> changed = new java.util.HashSet<>();
         if (fenced && !sides.isEmpty()) {
-            refuseIfFenced(store.writeFenced(epoch, sides), sides, epoch);
+            FencedWrite.Outcome[] outcomes = store.writeFenced(epoch, sides);
+            refuseIfFenced(outcomes, sides, epoch);
+            for (int i = 0; i < outcomes.length; i++) {
+                if (outcomes[i] == FencedWrite.Outcome.CHANGED) {
+                    changed.add(sideNodes.get(i));
+                }
+            }
         } else if (!writes.isEmpty()) {
             if (atomic) {
                 writes.addAll(commitsOut);
@@ -250,15 +262,51 @@ public class SideApplier {
                 store.write(commitsOut);
             }
         }
-        // Only now is every row of this batch in storage as kept here.
+        // Only now is every row of this batch in storage as kept here (but a changed node side's).
         for (Map.Entry<Key, List<Integer>> node : byNode.entrySet()) {
+            if (changed.contains(node.getKey())) {
+                kept.forget(node.getKey());
+                continue;
+            }
             Map<Key, byte[]> nodeRows = new HashMap<>();
             for (int i : node.getValue()) {
                 nodeRows.put(stateKeyOf[i], rows.get(stateKeyOf[i]));
             }
             kept.keep(node.getKey(), commits.get(node.getKey()), nodeRows);
         }
+        if (!changed.isEmpty()) {
+            redo(items, nodeOf, changed, statuses, epoch, attempt);
+        }
         return List.of(statuses);
+    }
+
+    /**
+     * Node sides someone else wrote between this applier's read and its write (a zombie owner whose
+     * late write landed before this owner's first write raised the fence, or a writer that owns no
+     * partition): nothing of them was written, so their items are applied again from storage as it is
+     * now. Re-applying what the other writer already applied is idle (versions), so nothing counts twice.
+     */
+    private void redo(List<SideMutation> items, Key[] nodeOf, java.util.Set<Key> changed, ApplyStatus[] statuses,
+                      long epoch, int attempt) {
+        if (attempt + 1 >= MAX_ATTEMPTS) {
+            throw new IllegalStateException(changed.size() + " node sides kept changing under their owner (epoch "
+                    + epoch + ") for " + MAX_ATTEMPTS + " attempts");
+        }
+        List<Integer> again = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (changed.contains(nodeOf[i])) {
+                again.add(i);
+            }
+        }
+        List<ApplyStatus> redone = applyBatch(again.stream().map(items::get).toList(), epoch, attempt + 1);
+        for (int j = 0; j < again.size(); j++) {
+            statuses[again.get(j)] = redone.get(j);
+        }
+    }
+
+    /** The count row's value in storage when it holds {@code c}: none for a node side never committed. */
+    private static byte[] stored(CountRecord c) {
+        return c.equals(CountRecord.ZERO) ? null : RecordCodec.encodeCount(c);
     }
 
     /** The commit record of a crashed apply's intent once its writes are redone: count moved, seq + 1. */
@@ -266,10 +314,10 @@ public class SideApplier {
         return new CountRecord(pending.count() + pending.intent().delta(), pending.appliedSeq() + 1, null);
     }
 
-    private static void refuseIfFenced(boolean[] written, List<FencedWrite> sides, long epoch) {
+    private static void refuseIfFenced(FencedWrite.Outcome[] outcomes, List<FencedWrite> sides, long epoch) {
         int refused = 0;
-        for (boolean w : written) {
-            refused += w ? 0 : 1;
+        for (FencedWrite.Outcome o : outcomes) {
+            refused += o == FencedWrite.Outcome.FENCED ? 1 : 0;
         }
         if (refused > 0) {
             throw new Fenced(refused, sides.size(), epoch);
@@ -281,8 +329,13 @@ public class SideApplier {
         CountRecord done = finished(pending);
         List<Write> writes = new ArrayList<>(pending.intent().writes());
         writes.add(new Write.Put(countKey, RecordCodec.encodeCount(done)));
-        FencedWrite side = new FencedWrite(countKey, writes);
-        refuseIfFenced(store.writeFenced(epoch, List.of(side)), List.of(side), epoch);
+        FencedWrite side = FencedWrite.expecting(countKey, writes, RecordCodec.encodeCount(pending));
+        FencedWrite.Outcome[] outcome = store.writeFenced(epoch, List.of(side));
+        refuseIfFenced(outcome, List.of(side), epoch);
+        if (outcome[0] == FencedWrite.Outcome.CHANGED) {
+            // Another writer finished or replaced the intent meanwhile: fail the batch, storage knows the rest.
+            throw new IllegalStateException("a crashed apply's intent changed while its node side's owner finished it");
+        }
         return done;
     }
 

@@ -3,8 +3,7 @@ package io.sideview.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sideview.api.Texts;
-import io.sideview.edge.EdgeWriter;
-import io.sideview.edge.IntakeLog;
+import io.sideview.edge.DirectWriter;
 import io.sideview.edge.Mutation;
 import io.sideview.edge.SideRouter;
 import io.sideview.edge.ViewCatalog;
@@ -16,35 +15,30 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one place dead letters are written and retried, for the CDC mapper and the WAL consumer alike.
  * A dead letter names its view by id and name and keeps its payload in one of two formats
  * ({@link DeadLetterKind}), so every one of them can be retried: a row change is mapped again with
- * the view as it is now and goes through the intake log like a direct write (whole on every side,
- * synced before it is RESOLVED); a WAL record is decoded again (a later build may read it) and applied
- * on its side's lane, then synced.
+ * the view as it is now and written like a direct write (whole on every side; on one node applied and
+ * synced before it is RESOLVED, with the WAL durable in it and sent to the node sides' owners); a WAL
+ * record is decoded again (a later build may read it) and written the same way, its one side alone.
  */
 public class DeadLetters {
-    private static final long RETRY_TIMEOUT_MS = 60_000;
-
     private final DeadLetterDao dao;
     private final ObjectMapper json;
     private final Clock clock;
     private final ViewCatalog catalog;
-    private final IntakeLog intake;
-    private final EdgeWriter lanes;
+    private final DirectWriter writes;
 
-    public DeadLetters(DeadLetterDao dao, ObjectMapper json, Clock clock, ViewCatalog catalog, IntakeLog intake,
-                       EdgeWriter lanes) {
+    public DeadLetters(DeadLetterDao dao, ObjectMapper json, Clock clock, ViewCatalog catalog, DirectWriter writes) {
         this.dao = dao;
         this.json = json;
         this.clock = clock;
         this.catalog = catalog;
-        this.intake = intake;
-        this.lanes = lanes;
+        this.writes = writes;
     }
 
     /**
@@ -101,7 +95,7 @@ public class DeadLetters {
             RowChange change = json.readValue(row.payload(), RowChange.class);
             List<Mutation> mutations = RowMapper.map(change, layout.get().definition());
             if (!mutations.isEmpty()) {
-                for (IntakeLog.Outcome o : intake.finish(intake.write(layout.get(), mutations), RETRY_TIMEOUT_MS)) {
+                for (DirectWriter.Outcome o : writes.write(Map.of(layout.get(), mutations), DirectWriter.Wait.APPLIED)) {
                     if (o.failure() != null) {
                         return Retried.NOT_APPLIED;
                     }
@@ -124,17 +118,9 @@ public class DeadLetters {
             return pending(row, "unreadable WAL record: " + e.getMessage());
         }
         Optional<ViewLayout> layout = catalog.generation(record.viewId(), record.view());
-        if (layout.isPresent()) {
-            try {
-                lanes.apply(SideRouter.route(layout.get(), record.side(), record.mutation()))
-                        .get(RETRY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Retried.NOT_APPLIED;
-            } catch (Exception e) {
-                return Retried.NOT_APPLIED;
-            }
-            lanes.sync();
+        if (layout.isPresent() && writes.writeSide(SideRouter.route(layout.get(), record.side(), record.mutation()),
+                DirectWriter.Wait.APPLIED).failure() != null) {
+            return Retried.NOT_APPLIED;
         }
         // A record of a deleted view has nothing left to apply to: resolved as the WAL consumer would skip it.
         dao.update(row.id(), DeadLetterStatus.RESOLVED, row.reason(), clock.millis());

@@ -211,6 +211,7 @@ public class IngestService implements Managed {
         metrics.register("ingest.wal.applied", (Gauge<Long>) () -> status.get().applied());
         metrics.register("ingest.wal.lagRecords", (Gauge<Long>) () -> status.get().lagRecords());
         metrics.register("ingest.wal.lagMs", (Gauge<Long>) () -> status.get().lagMs());
+        metrics.register("ingest.wal.fencedRefusals", (Gauge<Long>) () -> status.get().fencedRefusals());
     }
 
     /** wal: kafka: how {@link #awaitApplied} tells that the consumer applied what the engines published. */

@@ -47,6 +47,7 @@ public class WalConsumer implements Managed {
     private final ApplyGate gate;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "wal-consumer"));
     private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong fencedRefusals = new AtomicLong();
     /** The newest offset applied per partition (records below it in the partition are applied too). */
     private final java.util.Map<Integer, Long> appliedOffsets = new java.util.concurrent.ConcurrentHashMap<>();
     /** The WAL partitions the group gives this node now: what it publishes in its cluster_nodes row. */
@@ -95,7 +96,7 @@ public class WalConsumer implements Managed {
     }
 
     public WalConsumerStatus status() {
-        return new WalConsumerStatus(applied.get(), lagRecords, lagMs, lastError);
+        return new WalConsumerStatus(applied.get(), lagRecords, lagMs, lastError, fencedRefusals.get());
     }
 
     /** After a poll is applied and committed: the newest record's age, and (once a second) the backlog. */
@@ -149,6 +150,8 @@ public class WalConsumer implements Managed {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Direct writes publish both sides of a batch in one transaction (WalDirectWriter): never half of one.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // Each poll ends with a lane join, an fsync and an offset commit: bigger polls spread that
         // fixed cost over more records (the ingest benchmark's Kafka corner was bound by it).
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
@@ -169,7 +172,14 @@ public class WalConsumer implements Managed {
                         // Called inside poll(): every record of the previous poll is applied and durable,
                         // so the positions may be committed; synchronously, so the next owner starts there.
                         if (!partitions.isEmpty()) {
-                            consumer.commitSync();
+                            try {
+                                consumer.commitSync();
+                            } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                                // This node was out of the group (a pause past its session): another node
+                                // owns them and applies again what this one applied of its last poll.
+                                LOG.warn("WAL partitions revoked after this node left the group; not committed: {}",
+                                        partitions.size());
+                            }
                         }
                         partitions.forEach(tp -> assigned.remove(tp.partition()));
                     }
@@ -221,6 +231,12 @@ public class WalConsumer implements Managed {
                 consumer.commitSync();
             } catch (RuntimeException e) {
                 lastError = e.toString();
+                if (fenced(e)) {
+                    fencedRefusals.incrementAndGet();
+                    LOG.warn("WAL apply refused: another node owns these partitions since ({}); rejoining the group,"
+                            + " from the committed offsets", e.toString());
+                    continue;
+                }
                 LOG.warn("WAL consumer failed ({}); reconnecting from the committed offsets", e.toString());
                 sleep(1000);
             } finally {
@@ -268,6 +284,15 @@ public class WalConsumer implements Managed {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             appliedOffsets.merge(r.partition(), r.offset(), Math::max);
         }
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.sideview.edge.Fenced) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void sleep(long ms) {

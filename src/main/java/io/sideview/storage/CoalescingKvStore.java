@@ -139,7 +139,7 @@ public final class CoalescingKvStore implements KvStore {
     }
 
     @Override
-    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+    public FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
         return backend.writeFenced(epoch, sides);
     }
 

@@ -37,11 +37,13 @@ public interface KvStore extends AutoCloseable {
      * fence, that is when another owner has written that node side since this one lost it (design
      * §10). A backend that only ever has one writer process (RocksDB, refused in cluster mode) just
      * writes. Each side's keys must share its fence key's first byte (its salt bucket), which a salted
-     * HBase table keeps in one region.
+     * HBase table keeps in one region. A side that {@linkplain FencedWrite#checked checks} its fence
+     * key's value is also refused ({@link FencedWrite.Outcome#CHANGED}) when that value is not the
+     * expected one: someone wrote the node side after its writer read it.
      *
-     * @return per side, in order, whether it was written
+     * @return per side, in order, what became of it
      */
-    boolean[] writeFenced(long epoch, List<FencedWrite> sides);
+    FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides);
 
     /**
      * Whether {@link #writeFenced} really refuses an older epoch: HBase on a table with the endpoint
@@ -53,7 +55,7 @@ public interface KvStore extends AutoCloseable {
 
     /** {@link #writeFenced(long, List)} for one node side. */
     default boolean writeFenced(byte[] fenceKey, long epoch, List<Write> batch) {
-        return writeFenced(epoch, List.of(new FencedWrite(fenceKey, batch)))[0];
+        return writeFenced(epoch, List.of(new FencedWrite(fenceKey, batch)))[0] == FencedWrite.Outcome.WRITTEN;
     }
 
     /**

@@ -97,7 +97,7 @@ public class ManagedStore implements KvStore, Managed {
     }
 
     @Override
-    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+    public FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
         return store().writeFenced(epoch, sides);
     }
 

@@ -3,6 +3,7 @@ package io.sideview.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sideview.storage.FencedWrite;
 import io.sideview.storage.KvStore;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,45 @@ class FencingTest {
         // The record the zombie held reaches the new owner through the WAL: applied once.
         owner.applyAll(List.of(out(1, 12, 3)), NEW);
         assertThat(count(store)).isEqualTo(3);
+    }
+
+    /**
+     * The fence rises only with the new owner's first write of a node side; a late apply of the zombie
+     * landing between the owner's read of that side and its first write is allowed by the fence. The
+     * owner's write must then not overwrite it from what it read: it carries the count row it expects.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anOwnerThatReadANodeSideBeforeALateApplyLandedAppliesOnTopOfIt(boolean atomic) {
+        KvStore store = open(atomic);
+        assertThat(raceWithALateApply(store)).containsExactly(ApplyStatus.IDLE, ApplyStatus.CREATED);
+        assertThat(count(store)).isEqualTo(3);
+        assertThatThrownBy(() -> new SideApplier(store).applyAll(List.of(out(1, 13, 4)), OLD)).isInstanceOf(Fenced.class);
+    }
+
+    @Test
+    void withoutTheCountRowCheckTheOwnerWouldOverwriteTheLateApply() {
+        KvStore store = new MemoryKvStore() {
+            @Override
+            public synchronized FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
+                return super.writeFenced(epoch, sides.stream().map(s -> new FencedWrite(s.fenceKey(), s.writes())).toList());
+            }
+        };
+        raceWithALateApply(store);
+        assertThat(has(store, 11)).isTrue();
+        assertThat(count(store)).as("the owner's kept count (1) + 1 over three active edges").isEqualTo(2);
+    }
+
+    /** The zombie's late apply of edge 11 lands between the owner's read of node 1 and its first write. */
+    private List<ApplyStatus> raceWithALateApply(KvStore store) {
+        SideApplier zombie = new SideApplier(store);
+        SideApplier owner = new SideApplier(store);
+        zombie.applyAll(List.of(out(1, 10, 1)), OLD);
+        // The owner's first record of the node side is one the zombie applied: idle, nothing written
+        // (the fence stays OLD), and the owner keeps the count row it read.
+        assertThat(owner.applyAll(List.of(out(1, 10, 1)), NEW)).containsOnly(ApplyStatus.IDLE);
+        zombie.applyAll(List.of(out(1, 11, 2)), OLD);
+        return owner.applyAll(List.of(out(1, 11, 2), out(1, 12, 3)), NEW);
     }
 
     @Test

@@ -172,17 +172,22 @@ public class MemoryKvStore implements KvStore {
 
     /** Real fencing, as HBase's conditional multi-row mutations do it: epochs beside the values. */
     @Override
-    public synchronized boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
-        boolean[] written = new boolean[sides.size()];
+    public synchronized FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
+        FencedWrite.Outcome[] outcomes = new FencedWrite.Outcome[sides.size()];
         for (int i = 0; i < sides.size(); i++) {
-            Long held = fences.get(sides.get(i).fenceKey());
-            if (held == null || held <= epoch) {
-                write(sides.get(i).writes());
-                fences.put(sides.get(i).fenceKey(), epoch);
-                written[i] = true;
+            FencedWrite side = sides.get(i);
+            Long held = fences.get(side.fenceKey());
+            if (held != null && held > epoch) {
+                outcomes[i] = FencedWrite.Outcome.FENCED;
+            } else if (!side.expects(data.get(side.fenceKey()))) {
+                outcomes[i] = FencedWrite.Outcome.CHANGED;
+            } else {
+                write(side.writes());
+                fences.put(side.fenceKey(), epoch);
+                outcomes[i] = FencedWrite.Outcome.WRITTEN;
             }
         }
-        return written;
+        return outcomes;
     }
 
     @Override

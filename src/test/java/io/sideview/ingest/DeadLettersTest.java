@@ -119,7 +119,7 @@ class DeadLettersTest {
     private final EdgeWriter lanes = new EdgeWriter(store, 2);
     private final ViewCatalog catalog = new ViewCatalog(registry, 0);
     private final DeadLetters deadLetters = new DeadLetters(table, Jackson.newObjectMapper(), Clock.systemUTC(), catalog,
-            new IntakeLog(store, lanes, catalog), lanes);
+            io.sideview.edge.DirectWriter.applyingHere(new IntakeLog(store, lanes, catalog), lanes, 60_000));
 
     @AfterEach
     void stop() throws InterruptedException {

@@ -16,6 +16,8 @@ public final class KafkaBroker {
                         .setNumBrokerNodes(1).setNumControllerNodes(1).build())
                         .setConfigProp("auto.create.topics.enable", "true")
                         .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
                         .build();
                 kit.format();
                 kit.startup();

@@ -12,7 +12,7 @@ import io.sideview.api.Problem;
 import io.sideview.api.ProblemException;
 import io.sideview.auth.Roles;
 import io.sideview.edge.ApplyGate;
-import io.sideview.edge.IntakeLog;
+import io.sideview.edge.DirectWriter;
 import io.sideview.edge.Mutation;
 import io.sideview.edge.MutationParser;
 import io.sideview.edge.ViewCatalog;
@@ -52,17 +52,18 @@ import org.slf4j.LoggerFactory;
 public class MutationResource {
     public static final int MAX_ITEMS = 1000;
     public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-    private static final long APPLY_TIMEOUT_MS = 60_000;
+    /** How long a write applied here may take before its items answer ERROR (retry: idempotent). */
+    public static final long APPLY_TIMEOUT_MS = 60_000;
     private static final Logger LOG = LoggerFactory.getLogger(MutationResource.class);
 
     private final ViewCatalog catalog;
-    private final IntakeLog intake;
+    private final DirectWriter writer;
     private final ObjectMapper mapper;
     private final ApplyGate gate;
 
-    public MutationResource(ViewCatalog catalog, IntakeLog intake, ObjectMapper mapper, ApplyGate gate) {
+    public MutationResource(ViewCatalog catalog, DirectWriter writer, ObjectMapper mapper, ApplyGate gate) {
         this.catalog = catalog;
-        this.intake = intake;
+        this.writer = writer;
         this.mapper = mapper;
         this.gate = gate;
     }
@@ -71,7 +72,9 @@ public class MutationResource {
     @Path("/{view}/mutations")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Response mutate(@PathParam("view") String view, @QueryParam("force") boolean force, java.io.InputStream in) {
+    public Response mutate(@PathParam("view") String view, @QueryParam("force") boolean force,
+                           @QueryParam("wait") String waitFor, java.io.InputStream in) {
+        DirectWriter.Wait wait = waitFor(waitFor);
         // Refused before anything is read or accepted: a paused node takes no new writes (the client
         // retries; readiness sends it to another node meanwhile).
         String paused = gate.pausedBecause();
@@ -100,7 +103,7 @@ public class MutationResource {
             }
         }
         // Durable as one record before any side is applied: whole or absent on every side, even across a crash.
-        List<IntakeLog.Outcome> outcomes = accepted.isEmpty() ? List.of() : write(entry, accepted);
+        List<DirectWriter.Outcome> outcomes = accepted.isEmpty() ? List.of() : write(entry, accepted, wait);
         List<MutationResult> results = new ArrayList<>(items.size());
         boolean anyError = false;
         int next = 0;
@@ -111,9 +114,9 @@ public class MutationResource {
                 results.add(new MutationResult(i, null, null, "ERROR", refused[i]));
                 continue;
             }
-            IntakeLog.Outcome o = outcomes.get(next++);
+            DirectWriter.Outcome o = outcomes.get(next++);
             if (o.failure() == null) {
-                results.add(new MutationResult(i, m.source(), m.target(), o.status().name(), null));
+                results.add(new MutationResult(i, m.source(), m.target(), o.status(), null));
             } else {
                 LOG.warn("apply failed for item {} of {}", i, view, o.failure());
                 anyError = true;
@@ -124,21 +127,32 @@ public class MutationResource {
         return Response.status(anyError ? 207 : 200).entity(new MutationResponse(results)).build();
     }
 
+    private static DirectWriter.Wait waitFor(String value) {
+        if (value == null || value.equalsIgnoreCase("applied")) {
+            return DirectWriter.Wait.APPLIED;
+        }
+        if (value.equalsIgnoreCase("accepted")) {
+            return DirectWriter.Wait.ACCEPTED;
+        }
+        throw ProblemException.badRequest("wait", "expected 'applied' or 'accepted', got '" + io.sideview.api.Texts.abbreviate(value) + "'");
+    }
+
     /** Reads at most {@link #MAX_BODY_BYTES} + 1 bytes: an oversized batch is refused without buffering all of it. */
     /**
      * Writes to every generation of the view (a replay builds one beside the queried one) and answers
      * per item: its outcome on the queried generation, or the first failure on any.
      */
-    private List<IntakeLog.Outcome> write(ViewCatalog.Entry entry, List<Mutation> accepted) {
+    private List<DirectWriter.Outcome> write(ViewCatalog.Entry entry, List<Mutation> accepted, DirectWriter.Wait wait) {
         Map<ViewLayout, List<Mutation>> byGeneration = new LinkedHashMap<>();
         entry.writeLayouts().forEach(l -> byGeneration.put(l, accepted));
-        List<IntakeLog.Outcome> all = intake.finish(intake.write(byGeneration), APPLY_TIMEOUT_MS);
-        List<IntakeLog.Outcome> out = new ArrayList<>(accepted.size());
+        List<DirectWriter.Outcome> all = writer.write(byGeneration, wait);
+        List<DirectWriter.Outcome> out = new ArrayList<>(accepted.size());
         for (int i = 0; i < accepted.size(); i++) {
-            IntakeLog.Outcome o = all.get(i);
+            DirectWriter.Outcome o = all.get(i);
             for (int g = 1; g < byGeneration.size() && o.failure() == null; g++) {
-                IntakeLog.Outcome other = all.get(g * accepted.size() + i);
-                o = other.failure() == null ? o : other;
+                DirectWriter.Outcome other = all.get(g * accepted.size() + i);
+                // Through the WAL, an item is APPLIED only where every generation applied it.
+                o = other.failure() != null || "ACCEPTED".equals(other.status()) ? other : o;
             }
             out.add(o);
         }

@@ -367,7 +367,7 @@ public class HBaseKvStore implements KvStore {
     }
 
     @Override
-    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+    public FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
         if (!fencing) {
             throw new StorageException("HBase table " + tableName + " has no MultiRowMutationEndpoint coprocessor,"
                     + " which fenced writes need: see the README's \"Running several nodes\"", null);
@@ -388,7 +388,7 @@ public class HBaseKvStore implements KvStore {
             byBucket.computeIfAbsent(side.fenceKey()[0], k -> new ArrayList<>()).add(i);
         }
         byte[] epochBytes = Bytes.toBytes(epoch);
-        boolean[] written = new boolean[sides.size()];
+        FencedWrite.Outcome[] outcomes = new FencedWrite.Outcome[sides.size()];
         try (Table table = connection.getTable(tableName)) {
             for (List<Integer> bucket : byBucket.values()) {
                 if (bucket.size() > 1) {
@@ -396,42 +396,60 @@ public class HBaseKvStore implements KvStore {
                     for (int i : bucket) {
                         addMutations(all, sides.get(i), epochBytes);
                         all.addCondition(atMost(sides.get(i).fenceKey(), epochBytes));
+                        addExpectation(all, sides.get(i));
                     }
                     if (mutate(table, sides.get(bucket.get(0)).fenceKey(), all)) {
-                        bucket.forEach(i -> written[i] = true);
+                        bucket.forEach(i -> outcomes[i] = FencedWrite.Outcome.WRITTEN);
                         continue;
                     }
                 }
                 for (int i : bucket) {
-                    written[i] = writeAlone(table, sides.get(i), epoch, epochBytes);
+                    outcomes[i] = writeAlone(table, sides.get(i), epoch, epochBytes);
                 }
             }
         } catch (ServiceException | IOException e) {
             throw new StorageException("fenced write failed", e);
         }
-        return written;
+        return outcomes;
     }
 
-    private boolean writeAlone(Table table, FencedWrite side, long epoch, byte[] epochBytes)
+    private FencedWrite.Outcome writeAlone(Table table, FencedWrite side, long epoch, byte[] epochBytes)
             throws ServiceException, IOException {
         byte[] fenceKey = side.fenceKey();
         MutateRowsRequest.Builder request = addMutations(MutateRowsRequest.newBuilder(), side, epochBytes);
         for (int attempt = 0; attempt < 4; attempt++) {
             boolean exists = attempt % 2 == 0;
             request.clearCondition().addCondition(exists ? atMost(fenceKey, epochBytes) : noFence(fenceKey));
+            addExpectation(request, side);
             if (mutate(table, fenceKey, request)) {
-                return true;
+                return FencedWrite.Outcome.WRITTEN;
+            }
+            Result now = table.get(new Get(fenceKey).addColumn(FAMILY, EPOCH).addColumn(FAMILY, QUALIFIER));
+            byte[] held = now.getValue(FAMILY, EPOCH);
+            if (held != null && Bytes.toLong(held) > epoch) {
+                return FencedWrite.Outcome.FENCED;
+            }
+            if (!side.expects(now.getValue(FAMILY, QUALIFIER))) {
+                return FencedWrite.Outcome.CHANGED;
             }
             if (!exists) {
                 continue;
             }
-            byte[] held = table.get(new Get(fenceKey).addColumn(FAMILY, EPOCH)).getValue(FAMILY, EPOCH);
-            if (held != null && Bytes.toLong(held) > epoch) {
-                return false;
-            }
             attempt += held == null ? 0 : 1; // held at or below ours: the fence moved meanwhile, try "at most" again
         }
         throw new StorageException("fenced write on " + tableName + " kept racing another writer's first write", null);
+    }
+
+    /** A checked side's condition on its fence key's value: still the one its writes were computed from. */
+    private static void addExpectation(MutateRowsRequest.Builder request, FencedWrite side) {
+        if (side.checked()) {
+            request.addCondition(Condition.newBuilder().setRow(ByteStringer.wrap(side.fenceKey()))
+                    .setFamily(ByteStringer.wrap(FAMILY)).setQualifier(ByteStringer.wrap(QUALIFIER))
+                    .setCompareType(HBaseProtos.CompareType.EQUAL)
+                    .setComparator(ProtobufUtil.toComparator(side.expected() == null
+                            ? new NullComparator() : new BinaryComparator(side.expected())))
+                    .build());
+        }
     }
 
     private static MutateRowsRequest.Builder addMutations(MutateRowsRequest.Builder request, FencedWrite side,

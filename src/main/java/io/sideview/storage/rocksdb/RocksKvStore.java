@@ -152,12 +152,12 @@ public class RocksKvStore implements KvStore {
 
     /** One process owns an embedded store (a second node on it is refused): nothing to fence. */
     @Override
-    public boolean[] writeFenced(long epoch, List<FencedWrite> sides) {
+    public FencedWrite.Outcome[] writeFenced(long epoch, List<FencedWrite> sides) {
         List<Write> all = new ArrayList<>();
         sides.forEach(side -> all.addAll(side.writes()));
         write(all);
-        boolean[] written = new boolean[sides.size()];
-        Arrays.fill(written, true);
+        FencedWrite.Outcome[] written = new FencedWrite.Outcome[sides.size()];
+        Arrays.fill(written, FencedWrite.Outcome.WRITTEN);
         return written;
     }
 

@@ -1,5 +1,8 @@
 package io.sideview.storage.hbase;
 
+import static io.sideview.storage.FencedWrite.Outcome.CHANGED;
+import static io.sideview.storage.FencedWrite.Outcome.FENCED;
+import static io.sideview.storage.FencedWrite.Outcome.WRITTEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -185,14 +188,14 @@ class HBaseKvStoreContractTest extends KvStoreContract {
             byte[] fence = {(byte) bucket, 'c', (byte) first.size()};
             first.add(new FencedWrite(fence, List.of(new Write.Put(new byte[] {(byte) bucket, 's', (byte) first.size()}, bytes("a")))));
         }
-        assertThat(store.writeFenced(4, first)).containsExactly(true, true, true, true);
+        assertThat(store.writeFenced(4, first)).containsOnly(WRITTEN);
         assertThat(store.writeFenced(first.get(1).fenceKey(), 9, List.of())).as("side 1 taken over").isTrue();
         List<FencedWrite> second = new ArrayList<>();
         for (int i = 0; i < first.size(); i++) {
             byte[] row = first.get(i).writes().get(0).key();
             second.add(new FencedWrite(first.get(i).fenceKey(), List.of(new Write.Put(row, bytes("b")), new Write.Delete(row))));
         }
-        assertThat(store.writeFenced(5, second)).containsExactly(true, false, true, true);
+        assertThat(store.writeFenced(5, second)).containsExactly(WRITTEN, FENCED, WRITTEN, WRITTEN);
         for (int i = 0; i < first.size(); i++) {
             byte[] row = first.get(i).writes().get(0).key();
             if (i == 1) {
@@ -201,6 +204,33 @@ class HBaseKvStoreContractTest extends KvStoreContract {
                 assertThat(store.get(row)).as("side %d", i).isEmpty();
             }
         }
+    }
+
+    /**
+     * A side that carries the fence key's value it was computed from lands only while storage holds
+     * that value (none: no value); otherwise it is CHANGED and writes nothing, in a batch of one bucket
+     * or alone, the fence allowing it or not (a newer fence is reported first).
+     */
+    @Test
+    void aCheckedSideLandsOnlyOnTheValueItExpects() {
+        byte[] fresh = {0x31, 'c', 1};
+        byte[] held = {0x31, 'c', 2};
+        byte[] moved = {0x31, 'c', 3};
+        store.write(List.of(new Write.Put(held, bytes("h1")), new Write.Put(moved, bytes("m2"))));
+        List<FencedWrite> sides = List.of(
+                FencedWrite.expecting(fresh, List.of(new Write.Put(fresh, bytes("f1"))), null),
+                FencedWrite.expecting(held, List.of(new Write.Put(held, bytes("h2"))), bytes("h1")),
+                FencedWrite.expecting(moved, List.of(new Write.Put(moved, bytes("m2+")), new Write.Put(new byte[] {0x31, 's'}, bytes("x"))),
+                        bytes("m1")));
+        assertThat(store.writeFenced(3, sides)).containsExactly(WRITTEN, WRITTEN, CHANGED);
+        assertThat(store.get(fresh)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("f1")));
+        assertThat(store.get(held)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("h2")));
+        assertThat(store.get(moved)).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("m2")));
+        assertThat(store.get(new byte[] {0x31, 's'})).isEmpty();
+        assertThat(store.writeFenced(3, List.of(FencedWrite.expecting(fresh, List.of(), null)))).containsExactly(CHANGED);
+        assertThat(store.writeFenced(3, List.of(FencedWrite.expecting(moved, List.of(new Write.Put(moved, bytes("m3"))), bytes("m2")))))
+                .containsExactly(WRITTEN);
+        assertThat(store.writeFenced(2, List.of(FencedWrite.expecting(moved, List.of(), bytes("zz"))))).containsExactly(FENCED);
     }
 
     /** Two owners racing their first writes on a new node side: the fence ends at the newer, the older is refused after it. */
