@@ -96,7 +96,7 @@ class ClusterMapTest {
         ObjectMapper mapper = Jackson.newObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ClusterStatus s = ClusterMap.of(SELF, Holdings.of(List.of("friends/shard0"), List.of(2)),
                 List.of(row("a", 250, "", ""), row("old", 20_000, null, null)), List.of("friends/shard0"), NOW, TIMEOUT,
-                new WalConsumerStatus(7, 0L, 0L, null));
+                new WalConsumerStatus(7, 0L, 0L, null, 0));
         JsonNode json = mapper.readTree(mapper.writeValueAsString(s));
 
         assertThat(json.get("self").asText()).isEqualTo("a");
