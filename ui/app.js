@@ -6,6 +6,7 @@ import { formPage } from './form.js';
 import { queryPage } from './query.js';
 import { ingestPage } from './ingest.js';
 import { jobsPage } from './jobs.js';
+import { clusterPage } from './cluster.js';
 import { session, takeFlash } from './state.js';
 
 const main = document.getElementById('main');
@@ -55,6 +56,7 @@ const routes = [
   [/^#\/query(?:\?(.*))?$/, (m) => queryPage(new URLSearchParams(m[1] || '')), 'query'],
   [/^#\/ingest$/, () => ingestPage(), 'ingest'],
   [/^#\/jobs$/, () => jobsPage(), 'jobs'],
+  [/^#\/cluster$/, () => clusterPage(), 'cluster'],
 ];
 
 async function route() {

@@ -34,6 +34,10 @@ import io.sideview.auth.ReadAccess;
 import io.sideview.auth.WebSecurity;
 import io.sideview.cluster.ClusterConfig;
 import io.sideview.cluster.ClusterNodes;
+import io.sideview.cluster.ClusterView;
+import io.sideview.cluster.Holdings;
+import io.sideview.cluster.OrphanedShardsHealthCheck;
+import io.sideview.cluster.resources.ClusterResource;
 import io.sideview.cluster.HeartbeatHealthCheck;
 import io.sideview.cluster.NodeAddress;
 import io.sideview.cluster.NodeIdentity;
@@ -179,12 +183,13 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.jersey().register(new PingResource());
         environment.jersey().register(new MeResource());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "metadata-db");
-        NodeIdentity self = wireCluster(config, environment, jdbi);
+        ClusterNodes nodes = wireCluster(config, environment, jdbi);
+        NodeIdentity self = nodes.self();
         // Pauses everything that feeds the apply lanes while the registry cannot be read.
         ApplyGate gate = new ApplyGate();
         ViewRegistry registry = wireRegistry(config, environment, jdbi, gate);
         Edges edges = wireEdges(config, environment, registry, jdbi, gate, self);
-        wireIngest(config, environment, registry, edges, jdbi);
+        wireIngest(config, environment, registry, edges, jdbi, nodes);
         wireOps(config, environment);
     }
 
@@ -225,7 +230,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
      * This node's row in cluster_nodes. Managed before anything else that starts (storage, engines, jobs),
      * so a start the registry refuses stops before this node touches shared work.
      */
-    private static NodeIdentity wireCluster(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
+    private static ClusterNodes wireCluster(SideviewConfiguration config, Environment environment, Jdbi jdbi) {
         ClusterConfig cluster = config.getCluster();
         NodeIdentity self = new NodeIdentity(cluster.buildNodeName(NodeAddress.applicationPort(config.getServerFactory())),
                 UUID.randomUUID().toString(), config.getStorage().type(), config.getWal().mode());
@@ -238,7 +243,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
             }
         });
         environment.healthChecks().register(HeartbeatHealthCheck.NAME, new HeartbeatHealthCheck(nodes, Clock.systemUTC()));
-        return self;
+        return nodes;
     }
 
     /** What the edge engine hands to ingestion. */
@@ -246,7 +251,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
                          ApplyPipeline pipeline) {}
 
     private static void wireIngest(SideviewConfiguration config, Environment environment, ViewRegistry registry,
-                                   Edges edges, Jdbi jdbi) {
+                                   Edges edges, Jdbi jdbi, ClusterNodes nodes) {
         DeadLetterDao deadLetters = jdbi.onDemand(DeadLetterDao.class);
         DeadLetters dead = new DeadLetters(deadLetters, environment.getObjectMapper(), Clock.systemUTC(), edges.catalog(),
                 edges.direct());
@@ -310,6 +315,28 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         edges.pipeline().engines(ingest);
         environment.jersey().register(new ViewStatsResource(edges.catalog(), edges.store(), ingest, Clock.systemUTC()));
         environment.jersey().register(new IngestResource(ingest, deadLetters, dead, environment.getObjectMapper()));
+        wireClusterView(config, environment, jdbi, nodes, ingest, ownership, consumer);
+    }
+
+    /**
+     * What this node runs goes into its heartbeat row, so any node can show the cluster: with wal: kafka
+     * the shards Kafka gave it and its WAL partitions; without Kafka every shard runs here.
+     */
+    private static void wireClusterView(SideviewConfiguration config, Environment environment, Jdbi jdbi,
+                                        ClusterNodes nodes, IngestService ingest, ShardOwnership ownership,
+                                        WalConsumer consumer) {
+        List<String> shards = ingest.shardNames();
+        nodes.holdings(ownership == null ? () -> Holdings.of(shards, List.of())
+                : () -> Holdings.of(ownership.owned(), consumer.partitions()));
+        ClusterView view = new ClusterView(jdbi.onDemand(ClusterNodeDao.class), nodes, shards,
+                consumer == null ? null : consumer::status, Clock.systemUTC());
+        environment.jersey().register(new ClusterResource(view));
+        if (ownership != null) {
+            long grace = OrphanedShardsHealthCheck.grace(config.getWal().kafka().sessionTimeout().toMilliseconds(),
+                    nodes.nodeTimeoutMs());
+            environment.healthChecks().register(OrphanedShardsHealthCheck.NAME,
+                    new OrphanedShardsHealthCheck(view::status, Clock.systemUTC(), grace));
+        }
     }
 
     /** The node that follows cluster-wide work (replays): the one Kafka gave the first shard; the only node without Kafka. */

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ public final class ClusterNodes implements Managed {
     private volatile String address;
     private volatile long lastBeat;
     private volatile boolean registered;
+    private volatile Supplier<Holdings> holdings = () -> Holdings.NONE;
     private ScheduledExecutorService heartbeats;
 
     public ClusterNodes(ClusterNodeDao dao, NodeIdentity self, ClusterConfig config, String address, Clock clock) {
@@ -53,6 +55,19 @@ public final class ClusterNodes implements Managed {
 
     public long nodeTimeoutMs() {
         return timeoutMs;
+    }
+
+    /**
+     * Where this node reads what it runs (shards and WAL partitions), written with every heartbeat; set
+     * once ingestion is wired, which happens after this object (it must start first). Until then: nothing.
+     */
+    public void holdings(Supplier<Holdings> source) {
+        this.holdings = source;
+    }
+
+    /** What this node runs now (not as of its last heartbeat). */
+    public Holdings holdings() {
+        return holdings.get();
     }
 
     @Override
@@ -107,7 +122,7 @@ public final class ClusterNodes implements Managed {
 
     private void register(List<NodeRow> rows) {
         long now = clock.millis();
-        NodeRow mine = self.row(address, now, now);
+        NodeRow mine = self.row(address, now, now, holdings.get());
         Optional<NodeRow> old = rows.stream().filter(r -> r.name().equals(self.name())).findFirst();
         if (old.isPresent()) {
             // Conditional on the old heartbeat: a process of this name that beat meanwhile keeps its row.
@@ -130,7 +145,8 @@ public final class ClusterNodes implements Managed {
     private void beat() {
         long now = clock.millis();
         try {
-            if (dao.heartbeat(self.name(), self.instance(), now) == 1) {
+            Holdings holds = holdings.get();
+            if (dao.heartbeat(self.name(), self.instance(), now, holds.shardsColumn(), holds.partitionsColumn()) == 1) {
                 lastBeat = now;
                 return;
             }
@@ -138,7 +154,7 @@ public final class ClusterNodes implements Managed {
             // heartbeats failed for longer than nodeTimeout; insert fails in the second case.
             LOG.error("This node's row in cluster_nodes is gone or was taken over by another process named '{}'; "
                     + "registering again", self.name());
-            dao.insert(self.row(address, now, now));
+            dao.insert(self.row(address, now, now, holds));
             lastBeat = now;
         } catch (RuntimeException e) {
             LOG.warn("Heartbeat of node '{}' failed: {}", self.name(), e.getMessage());

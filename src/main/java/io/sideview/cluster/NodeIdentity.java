@@ -12,8 +12,9 @@ import io.sideview.cluster.db.NodeRow;
  */
 public record NodeIdentity(String name, String instance, String storage, String wal) {
 
-    public NodeRow row(String address, long startedAt, long heartbeatAt) {
-        return new NodeRow(name, instance, storage, wal, address, startedAt, heartbeatAt);
+    public NodeRow row(String address, long startedAt, long heartbeatAt, Holdings holds) {
+        return new NodeRow(name, instance, storage, wal, address, startedAt, heartbeatAt, holds.shardsColumn(),
+                holds.partitionsColumn());
     }
 
     public boolean is(NodeRow row) {

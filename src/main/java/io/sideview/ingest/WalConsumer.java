@@ -50,6 +50,8 @@ public class WalConsumer implements Managed {
     private final AtomicLong fencedRefusals = new AtomicLong();
     /** The newest offset applied per partition (records below it in the partition are applied too). */
     private final java.util.Map<Integer, Long> appliedOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The WAL partitions the group gives this node now: what it publishes in its cluster_nodes row. */
+    private final java.util.Set<Integer> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final LongSupplier epochs;
     private volatile long epoch = SideApplier.UNFENCED;
     private volatile boolean running;
@@ -86,6 +88,11 @@ public class WalConsumer implements Managed {
 
     public String lastError() {
         return lastError;
+    }
+
+    /** The WAL partitions this node applies now (as of its consumer's last rebalance). */
+    public java.util.SortedSet<Integer> partitions() {
+        return new java.util.TreeSet<>(assigned);
     }
 
     public WalConsumerStatus status() {
@@ -174,6 +181,7 @@ public class WalConsumer implements Managed {
                                         partitions.size());
                             }
                         }
+                        partitions.forEach(tp -> assigned.remove(tp.partition()));
                     }
 
                     @Override
@@ -181,6 +189,7 @@ public class WalConsumer implements Managed {
                         // Another node owns them already: no commit (it would be refused); what this node
                         // applied of its last poll is applied again there, idempotently.
                         LOG.warn("WAL partitions lost (this node was out of the group): {}", partitions.size());
+                        partitions.forEach(tp -> assigned.remove(tp.partition()));
                     }
 
                     @Override
@@ -188,6 +197,7 @@ public class WalConsumer implements Managed {
                         if (partitions.isEmpty()) {
                             return; // a cooperative rebalance that moved nothing to this node
                         }
+                        partitions.forEach(tp -> assigned.add(tp.partition()));
                         if (epochs != null) {
                             // Taken after the coordinator gave these partitions here, so above the epoch
                             // of any node that wrote them before (a failure here fails the poll: rejoin).
@@ -229,6 +239,9 @@ public class WalConsumer implements Managed {
                 }
                 LOG.warn("WAL consumer failed ({}); reconnecting from the committed offsets", e.toString());
                 sleep(1000);
+            } finally {
+                // A closed consumer is out of the group, whatever its callbacks managed to say.
+                assigned.clear();
             }
         }
     }

@@ -15,7 +15,7 @@ class AdmissionTest {
     private static final NodeIdentity CLUSTER = new NodeIdentity("c:8080", "i-c", "hbase", "kafka");
 
     private static NodeRow row(String name, String instance, String storage, String wal, long heartbeatAgo) {
-        return new NodeRow(name, instance, storage, wal, "http://" + name, NOW - 60_000, NOW - heartbeatAgo);
+        return new NodeRow(name, instance, storage, wal, "http://" + name, NOW - 60_000, NOW - heartbeatAgo, "", "");
     }
 
     private static List<Conflict> conflicts(NodeIdentity self, NodeRow... rows) {

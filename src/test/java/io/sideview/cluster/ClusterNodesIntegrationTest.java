@@ -153,10 +153,10 @@ class ClusterNodesIntegrationTest {
         MigrationGuard.run(db, new MetricRegistry(), true);
         ClusterNodeDao dao = Jdbi.create(url, "sa", "").installPlugin(new SqlObjectPlugin()).onDemand(ClusterNodeDao.class);
         long now = System.currentTimeMillis();
-        dao.insert(new NodeRow("long-dead", "i-1", "hbase", "kafka", "", now - 120_000, now - 60_000));
+        dao.insert(new NodeRow("long-dead", "i-1", "hbase", "kafka", "", now - 120_000, now - 60_000, "", ""));
         // Died a moment ago, as far as anyone can tell: its heartbeat does not move, so the start waits
         // for it to age out instead of refusing.
-        dao.insert(new NodeRow("just-crashed", "i-2", "rocksdb", "none", "", now - 5_000, now - 500));
+        dao.insert(new NodeRow("just-crashed", "i-2", "rocksdb", "none", "", now - 5_000, now - 500, "", ""));
         DropwizardTestSupport<SideviewConfiguration> c = node("node-c", TestApps.tempDir("sideview-node-c-"));
         long start = System.currentTimeMillis();
         c.before();

@@ -75,13 +75,15 @@ class ClusterNodesTest {
         }
 
         @Override
-        public int heartbeat(String name, String instance, long at) {
-            return update(name, instance, r -> new NodeRow(r.name(), r.instance(), r.storage(), r.wal(), r.address(), r.startedAt(), at));
+        public int heartbeat(String name, String instance, long at, String shards, String partitions) {
+            return update(name, instance, r -> new NodeRow(r.name(), r.instance(), r.storage(), r.wal(), r.address(), r.startedAt(), at,
+                    shards, partitions));
         }
 
         @Override
         public int address(String name, String instance, String address) {
-            return update(name, instance, r -> new NodeRow(r.name(), r.instance(), r.storage(), r.wal(), address, r.startedAt(), r.heartbeatAt()));
+            return update(name, instance, r -> new NodeRow(r.name(), r.instance(), r.storage(), r.wal(), address, r.startedAt(), r.heartbeatAt(),
+                    r.shards(), r.partitions()));
         }
 
         @Override
@@ -101,7 +103,7 @@ class ClusterNodesTest {
     }
 
     private static NodeRow other(String name, String instance, long heartbeatAt) {
-        return new NodeRow(name, instance, "hbase", "kafka", "http://" + name, heartbeatAt - 1_000, heartbeatAt);
+        return new NodeRow(name, instance, "hbase", "kafka", "http://" + name, heartbeatAt - 1_000, heartbeatAt, "", "");
     }
 
     @Test
@@ -109,12 +111,20 @@ class ClusterNodesTest {
         Registry registry = new Registry();
         ClusterNodes nodes = new ClusterNodes(registry, SELF, CONFIG, "", registry.clock);
         nodes.start();
+        // The heartbeat thread runs meanwhile: the row is written before lastHeartbeat moves, so a row read
+        // after lastHeartbeat is at least as new.
+        long last = nodes.lastHeartbeat();
         assertThat(registry.rows.values()).singleElement().satisfies(r -> {
             assertThat(r.instance()).isEqualTo("i-self");
-            assertThat(r.heartbeatAt()).isEqualTo(nodes.lastHeartbeat());
+            assertThat(r.heartbeatAt()).isGreaterThanOrEqualTo(last).isPositive();
         });
         nodes.address("http://a:8080");
         assertThat(registry.rows.get("a").address()).isEqualTo("http://a:8080");
+        assertThat(registry.rows.get("a").shards()).as("nothing held before ingestion says so").isEmpty();
+        nodes.holdings(() -> Holdings.of(java.util.List.of("g/s1", "g/s0"), java.util.List.of(3, 1)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> "g/s0,g/s1".equals(registry.rows.get("a").shards()));
+        assertThat(registry.rows.get("a").partitions()).as("written with the heartbeat").isEqualTo("1,3");
         HeartbeatHealthCheck check = new HeartbeatHealthCheck(nodes, registry.clock);
         assertThat(check.execute().isHealthy()).isTrue();
         registry.now += 101;
@@ -127,7 +137,7 @@ class ClusterNodesTest {
     void aRowThatBeatsRefusesAtOnce() {
         Registry registry = new Registry();
         registry.put(other("b", "i-b", registry.now));
-        registry.onRead = r -> r.heartbeat("b", "i-b", r.now);
+        registry.onRead = r -> r.heartbeat("b", "i-b", r.now, "", "");
         ClusterNodes nodes = new ClusterNodes(registry, SELF, CONFIG, "", registry.clock);
         assertThatThrownBy(nodes::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("Node 'a' refused to start: storage rocksdb and wal none are single-node")
@@ -138,7 +148,7 @@ class ClusterNodesTest {
     @Test
     void aSilentRowIsWaitedOutAndItsNameTakenOver() throws Exception {
         Registry registry = new Registry();
-        registry.put(new NodeRow("a", "i-crashed", "rocksdb", "none", "", registry.now - 5_000, registry.now - 20));
+        registry.put(new NodeRow("a", "i-crashed", "rocksdb", "none", "", registry.now - 5_000, registry.now - 20, "", ""));
         ClusterNodes nodes = new ClusterNodes(registry, SELF, CONFIG, "", registry.clock);
         long before = registry.now;
         nodes.start();

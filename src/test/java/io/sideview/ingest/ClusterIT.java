@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * surviving node answers like SQL, with VERIFY exact (nothing lost, nothing counted twice); then a
  * rolling restart of the three under load, with a query answered at every moment. And a node paused
  * past its session timeout: its late writes are refused (and land, leaving the view wrong, without
- * fencing).
+ * fencing). GET /api/v1/cluster shows the same shard owners as the engines, before and after the
+ * kill, and the killed node dead.
  */
 @Tag("integration")
 class ClusterIT {
@@ -127,6 +128,7 @@ class ClusterIT {
                     n.shards().values().forEach(s -> assertThat(s.get("lastError").isNull())
                             .as(n.name + ": " + s).isTrue());
                 }
+                awaitClusterShows(nodes.get(2), owners, null);
                 ViewVsSql.awaitExact(nodes.get(2)::http, workload, "three nodes, after the copy", 300);
 
                 // A direct write on one node goes through the WAL to the owners; once APPLIED, any node reads it.
@@ -146,6 +148,7 @@ class ClusterIT {
                 List<Node> alive = nodes.stream().filter(Node::alive).toList();
                 Map<String, Node> after = awaitOneOwnerEach(alive);
                 assertThat(after.get("friends/shard0")).isNotSameAs(victim);
+                awaitClusterShows(alive.get(0), after, victim);
                 assertThat(load.get(5, TimeUnit.MINUTES)).isGreaterThanOrEqualTo(6000);
                 for (Node n : alive) {
                     ViewVsSql.awaitExact(n::http, workload, "node " + n.name + " after " + victim.name + " was killed", 300);
@@ -333,6 +336,39 @@ class ClusterIT {
             return settled && running.size() == 2 && running.values().stream().allMatch(c -> c == 1);
         });
         return owners;
+    }
+
+    /**
+     * GET /v1/cluster on {@code asked} agrees with the engines: each shard's owner is the node streaming it,
+     * no shard or WAL partition is orphaned, each of the 4 WAL partitions has one live owner, and the
+     * killed node (if any) is listed dead.
+     */
+    private static void awaitClusterShows(Node asked, Map<String, Node> owners, Node dead) {
+        Awaitility.await("GET /v1/cluster on " + asked.name + " agrees with the engines").atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    JsonNode c = asked.http().get("/v1/cluster").json();
+                    Map<Integer, JsonNode> byPort = new HashMap<>();
+                    c.get("nodes").forEach(n -> {
+                        if (n.hasNonNull("address")) {
+                            byPort.put(Integer.parseInt(n.get("address").asText().replaceAll(".*:", "")), n);
+                        }
+                    });
+                    assertThat(byPort.get(asked.port).get("self").asBoolean()).isTrue();
+                    for (JsonNode shard : c.get("shards")) {
+                        Node owner = owners.get(shard.get("shard").asText());
+                        assertThat(shard.get("owner").asText()).as(shard.toString())
+                                .isEqualTo(byPort.get(owner.port).get("name").asText());
+                        assertThat(shard.get("orphaned").asBoolean()).isFalse();
+                    }
+                    assertThat(c.get("partitions")).hasSize(4).allSatisfy(p -> {
+                        assertThat(p.get("owners")).as(p.toString()).hasSize(1);
+                        assertThat(p.get("orphaned").asBoolean()).isFalse();
+                    });
+                    assertThat(c.get("walConsumer").isObject()).isTrue();
+                    if (dead != null) {
+                        assertThat(byPort.get(dead.port).get("alive").asBoolean()).as("the killed node").isFalse();
+                    }
+                });
     }
 
     /** Replication (binlog dump) connections the shard serves now. */

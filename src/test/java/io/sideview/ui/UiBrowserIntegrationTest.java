@@ -336,6 +336,35 @@ class UiBrowserIntegrationTest {
     }
 
     @Test
+    void theClusterPageShowsThisNodeWhoRunsEachShardAndEscapesWhatOtherNodesWrote() {
+        String self = http().get("/v1/cluster").json().get("self").asText();
+        // A dead node's row, written by hand: its name is text, never markup.
+        long now = System.currentTimeMillis();
+        org.jdbi.v3.core.Jdbi.create(APP.getConfiguration().getDatabase().getUrl(), "sa", "")
+                .installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin())
+                .onDemand(io.sideview.cluster.db.ClusterNodeDao.class)
+                .insert(new io.sideview.cluster.db.NodeRow("<img src=x onerror=alert(1)>", "i-x", "hbase", "kafka",
+                        "http://gone:8080", now - 120_000, now - 60_000, "friends/shard0", "7"));
+
+        open("#/cluster");
+        browser.wait.until(numberOfElementsToBe(By.cssSelector("#cluster-nodes tbody tr"), 2));
+        WebElement mine = id("cluster-nodes").findElement(By.cssSelector("tr[data-alive='true']"));
+        assertThat(mine.getText()).contains(self, "this node", "alive", "rocksdb", "none", "friends/shard0, friends/shard1");
+        assertThat(mine.getText()).containsPattern("\\d+(\\.\\d)? m?s ago");
+        WebElement dead = id("cluster-nodes").findElement(By.cssSelector("tr[data-alive='false']"));
+        assertThat(dead.getText()).contains("<img src=x onerror=alert(1)>", "dead");
+        assertThat(browser.driver.findElements(By.cssSelector("main img"))).as("no markup from a row").isEmpty();
+        assertThat(column("cluster-shards", 2)).containsExactly(self, self);
+        assertThat(browser.driver.findElements(By.cssSelector("#cluster-shards tr.row-orphan"))).isEmpty();
+        WebElement partition = id("cluster-partitions").findElement(By.cssSelector("tbody tr.row-orphan"));
+        assertThat(partition.getText()).contains("7", "no live node");
+        assertThat(id("cluster-summary").getText()).contains("1 of 2 node(s) alive", "answered by " + self);
+        String first = id("cluster-summary").getText();
+        browser.wait.until(d -> !d.findElement(By.id("cluster-summary")).getText().equals(first));
+        System.out.println("screenshot " + browser.screenshot("cluster"));
+    }
+
+    @Test
     void aVerifyStartedFromTheDetailPageShowsItsProgressAndOutcome() {
         createFollows("audited");
         // A later revision adds an index: an INDEX_BUILD job fills it for the three edges.

@@ -10,24 +10,29 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(NodeRow.class)
 public interface ClusterNodeDao {
 
-    @SqlQuery("SELECT name, instance, storage, wal, address, started_at, heartbeat_at FROM cluster_nodes ORDER BY name")
+    @SqlQuery("""
+            SELECT name, instance, storage, wal, address, started_at, heartbeat_at, shards, partitions
+            FROM cluster_nodes ORDER BY name""")
     List<NodeRow> all();
 
     /** Fails on a duplicate name: a second process registering the same name at the same moment loses. */
     @SqlUpdate("""
-            INSERT INTO cluster_nodes (name, instance, storage, wal, address, started_at, heartbeat_at)
-            VALUES (:name, :instance, :storage, :wal, :address, :startedAt, :heartbeatAt)""")
+            INSERT INTO cluster_nodes (name, instance, storage, wal, address, started_at, heartbeat_at, shards, partitions)
+            VALUES (:name, :instance, :storage, :wal, :address, :startedAt, :heartbeatAt, :shards, :partitions)""")
     void insert(@BindMethods NodeRow row);
 
     /** Takes over a row of this name whose heartbeat is not newer than {@code seen} (a dead node's). */
     @SqlUpdate("""
             UPDATE cluster_nodes SET instance = :instance, storage = :storage, wal = :wal, address = :address,
-                   started_at = :startedAt, heartbeat_at = :heartbeatAt
+                   started_at = :startedAt, heartbeat_at = :heartbeatAt, shards = :shards, partitions = :partitions
             WHERE name = :name AND heartbeat_at <= :seen""")
     int takeOver(@BindMethods NodeRow row, long seen);
 
-    @SqlUpdate("UPDATE cluster_nodes SET heartbeat_at = :now WHERE name = :name AND instance = :instance")
-    int heartbeat(String name, String instance, long now);
+    /** The heartbeat, with what the node holds now (see {@code cluster.Holdings}): one statement, so a row never shows one without the other. */
+    @SqlUpdate("""
+            UPDATE cluster_nodes SET heartbeat_at = :now, shards = :shards, partitions = :partitions
+            WHERE name = :name AND instance = :instance""")
+    int heartbeat(String name, String instance, long now, String shards, String partitions);
 
     @SqlUpdate("UPDATE cluster_nodes SET address = :address WHERE name = :name AND instance = :instance")
     int address(String name, String instance, String address);

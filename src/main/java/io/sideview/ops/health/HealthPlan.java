@@ -16,11 +16,16 @@ import java.util.TreeSet;
  * readiness. So every registered check that {@code health.healthChecks} does not name gets an entry
  * here: {@value #DEADLOCKS} is liveness (only a restart cures a deadlock), every other check (metadata
  * DB, storage, Kafka, shards, draining) is critical readiness (a restart cures none of them, but a
- * load balancer should stop sending queries meanwhile). Entries the YAML gives win.
+ * load balancer should stop sending queries meanwhile), except {@value #ADVISORY}: readiness, not critical
+ * (a shard no live node runs is the cluster's problem, and failing readiness for it would take every node
+ * out of the load balancer at once; it shows in the check list and {@code /healthcheck}). Entries the
+ * YAML gives win.
  */
 public final class HealthPlan {
     /** Dropwizard's own thread-deadlock check. */
     static final String DEADLOCKS = "deadlocks";
+    /** The one check that reports without deciding readiness: {@code cluster.OrphanedShardsHealthCheck}. */
+    static final String ADVISORY = io.sideview.cluster.OrphanedShardsHealthCheck.NAME;
 
     private HealthPlan() {}
 
@@ -42,7 +47,7 @@ public final class HealthPlan {
         HealthCheckConfiguration c = new HealthCheckConfiguration();
         c.setName(name);
         c.setType(DEADLOCKS.equals(name) ? HealthCheckType.ALIVE : HealthCheckType.READY);
-        c.setCritical(true);
+        c.setCritical(!ADVISORY.equals(name));
         // One failed run flips readiness and one good run restores it: the load balancer's own
         // thresholds smooth flapping, and a drain must show at the next run, not after three.
         Schedule s = new Schedule();

@@ -35,16 +35,24 @@ class ClusterNodeDaoTest {
     @EnumSource(MetadataDatabases.class)
     void aNodeRegistersBeatsIsTakenOverOnlyWhenSilentAndLeaves(MetadataDatabases engine) throws Exception {
         ClusterNodeDao dao = jdbi(engine).onDemand(ClusterNodeDao.class);
-        NodeRow a = new NodeRow("host-a:8080", "i-1", "rocksdb", "none", "", 1_000, 1_000);
+        NodeRow a = new NodeRow("host-a:8080", "i-1", "rocksdb", "none", "", 1_000, 1_000, "", "");
         dao.insert(a);
-        assertThatThrownBy(() -> dao.insert(new NodeRow("host-a:8080", "i-2", "hbase", "kafka", "", 1_500, 1_500)))
+        assertThatThrownBy(() -> dao.insert(new NodeRow("host-a:8080", "i-2", "hbase", "kafka", "", 1_500, 1_500, "", "")))
                 .as("one row per name").isInstanceOf(JdbiException.class);
-        assertThat(dao.heartbeat("host-a:8080", "i-1", 2_000)).isEqualTo(1);
-        assertThat(dao.heartbeat("host-a:8080", "i-other", 2_000)).as("another process's beat").isZero();
+        // What a node runs rides on its heartbeat; hundreds of shards fit (the columns are CLOBs).
+        String many = String.join(",", java.util.stream.IntStream.range(0, 500).mapToObj(i -> "group_" + i + "/shard-" + i).toList());
+        assertThat(dao.heartbeat("host-a:8080", "i-1", 2_000, many, "0,3,11")).isEqualTo(1);
+        assertThat(dao.all()).singleElement().satisfies(r -> {
+            assertThat(r.shards()).isEqualTo(many);
+            assertThat(r.partitions()).isEqualTo("0,3,11");
+        });
+        assertThat(dao.heartbeat("host-a:8080", "i-1", 2_000, "friends/shard0", "")).isEqualTo(1);
+        assertThat(dao.heartbeat("host-a:8080", "i-other", 2_000, "", "")).as("another process's beat").isZero();
         assertThat(dao.address("host-a:8080", "i-1", "http://host-a:8080")).isEqualTo(1);
-        assertThat(dao.all()).containsExactly(new NodeRow("host-a:8080", "i-1", "rocksdb", "none", "http://host-a:8080", 1_000, 2_000));
+        assertThat(dao.all()).containsExactly(new NodeRow("host-a:8080", "i-1", "rocksdb", "none", "http://host-a:8080", 1_000, 2_000,
+                "friends/shard0", ""));
 
-        NodeRow restarted = new NodeRow("host-a:8080", "i-2", "hbase", "kafka", "", 9_000, 9_000);
+        NodeRow restarted = new NodeRow("host-a:8080", "i-2", "hbase", "kafka", "", 9_000, 9_000, "friends/shard1", "2");
         assertThat(dao.takeOver(restarted, 1_000)).as("the old heartbeat moved since it was read").isZero();
         assertThat(dao.takeOver(restarted, 2_000)).isEqualTo(1);
         assertThat(dao.all()).containsExactly(restarted);

@@ -31,4 +31,14 @@ class HealthPlanTest {
         assertThat(plan.get(2).getType()).as("only a restart cures a deadlock").isEqualTo(HealthCheckType.ALIVE);
         assertThat(plan.get(3).getType()).isEqualTo(HealthCheckType.READY);
     }
+
+    @Test
+    void theOrphanedShardsCheckReportsWithoutDecidingReadiness() {
+        List<HealthCheckConfiguration> plan = HealthPlan.complete(List.of(), Set.of("cluster-shards", "cluster-node"),
+                Duration.seconds(2));
+        assertThat(plan).extracting(HealthCheckConfiguration::getName).containsExactly("cluster-node", "cluster-shards");
+        assertThat(plan.get(0).isCritical()).isTrue();
+        assertThat(plan.get(1).getType()).isEqualTo(HealthCheckType.READY);
+        assertThat(plan.get(1).isCritical()).as("one orphaned shard must not take every node out of rotation").isFalse();
+    }
 }
