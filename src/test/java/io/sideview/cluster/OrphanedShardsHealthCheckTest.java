@@ -16,32 +16,16 @@ class OrphanedShardsHealthCheckTest {
     private static final NodeIdentity SELF = new NodeIdentity("a", "i-a", "hbase", "kafka");
     private static final List<String> SHARDS = List.of("friends/shard0", "friends/shard1");
 
-    private long now = 1_000_000;
+    private final io.sideview.TestClock clock = new io.sideview.TestClock(1_000_000);
     private final List<NodeRow> rows = new ArrayList<>();
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now);
-        }
-    };
 
     private ClusterStatus status() {
-        return ClusterMap.of(SELF, Holdings.of(List.of("friends/shard0"), List.of()), rows, SHARDS, now, 3_000, null);
+        return ClusterMap.of(SELF, Holdings.of(List.of("friends/shard0"), List.of()), rows, SHARDS, clock.now(), 3_000, null);
     }
 
     private void beat(String name, String shards) {
         rows.removeIf(r -> r.name().equals(name));
-        rows.add(new NodeRow(name, "i-" + name, "hbase", "kafka", "", 0, now, shards, ""));
+        rows.add(new NodeRow(name, "i-" + name, "hbase", "kafka", "", 0, clock.now(), shards, ""));
     }
 
     @Test
@@ -51,16 +35,16 @@ class OrphanedShardsHealthCheckTest {
         beat("b", "friends/shard1");
         assertThat(check.execute().getMessage()).isEqualTo("2 shard(s), each run by a live node");
 
-        now += 4_000; // b stops beating: dead after 3 s, and friends/shard1 has no live owner
+        clock.advance(4_000); // b stops beating: dead after 3 s, and friends/shard1 has no live owner
         beat("a", "");
         HealthCheck.Result handover = check.execute();
         assertThat(handover.isHealthy()).as("within the grace: a handover").isTrue();
         assertThat(handover.getMessage()).contains("friends/shard1 (for 0 ms)", "within the grace");
 
-        now += 20_000;
+        clock.advance(20_000);
         beat("a", "");
         assertThat(check.execute().isHealthy()).as("exactly the grace").isTrue();
-        now += 1;
+        clock.advance(1);
         HealthCheck.Result overdue = check.execute();
         assertThat(overdue.isHealthy()).isFalse();
         assertThat(overdue.getMessage()).startsWith("no live node runs friends/shard1 (for 20001 ms) (grace 20000 ms)")
@@ -69,7 +53,7 @@ class OrphanedShardsHealthCheckTest {
         beat("c", "friends/shard1");
         assertThat(check.execute().isHealthy()).as("taken over").isTrue();
         // Orphaned again later: the grace starts over, the earlier spell is forgotten.
-        now += 4_000;
+        clock.advance(4_000);
         beat("a", "");
         assertThat(check.execute().isHealthy()).isTrue();
     }

@@ -59,23 +59,7 @@ class ReplaysTest {
     private BackfillDao copies;
     private MemoryKvStore store;
     private final AtomicBoolean walApplied = new AtomicBoolean(true);
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final io.sideview.TestClock clock = new io.sideview.TestClock(1_000_000);
 
     @BeforeEach
     void start() throws Exception {
@@ -123,13 +107,13 @@ class ReplaysTest {
         assertThat(catalog.any("friends").writeLayouts()).extracting(l -> l.storageId()).containsExactly(first, next);
         assertThat(catalog.generation(next, "friends")).isPresent();
 
-        copies.begin(next, "shard0", now.get());
-        copies.status(next, "shard0", CopyStatus.DONE, null, now.get());
+        copies.begin(next, "shard0", clock.now());
+        copies.status(next, "shard0", CopyStatus.DONE, null, clock.now());
         replays.tick();
         assertThat(registry.get("friends").storageId()).as("one shard still copying").isEqualTo(first);
 
-        copies.begin(next, "shard1", now.get());
-        copies.status(next, "shard1", CopyStatus.DONE, null, now.get());
+        copies.begin(next, "shard1", clock.now());
+        copies.status(next, "shard1", CopyStatus.DONE, null, clock.now());
         walApplied.set(false);
         replays.tick();
         assertThat(registry.get("friends").storageId()).as("published, not applied yet").isEqualTo(first);
@@ -143,7 +127,7 @@ class ReplaysTest {
 
         replays.tick();
         assertThat(StoredRecords.count(store, first, 0)).as("not purged within the grace").isPositive();
-        now.addAndGet(Replays.GRACE.toMillis());
+        clock.advance(Replays.GRACE.toMillis());
         replays.tick();
         Job done = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
             replays.tick();
@@ -169,14 +153,14 @@ class ReplaysTest {
                 .isInstanceOfSatisfying(Refused.class, r -> assertThat(r.getMessage() + r.reasons()).contains("being replayed"));
         writer.apply(catalog.any("friends").pending(), new Mutation(MutationType.INSERT, 7L, 8L, 99,
                 Map.of("created_at", 1L, "updated_at", 1L))).get(10, TimeUnit.SECONDS);
-        copies.begin(next, "shard0", now.get());   // a copy still running holds the purge back
+        copies.begin(next, "shard0", clock.now());   // a copy still running holds the purge back
 
         jobs.cancel(job.id());
         replays.tick();
         assertThat(registry.get("friends").pendingStorageId()).isNull();
         assertThat(registry.get("friends").storageId()).isEqualTo(first);
         assertThat(jobs.get(job.id()).state()).as("waits for the copy to stop").isEqualTo(JobState.RUNNING);
-        copies.status(next, "shard0", CopyStatus.CANCELLED, null, now.get());
+        copies.status(next, "shard0", CopyStatus.CANCELLED, null, clock.now());
         Job cancelled = Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
             replays.tick();
             return jobs.get(job.id());
