@@ -310,6 +310,7 @@ public class SideviewApplication extends Application<SideviewConfiguration> {
         environment.admin().addTask(new ViewSourceVerifyTask(edges.jobs()));
         ViewJobTask.all(edges.jobs()).forEach(environment.admin()::addTask);
         environment.admin().addTask(new ShardPauseTask(ingest));
+        environment.admin().addTask(new io.sideview.ingest.tasks.ViewBackfillTask(ingest));
         environment.admin().addTask(new ShardResumeTask(ingest));
         environment.admin().addTask(new ShardRestartTask(ingest));
         edges.pipeline().engines(ingest);

@@ -112,7 +112,7 @@ public final class TaskInputFilter implements Filter {
         }
         return switch (task) {
             case "/log-level" -> logLevel(params);
-            case "/view-deactivate", "/view-verify", "/view-rebuild", "/view-replay" -> names(params);
+            case "/view-deactivate", "/view-verify", "/view-rebuild", "/view-replay", "/view-backfill" -> names(params);
             case "/view-source-verify" -> sourceVerify(params);
             case "/shard-pause", "/shard-resume", "/shard-restart" -> shard(params, shards);
             default -> null;

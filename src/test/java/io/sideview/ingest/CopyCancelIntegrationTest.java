@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import io.sideview.Examples;
 import io.sideview.Http;
+import io.sideview.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,12 @@ class CopyCancelIntegrationTest {
             assertThat(missing.json().at("/errors/0/field").asText()).isEqualTo("view");
             assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"friends\",\"x\":1}").status()).isEqualTo(400);
             assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"nope\"}").status()).isEqualTo(404);
-            assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"friends\"}").status()).isEqualTo(200);
+            // The operator's door, the admin task, takes the cancelled copies up again, once.
+            assertThat(task(cdc, "view-backfill?name=friends")).startsWith("history copy of view 'friends' resumed: shard");
+            assertThat(task(cdc, "view-backfill?name=friends")).contains("nothing cancelled to resume");
+            RawHttp.Reply unnamed = RawHttp.send(cdc.app().getAdminPort(), "POST", "/tasks/view-backfill", Map.of());
+            assertThat(unnamed.status()).isEqualTo(400);
+            assertThat(unnamed.body()).contains("name");
             assertThat(again.post("/v1/ingest/copies/resume", "{\"view\":\"friends\"}").status())
                     .as("nothing left to resume").isEqualTo(409);
             Awaitility.await().atMost(Duration.ofSeconds(120)).until(() ->
@@ -77,5 +84,12 @@ class CopyCancelIntegrationTest {
                     .anySatisfy(d -> assertThat(d).contains("resumed after chunk"));
             ViewVsSql.awaitExact(cdc::http, workload, "after a cancelled and resumed copy", 120);
         }
+    }
+
+    /** An admin task's one line (the test config needs no admin token). */
+    private static String task(CdcTestApp cdc, String query) {
+        RawHttp.Reply r = RawHttp.send(cdc.app().getAdminPort(), "POST", "/tasks/" + query, Map.of());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.body().strip();
     }
 }
