@@ -219,13 +219,34 @@ public final class NodeAudit {
         Object other = side.other(source, target);
         byte[] key = layout.stateKey(side, node, other);
         byte[] twinKey = layout.stateKey(side.opposite(), other, node);
-        List<byte[]> rows = store.multiGet(List.of(key, twinKey));
-        EdgeState mine = rows.get(0) == null ? EdgeState.EMPTY : RecordCodec.decodeEdge(rows.get(0)).state();
-        EdgeState theirs = rows.get(1) == null ? EdgeState.EMPTY : RecordCodec.decodeEdge(rows.get(1)).state();
-        EdgeState joined = Transition.join(mine, theirs, layout.definition());
-        boolean changed = !joined.equals(mine);
-        if (changed) {
-            store.put(key, RecordCodec.encodeEdge(other, joined));
+        byte[] countKey = layout.countKey(side, node);
+        boolean changed = false;
+        for (int attempt = 1; ; attempt++) {
+            List<byte[]> rows = store.multiGet(List.of(countKey, key, twinKey));
+            CountRecord count = RecordCodec.decodeCount(rows.get(0));
+            EdgeState mine = rows.get(1) == null ? EdgeState.EMPTY : RecordCodec.decodeEdge(rows.get(1)).state();
+            EdgeState theirs = rows.get(2) == null ? EdgeState.EMPTY : RecordCodec.decodeEdge(rows.get(2)).state();
+            EdgeState joined = Transition.join(mine, theirs, layout.definition());
+            changed = !joined.equals(mine);
+            if (!changed) {
+                break;
+            }
+            byte[] value = RecordCodec.encodeEdge(other, joined);
+            if (!store.fences() || count.intent() != null) {
+                // One writer here (or an interrupted apply the audit below finishes first): plain put.
+                store.put(key, value);
+                break;
+            }
+            // The WAL owner may be another node: the joined state lands only over the count row read, and
+            // moves its seq (count unchanged; the audit below sets it), so the owner reads the join again.
+            byte[] bumped = RecordCodec.encodeCount(new CountRecord(count.count(), count.appliedSeq() + 1, null));
+            if (store.writeFenced(FencedWrite.NO_EPOCH, List.of(FencedWrite.expecting(countKey,
+                    List.of(new Write.Put(key, value), new Write.Put(countKey, bumped)), rows.get(0))))[0] == FencedWrite.Outcome.WRITTEN) {
+                break;
+            }
+            if (attempt == SideApplier.MAX_ATTEMPTS) {
+                throw new IllegalStateException("node side kept changing under a twin join for " + attempt + " attempts");
+            }
         }
         run(store, layout, side, node, indexes, true, true);
         return changed;
