@@ -56,7 +56,17 @@ public final class RawHttp {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(bytes);
-            socket.getOutputStream().write(out.toByteArray());
+            try {
+                socket.getOutputStream().write(out.toByteArray());
+            } catch (java.net.SocketException early) {
+                // The server answered and closed before taking the whole body (it refused the request
+                // line or the headers): its answer is what counts, as for any HTTP client.
+                byte[] answer = socket.getInputStream().readAllBytes();
+                if (answer.length == 0) {
+                    throw early;
+                }
+                return parse(answer);
+            }
             return parse(socket.getInputStream().readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

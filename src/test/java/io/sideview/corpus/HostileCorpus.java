@@ -283,6 +283,8 @@ final class HostileCorpus {
         });
         s.add(g -> new Req(false, "POST", "/api/v1/views/" + enc(g.view()) + "/mutations",
                 Map.of("Content-Type", g.pick(CONTENT_TYPES)), g.badMutations(), "mutations, content type"));
+        s.add(g -> new Req(false, "POST", "/api/v1/views/" + g.views[0] + "/mutations?wait=" + g.pick(List.of(g.value(),
+                "accepted", "APPLIED", "never")), json(), g.badMutations(), "mutations, wait"));
         // Jobs.
         s.add(g -> new Req(false, "POST", "/api/v1/jobs", json(), g.badJob(), "job"));
         s.add(g -> {
@@ -305,6 +307,15 @@ final class HostileCorpus {
             return new Req(false, "POST", g.withToken("/api/v1/ingest/dead-letters/" + g.value() + "/retry", h), h,
                     body ? g.badJob() : null, "retry");
         });
+        s.add(g -> {
+            boolean foreign = g.random.nextBoolean();
+            Map<String, String> h = foreign ? g.foreignNoBody() : Map.of();
+            String path = "/api/v1/ingest/shards/" + g.pick(List.of(g.value(), "friends")) + "/"
+                    + g.pick(List.of(g.value(), "shard0")) + "/" + g.pick(List.of("pause", "resume", g.value()));
+            return new Req(false, "POST", foreign ? g.withToken(path, h) : path, h, null, "shard control");
+        });
+        s.add(g -> new Req(false, "GET", "/api/v1/cluster" + g.pick(List.of("", "?" + g.value() + "=" + g.value(), "/" + g.value())),
+                Map.of(), null, "cluster"));
         // Everything else: me, ping, the OpenAPI document, unknown routes, the UI's files.
         s.add(g -> new Req(false, "GET", g.pick(List.of("/api/v1/me", "/api/v1/ping", "/api/openapi.json", "/", "/app.js",
                 "/api/v2/x", "/api/v1/views/a/b/c/d", "/../../etc/passwd", "/api/v1/views/follows/edge/", "/%2e%2e/"))
@@ -323,6 +334,10 @@ final class HostileCorpus {
             return new Req(true, "POST", g.withToken("/tasks/view-deactivate?name=" + g.views[0], h), h, null,
                     "task deactivate, foreign");
         });
+        s.add(g -> new Req(true, "POST", "/tasks/" + g.pick(List.of("shard-pause", "shard-resume", "shard-restart"))
+                + "?group=" + g.value() + "&shard=" + g.value(), Map.of(), null, "task shard"));
+        s.add(g -> new Req(true, "POST", "/tasks/" + g.pick(List.of("view-backfill", "view-verify", "view-rebuild", "view-replay"))
+                + "?name=" + g.pick(List.of(g.value(), "nope")), Map.of(), null, "task view job"));
         s.add(g -> new Req(true, "POST", "/tasks/log-level?logger=io.sideview&level=" + g.pick(List.of("LOUD", g.value(), "INFO"))
                 + "&duration=" + g.pick(List.of("NaN", "-PT1S", "PT0S", "P999999999999D", g.value())), Map.of(), null, "log-level"));
         // (No POST here: a POST to /tasks/gc would run a collection each time.)
