@@ -204,7 +204,7 @@ class OpsSignalsIntegrationTest {
     @Order(2)
     void drainTakesReadinessAwayWhileAQueryInFlightCompletesAndApplyingGoesOn() throws Exception {
         awaitReady(true, "ready before the drain");
-        assertThat(checks(ready())).containsOnlyKeys("cdc-friends-shard0", "cdc-friends-shard1", "cluster-node", "draining",
+        assertThat(checks(ready())).containsOnlyKeys("cdc-friends-shard0", "cdc-friends-shard1", "cluster-node", "cluster-shards", "draining",
                 "metadata-db", "registry", "storage", "wal-kafka", "deadlocks").doesNotContainValue(false);
         CompletableFuture<RawHttp.Reply> inFlight = CompletableFuture.supplyAsync(() ->
                 RawHttp.send(cdc.app().getLocalPort(), "GET", "/api/v1/views/friends/count?start=1", Map.of(HOLD, "1")));
