@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.glassfish.jersey.client.JerseyClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +44,11 @@ class RegistryPollIntegrationTest {
     static void start() throws Exception {
         Path shared = TestApps.tempDir("sideview-two-nodes-");
         db = "jdbc:h2:file:" + shared.resolve("metadata") + ";WRITE_DELAY=0";
-        ConfigOverride[] cluster = Corner.overrides(Corner.HBASE_KAFKA.settings());
-        a = node(shared.resolve("a"), db, cluster);
-        b = node(shared.resolve("b"), db, cluster);
+        // One ConfigOverride set per node: an override remembers the system property it replaced, so one
+        // shared by both would restore b's value, "hbase", after both stopped, for every later test.
+        Map<String, String> cluster = Corner.HBASE_KAFKA.settings();
+        a = node(shared.resolve("a"), db, Corner.overrides(cluster));
+        b = node(shared.resolve("b"), db, Corner.overrides(cluster));
         client = JerseyClientBuilder.createClient();
     }
 
