@@ -31,8 +31,12 @@ final class CdcTestApp implements AutoCloseable {
         dir = TestApps.tempDir("sideview-" + prefix + "-");
         Files.writeString(config(), Examples.text("sideview-two-shards.yml")
                 .replace("${SHARD_PASSWORD}", MariaDbShard.CDC_PASSWORD)
-                .replace("port: 3307", "port: " + shards.get(0).port())
-                .replace("port: 3308", "port: " + shards.get(1).port())
+                // Both ports marked first: shard0's real port may begin with 3308 (33081), which a second
+                // replace of "port: 3308" would corrupt into a port above 65535.
+                .replace("port: 3307", "port: @SHARD0_PORT@")
+                .replace("port: 3308", "port: @SHARD1_PORT@")
+                .replace("@SHARD0_PORT@", String.valueOf(shards.get(0).port()))
+                .replace("@SHARD1_PORT@", String.valueOf(shards.get(1).port()))
                 .replace("server:\n", "server:\n  requestLog:\n    appenders: []\n"));
         client = JerseyClientBuilder.createClient();
     }
