@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * driver and Jackson, both inside target/sideview.jar:
  *
  *   java -cp target/sideview.jar dev/Workload.java seed  [--users N] [--shards 3307,3308]
- *   java -cp target/sideview.jar dev/Workload.java run   [--rate N] [--users N] [--seconds S] [--api URL] [--shards ...]
+ *   java -cp target/sideview.jar dev/Workload.java run   [--rate N] [--threads T] [--users N] [--seconds S] [--api URL] [--shards ...]
  *   java -cp target/sideview.jar dev/Workload.java check [--users N] [--api URL] [--shards ...]
  *
  * run: inserts, updates, soft deletes (status = 'DELETED') and restores, hard deletes, re-adds of
@@ -45,6 +45,7 @@ public final class Workload {
     static int users = 200;
     static int rate = 50;
     static int seconds = 0;
+    static int threads = 2;
     static long seed = 42;
     static String api = "http://127.0.0.1:8080/api/v1";
     static List<Integer> ports = List.of(3307, 3308);
@@ -63,13 +64,14 @@ public final class Workload {
                 case "--users" -> users = Integer.parseInt(v);
                 case "--rate" -> rate = Integer.parseInt(v);
                 case "--seconds" -> seconds = Integer.parseInt(v);
+                case "--threads" -> threads = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--api" -> api = v.replaceAll("/+$", "");
                 case "--shards" -> ports = java.util.Arrays.stream(v.split(",")).map(String::trim).map(Integer::parseInt).toList();
                 default -> usage();
             }
         }
-        if (users < 2 || rate < 1 || seconds < 0) {
+        if (users < 2 || rate < 1 || seconds < 0 || threads < 1) {
             usage();
         }
         switch (args[0]) {
@@ -81,7 +83,7 @@ public final class Workload {
     }
 
     static void usage() {
-        System.err.println("usage: Workload seed|run|check [--users N] [--rate N] [--seconds S] [--seed N] [--api URL] [--shards P,P]");
+        System.err.println("usage: Workload seed|run|check [--users N] [--rate N] [--seconds S] [--threads T] [--seed N] [--api URL] [--shards P,P]");
         System.exit(2);
     }
 
@@ -158,11 +160,12 @@ public final class Workload {
 
     // ------------------------------------------------------------------ workload
 
+    /**
+     * Runs the workload: one lane per shard and --threads lanes per shard, each with its own
+     * connection, its own users (user / shards % threads) and its own model of their rows, so lanes
+     * never touch the same row and need no coordination. Each lane commits every 100 ms tick.
+     */
     static final class Runner {
-        // user -> friend -> soft-deleted?; kept in step with the statements, so most statements hit a row
-        final Map<Long, Map<Long, Boolean>> rows = new HashMap<>();
-        final List<long[]> removed = new ArrayList<>(); // hard-deleted or moved-away pairs, for re-adds
-        final Random r = new Random(seed ^ System.nanoTime());
         final Map<String, AtomicLong> kinds = new LinkedHashMap<>();
         final AtomicLong changes = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
@@ -176,18 +179,10 @@ public final class Workload {
         }
 
         void run() throws Exception {
-            List<Connection> conns = new ArrayList<>();
-            for (int p : ports) {
-                Connection c = connect(p);
-                c.setAutoCommit(false);
-                conns.add(c);
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT user_id, friend_id, status FROM friends")) {
-                    while (rs.next()) {
-                        rows.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getLong(2), "DELETED".equals(rs.getString(3)));
-                    }
-                }
-                c.commit();
+            int lanes = ports.size() * threads;
+            List<Lane> all = new ArrayList<>();
+            for (int i = 0; i < lanes; i++) {
+                all.add(new Lane(this, i % ports.size(), i / ports.size(), (rate + lanes - 1 - i) / lanes));
             }
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -200,40 +195,18 @@ public final class Workload {
             }));
             Thread reporter = new Thread(this::report, "reporter");
             reporter.setDaemon(true);
-            System.out.printf("[%s] workload: %d changes/s over users 1..%d%s; a line every 5 s%n", now(), rate, users,
+            System.out.printf("[%s] workload: %d changes/s over users 1..%d, %d connections%s; a line every 5 s%n", now(), rate, users, lanes,
                     seconds > 0 ? " for " + seconds + " s" : " until stopped");
             started = System.nanoTime();
             reporter.start();
-            long tickNanos = 100_000_000L;
-            long end = seconds > 0 ? started + seconds * 1_000_000_000L : Long.MAX_VALUE;
-            long tick = 0;
-            while (!stop && System.nanoTime() < end) {
-                tick++;
-                long due = (long) rate * tick / 10; // changes due by the end of this tick
-                while (changes.get() < due && !stop) {
-                    long user = pickUser();
-                    Connection c = conns.get(shardOf(user));
-                    try {
-                        step(c, user);
-                    } catch (SQLException e) {
-                        errors.incrementAndGet();
-                        c.rollback();
-                        resync(conns);
-                        System.out.printf("[%s] workload: %s (model reloaded)%n", now(), e.getMessage());
-                    }
-                    changes.incrementAndGet();
-                }
-                for (Connection c : conns) {
-                    c.commit();
-                }
-                long sleep = started + tick * tickNanos - System.nanoTime();
-                if (sleep > 0) {
-                    Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                }
+            List<Thread> threadList = new ArrayList<>();
+            for (Lane lane : all) {
+                Thread t = new Thread(lane, "lane-" + lane.shard + "-" + lane.slot);
+                t.start();
+                threadList.add(t);
             }
-            for (Connection c : conns) {
-                c.commit();
-                c.close();
+            for (Thread t : threadList) {
+                t.join();
             }
             double s = (System.nanoTime() - started) / 1e9;
             StringBuilder sb = new StringBuilder();
@@ -242,131 +215,6 @@ public final class Workload {
                     changes.get() / s, sb, errors.get() > 0 ? "; " + errors.get() + " failed statements" : "");
             System.out.flush();
             finished.countDown();
-        }
-
-        /** Skewed: user 1 is the busiest (about 3% of the changes), the tail is quiet. */
-        long pickUser() {
-            return 1 + Math.min(users - 1, (long) (Math.pow(r.nextDouble(), 1.5) * users));
-        }
-
-        void step(Connection c, long user) throws SQLException {
-            long t = System.currentTimeMillis();
-            Map<Long, Boolean> mine = rows.computeIfAbsent(user, k -> new HashMap<>());
-            int k = r.nextInt(100);
-            if (k < 23) {                                                     // update an active row
-                Long f = pick(mine, false);
-                if (f != null) {
-                    exec(c, "UPDATE friends SET nickname = ?, favorite = NOT favorite, updated_at = ? WHERE user_id = ? AND friend_id = ?",
-                            r.nextBoolean() ? null : "nick-" + r.nextInt(1000), t, user, f);
-                    kinds.get("update").incrementAndGet();
-                    return;
-                }
-            } else if (k < 35) {                                              // soft delete
-                Long f = pick(mine, false);
-                if (f != null) {
-                    exec(c, "UPDATE friends SET status = 'DELETED', updated_at = ? WHERE user_id = ? AND friend_id = ?", t, user, f);
-                    mine.put(f, true);
-                    kinds.get("soft-delete").incrementAndGet();
-                    return;
-                }
-            } else if (k < 45) {                                              // restore a soft-deleted row
-                Long f = pick(mine, true);
-                if (f != null) {
-                    exec(c, "UPDATE friends SET status = 'ACTIVE', updated_at = ? WHERE user_id = ? AND friend_id = ?", t, user, f);
-                    mine.put(f, false);
-                    kinds.get("restore").incrementAndGet();
-                    return;
-                }
-            } else if (k < 60) {                                              // hard delete
-                Long f = pick(mine, null);
-                if (f != null) {
-                    exec(c, "DELETE FROM friends WHERE user_id = ? AND friend_id = ?", user, f);
-                    mine.remove(f);
-                    forget(user, f);
-                    kinds.get("hard-delete").incrementAndGet();
-                    return;
-                }
-            } else if (k < 68) {                                              // re-add a removed pair
-                for (int i = removed.size() - 1; i >= 0 && i >= removed.size() - 50; i--) {
-                    long[] p = removed.get(i);
-                    if (shardOf(p[0]) == shardOf(user) && !rows.computeIfAbsent(p[0], x -> new HashMap<>()).containsKey(p[1])) {
-                        removed.remove(i);
-                        insert(c, p[0], p[1], t);
-                        kinds.get("re-add").incrementAndGet();
-                        return;
-                    }
-                }
-            } else if (k < 80) {                                              // primary-key move
-                Long f = pick(mine, null);
-                Long to = newFriend(user, mine);
-                if (f != null && to != null) {
-                    exec(c, "UPDATE friends SET friend_id = ?, updated_at = ? WHERE user_id = ? AND friend_id = ?", to, t, user, f);
-                    mine.put(to, mine.remove(f));
-                    forget(user, f);
-                    kinds.get("move").incrementAndGet();
-                    return;
-                }
-            }
-            Long f = newFriend(user, mine);                                    // insert (and every fallback)
-            if (f == null) {
-                f = pick(mine, null);
-                if (f == null) {
-                    return;
-                }
-                exec(c, "UPDATE friends SET updated_at = ? WHERE user_id = ? AND friend_id = ?", t, user, f);
-                kinds.get("update").incrementAndGet();
-                return;
-            }
-            insert(c, user, f, t);
-            kinds.get("insert").incrementAndGet();
-        }
-
-        void insert(Connection c, long user, long friend, long t) throws SQLException {
-            exec(c, "INSERT INTO friends (user_id, friend_id, nickname, favorite, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?)",
-                    user, friend, r.nextBoolean() ? null : "nick-" + r.nextInt(1000), r.nextInt(7) == 0, t, t);
-            rows.computeIfAbsent(user, k -> new HashMap<>()).put(friend, false);
-        }
-
-        void forget(long user, long friend) {
-            removed.add(new long[] {user, friend});
-            if (removed.size() > 5000) {
-                removed.subList(0, 1000).clear();
-            }
-        }
-
-        /** A random friend of the user: soft-deleted (true), active (false) or either (null). */
-        Long pick(Map<Long, Boolean> mine, Boolean deleted) {
-            List<Long> xs = new ArrayList<>();
-            mine.forEach((f, d) -> {
-                if (deleted == null || d.equals(deleted)) {
-                    xs.add(f);
-                }
-            });
-            return xs.isEmpty() ? null : xs.get(r.nextInt(xs.size()));
-        }
-
-        Long newFriend(long user, Map<Long, Boolean> mine) {
-            for (int i = 0; i < 20; i++) {
-                long f = 1 + r.nextInt(users);
-                if (f != user && !mine.containsKey(f)) {
-                    return f;
-                }
-            }
-            return null;
-        }
-
-        void resync(List<Connection> conns) throws SQLException {
-            rows.clear();
-            removed.clear();
-            for (Connection c : conns) {
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT user_id, friend_id, status FROM friends")) {
-                    while (rs.next()) {
-                        rows.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getLong(2), "DELETED".equals(rs.getString(3)));
-                    }
-                }
-                c.commit();
-            }
         }
 
         void report() {
@@ -411,6 +259,207 @@ public final class Workload {
                     System.out.printf("[%s] report failed: %s%n", now(), e);
                 }
             }
+        }
+    }
+
+    /** One connection's share of the workload: the users of one shard with user / shards % threads == slot. */
+    static final class Lane implements Runnable {
+        final Runner run;
+        final int shard;
+        final int slot;
+        final int laneRate;
+        // user -> friend -> soft-deleted?; kept in step with the statements, so most statements hit a row
+        final Map<Long, Map<Long, Boolean>> rows = new HashMap<>();
+        final List<long[]> removed = new ArrayList<>(); // hard-deleted or moved-away pairs, for re-adds
+        final Random r;
+        Connection c;
+
+        Lane(Runner run, int shard, int slot, int laneRate) {
+            this.run = run;
+            this.shard = shard;
+            this.slot = slot;
+            this.laneRate = laneRate;
+            this.r = new Random(seed ^ System.nanoTime() ^ (31L * shard + slot));
+        }
+
+        boolean mine(long user) {
+            return shardOf(user) == shard && (user / ports.size()) % threads == slot;
+        }
+
+        @Override
+        public void run() {
+            if (java.util.stream.LongStream.rangeClosed(1, users).noneMatch(this::mine)) {
+                return; // fewer users than connections: this one has none
+            }
+            try {
+                c = connect(ports.get(shard));
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    // row locks only on the rows a statement changes: lanes side by side never wait on each other's gaps
+                    s.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                }
+                resync();
+                long tickNanos = 100_000_000L;
+                long end = seconds > 0 ? run.started + seconds * 1_000_000_000L : Long.MAX_VALUE;
+                long tick = 0;
+                long done = 0;
+                while (!run.stop && System.nanoTime() < end) {
+                    tick++;
+                    long due = (long) laneRate * tick / 10; // changes due by the end of this tick
+                    while (done < due && !run.stop) {
+                        try {
+                            step(pickUser());
+                        } catch (SQLException e) {
+                            run.errors.incrementAndGet();
+                            c.rollback();
+                            resync();
+                            System.out.printf("[%s] workload: %s (model reloaded)%n", now(), e.getMessage());
+                        }
+                        done++;
+                        run.changes.incrementAndGet();
+                    }
+                    c.commit();
+                    long sleep = run.started + tick * tickNanos - System.nanoTime();
+                    if (sleep > 0) {
+                        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                    }
+                }
+                c.commit();
+                c.close();
+            } catch (Exception e) {
+                System.out.printf("[%s] workload lane %d/%d stopped: %s%n", now(), shard, slot, e);
+                run.errors.incrementAndGet();
+            }
+        }
+
+        /** Skewed: user 1 is the busiest (about 3% of the changes), the tail is quiet; one of this lane's users. */
+        long pickUser() {
+            while (true) {
+                long u = 1 + Math.min(users - 1, (long) (Math.pow(r.nextDouble(), 1.5) * users));
+                if (mine(u)) {
+                    return u;
+                }
+            }
+        }
+
+        void step(long user) throws SQLException {
+            long t = System.currentTimeMillis();
+            Map<Long, Boolean> mine = rows.computeIfAbsent(user, k -> new HashMap<>());
+            int k = r.nextInt(100);
+            if (k < 23) {                                                     // update an active row
+                Long f = pick(mine, false);
+                if (f != null) {
+                    exec(c, "UPDATE friends SET nickname = ?, favorite = NOT favorite, updated_at = ? WHERE user_id = ? AND friend_id = ?",
+                            r.nextBoolean() ? null : "nick-" + r.nextInt(1000), t, user, f);
+                    run.kinds.get("update").incrementAndGet();
+                    return;
+                }
+            } else if (k < 35) {                                              // soft delete
+                Long f = pick(mine, false);
+                if (f != null) {
+                    exec(c, "UPDATE friends SET status = 'DELETED', updated_at = ? WHERE user_id = ? AND friend_id = ?", t, user, f);
+                    mine.put(f, true);
+                    run.kinds.get("soft-delete").incrementAndGet();
+                    return;
+                }
+            } else if (k < 45) {                                              // restore a soft-deleted row
+                Long f = pick(mine, true);
+                if (f != null) {
+                    exec(c, "UPDATE friends SET status = 'ACTIVE', updated_at = ? WHERE user_id = ? AND friend_id = ?", t, user, f);
+                    mine.put(f, false);
+                    run.kinds.get("restore").incrementAndGet();
+                    return;
+                }
+            } else if (k < 60) {                                              // hard delete
+                Long f = pick(mine, null);
+                if (f != null) {
+                    exec(c, "DELETE FROM friends WHERE user_id = ? AND friend_id = ?", user, f);
+                    mine.remove(f);
+                    forget(user, f);
+                    run.kinds.get("hard-delete").incrementAndGet();
+                    return;
+                }
+            } else if (k < 68) {                                              // re-add a removed pair
+                for (int i = removed.size() - 1; i >= 0 && i >= removed.size() - 50; i--) {
+                    long[] p = removed.get(i);
+                    if (!rows.computeIfAbsent(p[0], x -> new HashMap<>()).containsKey(p[1])) {
+                        removed.remove(i);
+                        insert(p[0], p[1], t);
+                        run.kinds.get("re-add").incrementAndGet();
+                        return;
+                    }
+                }
+            } else if (k < 80) {                                              // primary-key move
+                Long f = pick(mine, null);
+                Long to = newFriend(user, mine);
+                if (f != null && to != null) {
+                    exec(c, "UPDATE friends SET friend_id = ?, updated_at = ? WHERE user_id = ? AND friend_id = ?", to, t, user, f);
+                    mine.put(to, mine.remove(f));
+                    forget(user, f);
+                    run.kinds.get("move").incrementAndGet();
+                    return;
+                }
+            }
+            Long f = newFriend(user, mine);                                    // insert (and every fallback)
+            if (f == null) {
+                f = pick(mine, null);
+                if (f == null) {
+                    return;
+                }
+                exec(c, "UPDATE friends SET updated_at = ? WHERE user_id = ? AND friend_id = ?", t, user, f);
+                run.kinds.get("update").incrementAndGet();
+                return;
+            }
+            insert(user, f, t);
+            run.kinds.get("insert").incrementAndGet();
+        }
+
+        void insert(long user, long friend, long t) throws SQLException {
+            exec(c, "INSERT INTO friends (user_id, friend_id, nickname, favorite, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?)",
+                    user, friend, r.nextBoolean() ? null : "nick-" + r.nextInt(1000), r.nextInt(7) == 0, t, t);
+            rows.computeIfAbsent(user, k -> new HashMap<>()).put(friend, false);
+        }
+
+        void forget(long user, long friend) {
+            removed.add(new long[] {user, friend});
+            if (removed.size() > 5000) {
+                removed.subList(0, 1000).clear();
+            }
+        }
+
+        /** A random friend of the user: soft-deleted (true), active (false) or either (null). */
+        Long pick(Map<Long, Boolean> mine, Boolean deleted) {
+            List<Long> xs = new ArrayList<>();
+            mine.forEach((f, d) -> {
+                if (deleted == null || d.equals(deleted)) {
+                    xs.add(f);
+                }
+            });
+            return xs.isEmpty() ? null : xs.get(r.nextInt(xs.size()));
+        }
+
+        Long newFriend(long user, Map<Long, Boolean> mine) {
+            for (int i = 0; i < 20; i++) {
+                long f = 1 + r.nextInt(users);
+                if (f != user && !mine.containsKey(f)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+
+        void resync() throws SQLException {
+            rows.clear();
+            removed.clear();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT user_id, friend_id, status FROM friends")) {
+                while (rs.next()) {
+                    if (mine(rs.getLong(1))) {
+                        rows.computeIfAbsent(rs.getLong(1), k -> new HashMap<>()).put(rs.getLong(2), "DELETED".equals(rs.getString(3)));
+                    }
+                }
+            }
+            c.commit();
         }
     }
 

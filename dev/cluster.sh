@@ -23,7 +23,8 @@
 #                                  (STREAMING here, ELSEWHERE on another node) and health; exit 1 unless
 #                                  every process runs
 #   dev/cluster.sh kill NODE       kill -9 node a, b or c: Kafka gives its shards and WAL partitions to
-#                                  the other nodes after wal.kafka.sessionTimeout (6s here)
+#                                  the other nodes after wal.kafka.sessionTimeout (6s; SIDEVIEW_CLUSTER_SESSION_TIMEOUT=10s
+#                                  when nodes start sets another)
 #   dev/cluster.sh pause NODE      kill -STOP (a long GC pause, a frozen VM): the same, once it times out
 #   dev/cluster.sh resume NODE     kill -CONT: the node finds it lost its assignments and rejoins
 #   dev/cluster.sh start NODE      start a node that is down (as `up` does)
@@ -99,6 +100,8 @@ SHARD_PORTS=("$SHARD_PORT" $((SHARD_PORT + 1)))
 KAFKA_CTL=$((KAFKA_PORT + 1))
 PG_DB=sideview_cluster; PG_USER=sideview_dev; PG_PASSWORD=sideview_dev
 USERS=200                                   # users 1..200 in the sample data and the workload
+SESSION_TIMEOUT=${SIDEVIEW_CLUSTER_SESSION_TIMEOUT:-6s} # the nodes' wal.kafka.sessionTimeout: how soon a dead node's work moves
+[[ $SESSION_TIMEOUT =~ ^[1-9][0-9]*s$ ]] || bad "SIDEVIEW_CLUSTER_SESSION_TIMEOUT must be whole seconds such as 10s, got '$SESSION_TIMEOUT'"
 SHARD_PASSWORD=cdc-secret                   # the shards' cdc user; the example config reads $SHARD_PASSWORD
 JAR=$ROOT/target/sideview.jar
 api_port() { case $1 in a) echo "$BASE_PORT" ;; b) echo $((BASE_PORT + 10)) ;; c) echo $((BASE_PORT + 20)) ;; esac; }
@@ -281,7 +284,7 @@ start_node() { # node: launched; await_node waits for its API
       -Ddw.storage.hbase.zookeeperQuorum="127.0.0.1:$zk" -Ddw.storage.hbase.table=sideview_cluster \
       -Ddw.storage.hbase.regions=4 \
       -Ddw.wal.mode=kafka -Ddw.wal.kafka.bootstrapServers="127.0.0.1:$KAFKA_PORT" \
-      -Ddw.wal.kafka.partitions=6 -Ddw.wal.kafka.sessionTimeout=6s \
+      -Ddw.wal.kafka.partitions=6 -Ddw.wal.kafka.sessionTimeout="$SESSION_TIMEOUT" \
       "-Ddw.sources.friends.shards[0].port=${SHARD_PORTS[0]}" "-Ddw.sources.friends.shards[1].port=${SHARD_PORTS[1]}" \
       -jar "$JAR" server docs/examples/sideview-two-shards.yml
 }
@@ -435,14 +438,14 @@ cmd_kill() {
   pid=$(pid_of "node-$NODE") || die "node $NODE is not running"
   kill -KILL "$pid"
   for _ in $(seq 50); do pid_of "node-$NODE" >/dev/null || break; sleep 0.1; done
-  log "node $NODE (pid $pid) killed with SIGKILL; its shards move to the other nodes after wal.kafka.sessionTimeout (6s); dev/cluster.sh start $NODE (or up) brings it back"
+  log "node $NODE (pid $pid) killed with SIGKILL; its shards move to the other nodes after wal.kafka.sessionTimeout ($SESSION_TIMEOUT); dev/cluster.sh start $NODE (or up) brings it back"
 }
 cmd_pause() {
   local pid
   pid=$(pid_of "node-$NODE") || die "node $NODE is not running"
   if paused "$pid"; then log "node $NODE (pid $pid) is paused already"; return 0; fi
   kill -STOP "$pid"
-  log "node $NODE (pid $pid) paused with SIGSTOP; its shards move to the other nodes after wal.kafka.sessionTimeout (6s); dev/cluster.sh resume $NODE"
+  log "node $NODE (pid $pid) paused with SIGSTOP; its shards move to the other nodes after wal.kafka.sessionTimeout ($SESSION_TIMEOUT); dev/cluster.sh resume $NODE"
 }
 cmd_resume() {
   local pid

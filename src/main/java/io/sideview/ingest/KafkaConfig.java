@@ -54,6 +54,15 @@ public record KafkaConfig(
         return consumerGroup + "-shard-owners";
     }
 
+    /**
+     * The group members' heartbeat interval: a third of the session (Kafka's rule) but at most 1 s.
+     * Survivors learn of a rebalance at their next heartbeat, so after a dead node's session ends its
+     * shards wait up to one interval more: at 10 s / 3 that was up to 3.3 s of a failover.
+     */
+    public long heartbeatIntervalMs() {
+        return Math.max(100, Math.min(1000, sessionTimeout.toMilliseconds() / 3));
+    }
+
     public static KafkaConfig defaults() {
         return new KafkaConfig(null, null, null, null, null, null, null, null);
     }

@@ -161,7 +161,7 @@ public class WalConsumer implements Managed {
                 org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         long session = config.sessionTimeout().toMilliseconds();
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(session));
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(100, session / 3)));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(config.heartbeatIntervalMs()));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         while (running) {
