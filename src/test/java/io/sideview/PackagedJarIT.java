@@ -49,7 +49,7 @@ class PackagedJarIT {
         Path data = Files.createTempDirectory("sideview-jar-db-");
         Run status = run(data, "db", "status", "config.yml");
         assertThat(status.exit()).as(status.output()).isZero();
-        assertThat(status.output()).contains("21 changesets have not been applied");
+        assertThat(status.output()).contains("22 changesets have not been applied");
 
         Run migrate = run(data, "db", "migrate", "config.yml");
         assertThat(migrate.exit()).as(migrate.output()).isZero();

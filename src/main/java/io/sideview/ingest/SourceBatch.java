@@ -269,6 +269,19 @@ final class SourceBatch {
             }
         }
 
+        /** The totals a resumed verify goes on from: what it found before its checkpoint. */
+        static Totals of(JobResult.SourceVerify found) {
+            Totals t = new Totals();
+            t.nodes.set(found.nodes());
+            t.edges.set(found.edges());
+            t.rows.set(found.rows());
+            t.unconfirmed.set(found.unconfirmed());
+            t.unmappable.set(found.unmappable());
+            found.differences().forEach(t.byKind::put);
+            t.samples.addAll(found.samples());
+            return t;
+        }
+
         /** Per side, the nodes that differed or were left unconfirmed, in the order met (the pass's, sorted). */
         private final Map<Side, List<Object>> revisit = new EnumMap<>(Side.class);
 

@@ -43,6 +43,14 @@ public final class SourceVerify implements JobWork {
     static final long BATCH_EDGES = 20_000;
     private static final int PAGE = 10_000;
 
+    /**
+     * Where a SOURCE_VERIFY takes its work up again after its node died or restarted: the side it was
+     * on and the last node it finished there (sides and nodes are walked in order), the nodes done, and
+     * what it found until then. Nodes after it are compared from the rows as they are then, which is
+     * what a verify that started later would do; nodes before it are not compared again.
+     */
+    record Checkpoint(Side side, Object after, long done, JobResult.SourceVerify found) {}
+
     /** Waits until the view applied a shard up to a position (IngestService#awaitApplied). */
     @FunctionalInterface
     public interface Applied {
@@ -99,7 +107,13 @@ public final class SourceVerify implements JobWork {
             long planned = repair ? 2 * total : total;
             progress.total(planned);
             long[] done = {0};
-            SourceBatch.Totals before = pass(layout, rows, nodes, repair, cancelled, progress, done);
+            // A REPAIR runs again from the start (its repairs are idempotent); a verify goes on from its checkpoint.
+            Checkpoint resume = repair || job.checkpoint() == null ? null : checkpoint(job.checkpoint(), layout);
+            SourceBatch.Totals before = repair
+                    ? pass(layout, rows, nodes, true, cancelled, progress, done)
+                    : resume == null
+                    ? pass(layout, rows, nodes, false, true, new SourceBatch.Totals(), cancelled, progress, done)
+                    : resumed(layout, rows, nodes, resume, cancelled, progress, done);
             if (before == null || !repair) {
                 return before == null ? null : before.result();
             }
@@ -131,11 +145,36 @@ public final class SourceVerify implements JobWork {
         }
     }
 
-    /** One pass over the nodes of every side; null when cancelled. */
+    /** One pass of a REPAIR over the nodes of every side (not resumable: it runs again whole); null when cancelled. */
     private SourceBatch.Totals pass(ViewLayout layout, SourceRows rows, Map<Side, List<Object>> nodes, boolean repair,
                                         BooleanSupplier cancelled, JobLedger.Progress progress, long[] done)
             throws Exception {
-        SourceBatch.Totals totals = new SourceBatch.Totals();
+        return pass(layout, rows, nodes, repair, false, new SourceBatch.Totals(), cancelled, progress, done);
+    }
+
+    /** The rest of a verify's pass after its checkpoint, its findings until then counted in. */
+    private SourceBatch.Totals resumed(ViewLayout layout, SourceRows rows, Map<Side, List<Object>> nodes, Checkpoint at,
+                                       BooleanSupplier cancelled, JobLedger.Progress progress, long[] done) throws Exception {
+        Map<Side, List<Object>> rest = new java.util.EnumMap<>(Side.class);
+        for (Side side : Side.sidesOf(layout.definition().direction())) {
+            List<Object> list = nodes.getOrDefault(side, List.of());
+            if (side.ordinal() > at.side().ordinal()) {
+                rest.put(side, list);
+            } else if (side == at.side()) {
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                int from = Collections.binarySearch((List) list, at.after());
+                rest.put(side, list.subList(from >= 0 ? from + 1 : -from - 1, list.size()));
+            }
+        }
+        done[0] = at.done();
+        progress.at(at.side() + " " + at.after(), done[0]);
+        return pass(layout, rows, rest, false, true, SourceBatch.Totals.of(at.found()), cancelled, progress, done);
+    }
+
+    /** {@code resumable}: a SOURCE_VERIFY's pass, which leaves a {@link Checkpoint} with its progress. */
+    private SourceBatch.Totals pass(ViewLayout layout, SourceRows rows, Map<Side, List<Object>> nodes, boolean repair,
+                                    boolean resumable, SourceBatch.Totals totals, BooleanSupplier cancelled,
+                                    JobLedger.Progress progress, long[] done) throws Exception {
         List<Side> sides = Side.sidesOf(layout.definition().direction());
         for (Side side : sides) {
             // Each edge's two sides are compared once, from the first side kept (OUT of a BOTH view).
@@ -150,11 +189,32 @@ public final class SourceVerify implements JobWork {
                 batch.check(part, totals);
                 from += part.size();
                 done[0] += part.size();
-                progress.at(side + " " + part.get(part.size() - 1), done[0]);
+                Object last = part.get(part.size() - 1);
+                if (!resumable) {
+                    progress.at(side + " " + last, done[0]);
+                } else {
+                    long doneNow = done[0];
+                    progress.at(side + " " + last, doneNow, () -> json(new Checkpoint(side, last, doneNow, totals.result())));
+                }
             }
         }
         progress.done(done[0]);
         return totals;
+    }
+
+    private String json(Checkpoint c) {
+        try {
+            return mapper.writeValueAsString(c);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a checkpoint that cannot be written as JSON: " + c, e);
+        }
+    }
+
+    /** The job's checkpoint, its node read back as the side's id type (JSON reads small numbers as ints). */
+    private Checkpoint checkpoint(String json, ViewLayout layout) throws Exception {
+        Checkpoint c = mapper.readValue(json, Checkpoint.class);
+        boolean longs = c.side().nodeType(layout.definition()) == IdType.LONG;
+        return new Checkpoint(c.side(), id(c.after(), longs), c.done(), c.found());
     }
 
     /**

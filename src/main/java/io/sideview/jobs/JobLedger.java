@@ -40,6 +40,8 @@ public final class JobLedger implements JobTracker {
         private volatile Long total;
         private volatile long flushedAt;
         private volatile String lastNode;
+        /** Where the run would take up its work again, computed only when a flush writes it. */
+        private volatile java.util.function.Supplier<String> checkpoint;
         private volatile boolean lost;
 
         /** Whether its writes land only while this node holds the job (not for copies and replays: see finishTracked). */
@@ -67,6 +69,19 @@ public final class JobLedger implements JobTracker {
             done(done);
         }
 
+        /**
+         * As {@link #at}, with where a run of the job on any node would take its work up again: written
+         * with the progress (the first at once, then at most every {@code FLUSH_MILLIS}), so a resumed
+         * run repeats at most about that much work.
+         */
+        public void at(String node, long done, java.util.function.Supplier<String> checkpoint) {
+            boolean first = this.checkpoint == null;
+            this.checkpoint = checkpoint;
+            this.lastNode = node;
+            this.done = done;
+            flush(first);
+        }
+
         long done() {
             return done;
         }
@@ -84,9 +99,12 @@ public final class JobLedger implements JobTracker {
                     dao.progressAny(id, done, total, now);
                     return;
                 }
+                java.util.function.Supplier<String> resumeAt = checkpoint;
                 int rows = lastNode == null
                         ? dao.progress(id, owner, done, total, now)
-                        : dao.progressAt(id, owner, done, total, lastNode, now);
+                        : resumeAt == null
+                        ? dao.progressAt(id, owner, done, total, lastNode, now)
+                        : dao.checkpoint(id, owner, done, total, lastNode, resumeAt.get(), now);
                 if (rows == 0 && !lost) {
                     lost = true;
                     LOG.warn("job {} is held by another node now (this node's lease expired); stopping it here", id);

@@ -73,6 +73,11 @@ public interface JobDao {
     int progressAt(long id, String owner, long done, Long total, String lastNode, long now);
 
     @SqlUpdate("""
+            UPDATE jobs SET done = :done, total = :total, last_node = :lastNode, checkpoint = :checkpoint, updated_at = :now
+            WHERE id = :id AND owner = :owner""")
+    int checkpoint(long id, String owner, long done, Long total, String lastNode, String checkpoint, long now);
+
+    @SqlUpdate("""
             UPDATE jobs SET state = :state, done = :done, result = :result, updated_at = :now, finished_at = :now
             WHERE id = :id AND owner = :owner""")
     int finish(long id, String owner, JobState state, long done, String result, long now);

@@ -1,0 +1,194 @@
+package io.sideview.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dropwizard.db.ManagedDataSource;
+import io.sideview.Examples;
+import io.sideview.MetadataDatabases;
+import io.sideview.edge.EdgeWriter;
+import io.sideview.edge.IntakeLog;
+import io.sideview.edge.MemoryKvStore;
+import io.sideview.edge.Mutation;
+import io.sideview.edge.MutationType;
+import io.sideview.edge.ViewCatalog;
+import io.sideview.edge.ViewLayout;
+import io.sideview.jobs.JobService;
+import io.sideview.jobs.JobState;
+import io.sideview.jobs.JobType;
+import io.sideview.jobs.api.JobResult;
+import io.sideview.jobs.api.JobResult.DifferenceKind;
+import io.sideview.jobs.db.JobDao;
+import io.sideview.jobs.db.JobRow;
+import io.sideview.registry.DefinitionParser;
+import io.sideview.registry.ViewRegistry;
+import io.sideview.registry.ViewValidator;
+import io.sideview.registry.db.ViewDao;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A SOURCE_VERIFY whose node dies goes on, on another node, after the last batch its checkpoint
+ * records: the nodes before it are not read again, and what was found before it is in the result.
+ * Two job services on one metadata DB stand for the two nodes, the shards are fakes.
+ */
+class SourceVerifyResumeTest {
+    private static final BinlogPosition P = new BinlogPosition("binlog.000001", 5000, 0);
+    private static final int USERS = 1200; // OUT nodes: batches of SourceVerify.BATCH (500)
+
+    private ManagedDataSource dataSource;
+    private Jdbi jdbi;
+    private JobDao dao;
+    private ViewRegistry registry;
+    private ViewCatalog catalog;
+    private final MemoryKvStore store = new MemoryKvStore();
+    private EdgeWriter writer;
+    private final List<JobService> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dataSource = MetadataDatabases.H2.migrated("source-verify-resume-test");
+        jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        dao = jdbi.onDemand(JobDao.class);
+        registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), new ViewValidator(Set.of("friends")), Examples.MAPPER, Clock.systemUTC());
+        registry.create(new DefinitionParser(Examples.MAPPER, 65_536).parse(Examples.text("friends-view.json")));
+        catalog = new ViewCatalog(registry, 0);
+        writer = new EdgeWriter(store, 2, catalog::latest);
+        writer.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (JobService n : nodes) {
+            n.stop();
+        }
+        writer.stop();
+        dataSource.stop();
+    }
+
+    /** Users 1..USERS, one friend each, on shard user % 2; reads counted, the ids read kept. */
+    private static final class Shards implements SourceRows {
+        final Map<String, List<Map<String, Object>>> rows = new HashMap<>(Map.of("s0", new ArrayList<>(), "s1", new ArrayList<>()));
+        final AtomicInteger reads = new AtomicInteger();
+        final List<Object> idsRead = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Blocks the read with this number (1-based) until released: the node "dies" in it. */
+        volatile int hangAt = -1;
+        final CountDownLatch release = new CountDownLatch(1);
+
+        Shards() {
+            for (long u = 1; u <= USERS; u++) {
+                Map<String, Object> r = new HashMap<>();
+                r.put("user_id", u);
+                r.put("friend_id", 100_000 + u % 40);
+                r.put("nickname", u == 7 ? "in the source" : "n" + u);
+                r.put("favorite", false);
+                r.put("status", "ACTIVE");
+                r.put("created_at", u);
+                r.put("updated_at", u);
+                rows.get("s" + u % 2).add(r);
+            }
+        }
+
+        @Override
+        public List<String> shards() {
+            return List.of("s0", "s1");
+        }
+
+        @Override
+        public List<Read> read(String column, List<Object> ids) throws java.sql.SQLException {
+            if (reads.incrementAndGet() == hangAt) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.sql.SQLException("the node died");
+                }
+            }
+            if (column.equals("user_id")) {
+                idsRead.addAll(ids);
+            }
+            List<Read> out = new ArrayList<>();
+            for (String shard : shards()) {
+                out.add(new Read(shard, P, P, rows.get(shard).stream().filter(r -> ids.contains(r.get(column))).toList()));
+            }
+            return out;
+        }
+
+        @Override
+        public List<Object> distinct(String shard, String column, Object after, Object from, Object to, int limit) {
+            return rows.get(shard).stream().map(r -> (Long) r.get(column)).distinct().sorted()
+                    .filter(v -> after == null || v > (Long) after).limit(limit).map(v -> (Object) v).toList();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private JobService node(String name, Shards shards) {
+        JobService jobs = new JobService(dao, registry, catalog, store, writer, Examples.MAPPER, Clock.systemUTC(),
+                JobService.RETRY_DELAY, new JobService.Leases(name, Duration.ofSeconds(15), Duration.ofMillis(50)));
+        IntakeLog intake = new IntakeLog(store, writer, catalog);
+        jobs.handle(JobType.SOURCE_VERIFY, new SourceVerify(catalog, store, writer, intake, (g, s, at, ms) -> true,
+                binding -> shards, Examples.MAPPER));
+        nodes.add(jobs);
+        jobs.start();
+        return jobs;
+    }
+
+    private JobRow row(long id) {
+        return dao.find(id).orElseThrow();
+    }
+
+    @Test
+    void aVerifyWhoseNodeDiedGoesOnAfterItsCheckpointOnAnotherNode() throws Exception {
+        ViewLayout layout = catalog.active("friends").layout();
+        for (long u = 1; u <= USERS; u++) {
+            Map<String, Object> p = new HashMap<>(Map.of("favorite", false, "created_at", u, "updated_at", u));
+            p.put("nickname", u == 7 ? "drifted in the view" : "n" + u);
+            writer.apply(layout, new Mutation(MutationType.INSERT, u, 100_000 + u % 40, 100, p)).get(5, TimeUnit.SECONDS);
+        }
+        // Node a takes the job (queued by a node gone before it ran it) and dies in its second batch of OUT nodes:
+        // the first batch (users 1..500, user 7's property drift among them) is done and checkpointed.
+        Shards first = new Shards();
+        first.hangAt = SourceBatch.ROUNDS + 1; // user 7's batch is read once per round, then the next batch hangs
+        long job = dao.add(JobType.SOURCE_VERIFY, catalog.active("friends").descriptor().id(), "friends", null, JobState.QUEUED, null,
+                System.currentTimeMillis(), null, "node-gone", System.currentTimeMillis() - 1);
+        JobService a = node("node-a", first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> row(job).checkpoint() != null);
+        assertThat(row(job).checkpoint()).contains("\"after\":500");
+        jdbi.useHandle(h -> h.execute("UPDATE jobs SET owner = 'node-a-dead', lease_expires = ? WHERE id = ?",
+                System.currentTimeMillis() - 1, job));
+        a.stop(); // what it does from now on lands nowhere: the job is not its own any more
+        nodes.remove(a);
+
+        Shards second = new Shards();
+        node("node-b", second);
+        await().atMost(Duration.ofSeconds(20)).until(() -> row(job).state() == JobState.DONE);
+        first.release.countDown();
+
+        assertThat(second.idsRead).as("no OUT node up to the checkpoint is read again").isNotEmpty()
+                .allSatisfy(id -> assertThat((Long) id).isGreaterThan(500L));
+        JobResult.SourceVerify r = Examples.MAPPER.readValue(row(job).result(), JobResult.SourceVerify.class);
+        // User 7's drift, once per side: the OUT one found by node a before its checkpoint, the IN one by node b.
+        assertThat(r.differences()).as(r.toString()).containsEntry(DifferenceKind.PROPERTY, 2L);
+        assertThat(r.total()).as(r.toString()).isEqualTo(2);
+        assertThat(r.samples()).extracting(d -> d.side() + " " + d.node() + " " + d.kind())
+                .containsExactlyInAnyOrder("OUT 7 PROPERTY", "IN 100007 PROPERTY");
+        assertThat(r.edges()).as("every edge counted once per side over both runs").isEqualTo(2 * USERS);
+        assertThat(r.nodes()).as("OUT nodes and the 40 IN nodes").isEqualTo(USERS + 40);
+        assertThat(row(job).done()).isEqualTo(USERS + 40);
+    }
+}
