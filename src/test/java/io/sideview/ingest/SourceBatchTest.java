@@ -67,7 +67,7 @@ class SourceBatchTest {
     }
 
     /** Rows by shard; {@code reads} counts reads, {@code onRead} may change the rows between rounds. */
-    private static final class FakeShards implements SourceRows {
+    static final class FakeShards implements SourceRows {
         final Map<String, List<Map<String, Object>>> rows = new HashMap<>(Map.of("s0", new ArrayList<>(), "s1", new ArrayList<>()));
         final AtomicInteger reads = new AtomicInteger();
         Runnable onRead = () -> {};
@@ -90,9 +90,14 @@ class SourceBatchTest {
         public List<Read> read(String column, List<Object> ids) {
             onRead.run();
             reads.incrementAndGet();
+            return readAt(P, rows, column, ids);
+        }
+
+        /** Every shard's rows whose {@code column} is one of {@code ids}, as read at {@code p}. */
+        static List<Read> readAt(BinlogPosition p, Map<String, List<Map<String, Object>>> rows, String column, List<Object> ids) {
             List<Read> out = new ArrayList<>();
-            for (String shard : shards()) {
-                out.add(new Read(shard, P, P, rows.get(shard).stream().filter(r -> ids.contains(r.get(column))).toList()));
+            for (String shard : rows.keySet().stream().sorted().toList()) {
+                out.add(new Read(shard, p, p, rows.get(shard).stream().filter(r -> ids.contains(r.get(column))).toList()));
             }
             return out;
         }

@@ -3,28 +3,19 @@ package io.sideview.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dropwizard.db.ManagedDataSource;
 import io.sideview.Examples;
-import io.sideview.MetadataDatabases;
-import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.IntakeLog;
-import io.sideview.edge.MemoryKvStore;
 import io.sideview.edge.Mutation;
 import io.sideview.edge.MutationType;
-import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.ViewLayout;
+import io.sideview.jobs.JobNodes;
 import io.sideview.jobs.JobService;
 import io.sideview.jobs.JobState;
 import io.sideview.jobs.JobType;
 import io.sideview.jobs.api.JobResult;
 import io.sideview.jobs.api.JobResult.DifferenceKind;
-import io.sideview.jobs.db.JobDao;
 import io.sideview.jobs.db.JobRow;
 import io.sideview.registry.DefinitionParser;
-import io.sideview.registry.ViewRegistry;
-import io.sideview.registry.ViewValidator;
-import io.sideview.registry.db.ViewDao;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,34 +38,17 @@ class SourceVerifyResumeTest {
     private static final BinlogPosition P = new BinlogPosition("binlog.000001", 5000, 0);
     private static final int USERS = 1200; // OUT nodes: batches of SourceVerify.BATCH (500)
 
-    private ManagedDataSource dataSource;
-    private Jdbi jdbi;
-    private JobDao dao;
-    private ViewRegistry registry;
-    private ViewCatalog catalog;
-    private final MemoryKvStore store = new MemoryKvStore();
-    private EdgeWriter writer;
-    private final List<JobService> nodes = new ArrayList<>();
+    private JobNodes cluster;
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = MetadataDatabases.H2.migrated("source-verify-resume-test");
-        jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
-        dao = jdbi.onDemand(JobDao.class);
-        registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), new ViewValidator(Set.of("friends")), Examples.MAPPER, Clock.systemUTC());
-        registry.create(new DefinitionParser(Examples.MAPPER, 65_536).parse(Examples.text("friends-view.json")));
-        catalog = new ViewCatalog(registry, 0);
-        writer = new EdgeWriter(store, 2, catalog::latest);
-        writer.start();
+        cluster = new JobNodes("source-verify-resume-test", 2, Set.of("friends"));
+        cluster.registry.create(new DefinitionParser(Examples.MAPPER, 65_536).parse(Examples.text("friends-view.json")));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (JobService n : nodes) {
-            n.stop();
-        }
-        writer.stop();
-        dataSource.stop();
+        cluster.close();
     }
 
     /** Users 1..USERS, one friend each, on shard user % 2; reads counted, the ids read kept. */
@@ -120,11 +92,7 @@ class SourceVerifyResumeTest {
             if (column.equals("user_id")) {
                 idsRead.addAll(ids);
             }
-            List<Read> out = new ArrayList<>();
-            for (String shard : shards()) {
-                out.add(new Read(shard, P, P, rows.get(shard).stream().filter(r -> ids.contains(r.get(column))).toList()));
-            }
-            return out;
+            return SourceBatchTest.FakeShards.readAt(P, rows, column, ids);
         }
 
         @Override
@@ -138,41 +106,35 @@ class SourceVerifyResumeTest {
     }
 
     private JobService node(String name, Shards shards) {
-        JobService jobs = new JobService(dao, registry, catalog, store, writer, Examples.MAPPER, Clock.systemUTC(),
-                JobService.RETRY_DELAY, new JobService.Leases(name, Duration.ofSeconds(15), Duration.ofMillis(50)));
-        IntakeLog intake = new IntakeLog(store, writer, catalog);
-        jobs.handle(JobType.SOURCE_VERIFY, new SourceVerify(catalog, store, writer, intake, (g, s, at, ms) -> true,
-                binding -> shards, Examples.MAPPER));
-        nodes.add(jobs);
-        jobs.start();
-        return jobs;
+        IntakeLog intake = new IntakeLog(cluster.store, cluster.writer, cluster.catalog);
+        return cluster.node(name, jobs -> jobs.handle(JobType.SOURCE_VERIFY, new SourceVerify(cluster.catalog, cluster.store,
+                cluster.writer, intake, (g, s, at, ms) -> true, binding -> shards, Examples.MAPPER)));
     }
 
     private JobRow row(long id) {
-        return dao.find(id).orElseThrow();
+        return cluster.row(id);
     }
 
     @Test
     void aVerifyWhoseNodeDiedGoesOnAfterItsCheckpointOnAnotherNode() throws Exception {
-        ViewLayout layout = catalog.active("friends").layout();
+        ViewLayout layout = cluster.catalog.active("friends").layout();
         for (long u = 1; u <= USERS; u++) {
             Map<String, Object> p = new HashMap<>(Map.of("favorite", false, "created_at", u, "updated_at", u));
             p.put("nickname", u == 7 ? "drifted in the view" : "n" + u);
-            writer.apply(layout, new Mutation(MutationType.INSERT, u, 100_000 + u % 40, 100, p)).get(5, TimeUnit.SECONDS);
+            cluster.writer.apply(layout, new Mutation(MutationType.INSERT, u, 100_000 + u % 40, 100, p)).get(5, TimeUnit.SECONDS);
         }
         // Node a takes the job (queued by a node gone before it ran it) and dies in its second batch of OUT nodes:
         // the first batch (users 1..500, user 7's property drift among them) is done and checkpointed.
         Shards first = new Shards();
         first.hangAt = SourceBatch.ROUNDS + 1; // user 7's batch is read once per round, then the next batch hangs
-        long job = dao.add(JobType.SOURCE_VERIFY, catalog.active("friends").descriptor().id(), "friends", null, JobState.QUEUED, null,
+        long job = cluster.dao.add(JobType.SOURCE_VERIFY, cluster.catalog.active("friends").descriptor().id(), "friends", null, JobState.QUEUED, null,
                 System.currentTimeMillis(), null, "node-gone", System.currentTimeMillis() - 1);
         JobService a = node("node-a", first);
         await().atMost(Duration.ofSeconds(10)).until(() -> row(job).checkpoint() != null);
         assertThat(row(job).checkpoint()).contains("\"after\":500");
-        jdbi.useHandle(h -> h.execute("UPDATE jobs SET owner = 'node-a-dead', lease_expires = ? WHERE id = ?",
+        cluster.jdbi.useHandle(h -> h.execute("UPDATE jobs SET owner = 'node-a-dead', lease_expires = ? WHERE id = ?",
                 System.currentTimeMillis() - 1, job));
-        a.stop(); // what it does from now on lands nowhere: the job is not its own any more
-        nodes.remove(a);
+        cluster.stop(a); // what it does from now on lands nowhere: the job is not its own any more
 
         Shards second = new Shards();
         node("node-b", second);

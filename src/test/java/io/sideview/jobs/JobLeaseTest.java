@@ -3,27 +3,14 @@ package io.sideview.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dropwizard.db.ManagedDataSource;
-import io.sideview.Examples;
-import io.sideview.MetadataDatabases;
-import io.sideview.edge.EdgeWriter;
-import io.sideview.edge.MemoryKvStore;
-import io.sideview.edge.ViewCatalog;
 import io.sideview.jobs.api.JobResult;
 import io.sideview.jobs.db.JobDao;
 import io.sideview.jobs.db.JobRow;
-import io.sideview.registry.ViewRegistry;
-import io.sideview.registry.ViewValidator;
-import io.sideview.registry.db.ViewDao;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,48 +20,30 @@ import org.junit.jupiter.api.Test;
  * third node are written directly, live or with its lease expired.
  */
 class JobLeaseTest {
-    private static final Duration TICK = Duration.ofMillis(50);
-    private ManagedDataSource dataSource;
-    private Jdbi jdbi;
+    private static final Duration TICK = JobNodes.TICK;
+    private JobNodes cluster;
     private JobDao dao;
-    private EdgeWriter writer;
-    private ViewRegistry registry;
-    private ViewCatalog catalog;
-    private final MemoryKvStore store = new MemoryKvStore();
-    private final List<JobService> nodes = new ArrayList<>();
+    private Jdbi jdbi;
     private final AtomicInteger runs = new AtomicInteger();
 
     @BeforeEach
     void setUp() throws Exception {
-        dataSource = MetadataDatabases.H2.migrated("job-lease-test");
-        jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
-        dao = jdbi.onDemand(JobDao.class);
-        registry = new ViewRegistry(jdbi.onDemand(ViewDao.class), new ViewValidator(Set.of()), Examples.MAPPER, Clock.systemUTC());
-        catalog = new ViewCatalog(registry, 0);
-        writer = new EdgeWriter(store, 1, catalog::latest);
-        writer.start();
+        cluster = new JobNodes("job-lease-test", 1, Set.of());
+        dao = cluster.dao;
+        jdbi = cluster.jdbi;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (JobService n : nodes) {
-            n.stop();
-        }
-        writer.stop();
-        dataSource.stop();
+        cluster.close();
     }
 
     /** A node whose SOURCE_VERIFY jobs count their runs. */
     private JobService node(String name) {
-        JobService jobs = new JobService(dao, registry, catalog, store, writer, Examples.MAPPER, Clock.systemUTC(),
-                JobService.RETRY_DELAY, new JobService.Leases(name, Duration.ofSeconds(15), TICK));
-        jobs.handle(JobType.SOURCE_VERIFY, (j, cancelled, progress) -> {
+        return cluster.node(name, jobs -> jobs.handle(JobType.SOURCE_VERIFY, (j, cancelled, progress) -> {
             runs.incrementAndGet();
             return new JobResult.SourceVerify(0, 0, 0, new java.util.EnumMap<>(JobResult.DifferenceKind.class), 0, 0, List.of(), true);
-        });
-        nodes.add(jobs);
-        jobs.start();
-        return jobs;
+        }));
     }
 
     private long job(JobType type, JobState state, String owner, long leaseExpires) {
@@ -82,7 +51,7 @@ class JobLeaseTest {
     }
 
     private JobRow row(long id) {
-        return dao.find(id).orElseThrow();
+        return cluster.row(id);
     }
 
     @Test
