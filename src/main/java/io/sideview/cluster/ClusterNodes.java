@@ -172,7 +172,9 @@ public final class ClusterNodes implements Managed {
     @Override
     public void stop() throws Exception {
         if (heartbeats != null) {
-            heartbeats.shutdownNow();
+            // shutdown, not shutdownNow: an interrupt during an H2 file write closes the whole database
+            // (ClosedByInterruptException), and what stops after this still needs it
+            heartbeats.shutdown();
             heartbeats.awaitTermination(5, TimeUnit.SECONDS);
         }
         if (!registered) {

@@ -109,7 +109,9 @@ public final class Replays implements Managed {
 
     @Override
     public void stop() throws InterruptedException {
-        ticks.shutdownNow();
+        // shutdown, not shutdownNow: an interrupt during an H2 file write closes the whole database
+        // (ClosedByInterruptException), and what stops after this still needs it
+        ticks.shutdown();
         ticks.awaitTermination(10, TimeUnit.SECONDS);
     }
 

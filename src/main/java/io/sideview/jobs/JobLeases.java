@@ -48,7 +48,9 @@ final class JobLeases {
      */
     void stop() throws InterruptedException {
         if (thread != null) {
-            thread.shutdownNow();
+            // shutdown, not shutdownNow: an interrupt during an H2 file write closes the whole database
+            // (ClosedByInterruptException), and what stops after this still needs it
+            thread.shutdown();
             thread.awaitTermination(10, TimeUnit.SECONDS);
         }
         try {

@@ -87,7 +87,9 @@ public final class RegistryPoller implements Managed {
     @Override
     public void stop() throws InterruptedException {
         if (thread != null) {
-            thread.shutdownNow();
+            // shutdown, not shutdownNow: an interrupt during an H2 file write closes the whole database
+            // (ClosedByInterruptException), and what stops after this still needs it
+            thread.shutdown();
             thread.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
