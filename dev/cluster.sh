@@ -46,7 +46,9 @@ ROOT=$(cd "$DEV/.." && pwd)
 RUN=$DEV/.run-cluster
 NODES=(a b c)
 
-usage() { sed -n '20,33p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { # the commands of the header above
+  sed -n '\|^#   dev/cluster.sh up |,\|^#   dev/cluster.sh down |p' "$0" | sed 's/^# \{0,1\}//'
+}
 bad() { echo "cluster.sh: $*" >&2; echo "usage: dev/cluster.sh up|status|down|kill NODE|pause NODE|resume NODE|start NODE|workload [...] (see --help)" >&2; exit 2; }
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 die() { echo "cluster.sh: $*" >&2; exit 1; }

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The dev/ scripts parse, and dev/cluster.sh refuses bad arguments with exit code 2 and a message
@@ -26,13 +27,19 @@ class DevScriptsTest {
     private record Result(int code, String out) {}
 
     private static Result bash(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("bash"));
+        return bash(java.util.Map.of(), args);
+    }
+
+    private static Result bash(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.add("bash");
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("bash " + String.join(" ", args) + " did not finish in 30 s");
+            throw new AssertionError(String.join(" ", cmd) + " did not finish in 30 s");
         }
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -57,6 +64,14 @@ class DevScriptsTest {
         assertThat(r.out()).contains("dev/cluster.sh up", "dev/cluster.sh status", "dev/cluster.sh kill NODE",
                 "dev/cluster.sh pause NODE", "dev/cluster.sh resume NODE", "dev/cluster.sh start NODE",
                 "dev/cluster.sh workload", "dev/cluster.sh down");
+    }
+
+    @ParameterizedTest(name = "SIDEVIEW_CLUSTER_SESSION_TIMEOUT={0} refused")
+    @ValueSource(strings = {"10", "0s", "10ms", "ten"})
+    void refusesABadSessionTimeout(String value) throws Exception {
+        Result r = bash(java.util.Map.of("SIDEVIEW_CLUSTER_SESSION_TIMEOUT", value), CLUSTER.toString(), "status");
+        assertThat(r.code()).as(r.out()).isEqualTo(2);
+        assertThat(r.out()).contains("SIDEVIEW_CLUSTER_SESSION_TIMEOUT must be whole seconds such as 10s, got '" + value + "'");
     }
 
     @ParameterizedTest(name = "cluster.sh {0} -> {1}")
