@@ -67,7 +67,10 @@ public final class FriendsShapes {
 
     /** A page after one a scan answered (the cursor is bound to the start node, so the query keeps it). */
     private String nextPage(SplittableRandom r) {
-        String next = cursors.get(r.nextInt(cursors.length()));
+        long seen = cursorsSeen.get();
+        // One of the (up to 64) newest cursors kept; slots not written yet are never picked.
+        String next = seen == 0 ? null
+                : cursors.get((int) ((seen - 1 - r.nextInt((int) Math.min(seen, cursors.length()))) % cursors.length()));
         if (next == null) {
             firstPages.incrementAndGet();
             return firstPage(user(r), "OUT");

@@ -182,7 +182,8 @@ public final class OpenLoop {
             return null;
         } catch (SocketTimeoutException e) {
             return "timeout (no answer)";
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: an answer HttpConn cannot parse; the worker goes on with the next request.
             return e.toString();
         }
     }

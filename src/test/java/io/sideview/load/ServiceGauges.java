@@ -14,6 +14,8 @@ import java.util.Locale;
  * every few seconds during a run without disturbing it).
  */
 public final class ServiceGauges implements AutoCloseable {
+    /** {@link #notFlat}'s rule, for reports. */
+    public static final String FLAT_RULE = "live heap at most 1.5 x start + 16 MiB, threads at most 1.25 x start + 16";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MIB = 1024 * 1024;
 
