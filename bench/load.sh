@@ -105,15 +105,21 @@ OUT="$BENCH/results/load-$STAMP.md"
   echo "- $(java -version 2>&1 | head -1); MariaDB $("$MARIADBD" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+-MariaDB' | head -1); Sideview $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (+ uncommitted changes)') (-Xmx1g, G1, $STORAGE, wal none)"
   echo "- 2 MariaDB shards (ROW binlog), view docs/examples/friends-view.json (BOTH); FriendsLoad writers on 2 x 50,000 (user, friend) pairs: $PREFILL changes prefill, then $INGEST changes/s through warm-up and window"
   echo "- queries: 8 shapes at $RATE requests/s each ($((RATE * 8))/s in all), open loop, $CONNS connections, ${TIMEOUT} ms timeout; ${WARMUP} s warm-up, ${MINUTES} min window; readings every ${SAMPLE} s"
-  printf -- "- CPU over prefill, warm-up and window: machine %.0f %% busy" "$(echo "100 * ($B1 - $B0) / ($T1 - $T0)" | bc -l)"
+  # CPU seconds of this run's processes vs the whole machine's over the same time: what is left is
+  # other work on the machine, which makes the latencies say less about the service.
+  OURS=$(cat "$WORK/load-tool-cpu.txt" 2>/dev/null || echo 0)
+  printf -- "- CPU over prefill, warm-up and window: machine %.0f %% busy (%.0f of %.0f core-seconds): load tool %s s" \
+    "$(echo "100 * ($B1 - $B0) / ($T1 - $T0)" | bc -l)" "$(echo "($B1 - $B0) / $HZ" | bc -l)" "$(echo "($T1 - $T0) / $HZ" | bc -l)" "$OURS"
   for k in $(echo "${!PROC[@]}" | tr ' ' '\n' | sort); do
-    printf ", %s %.0f s" "$k" "$(echo "($(cpu_ticks "${PROC[$k]}") - ${C0[$k]}) / $HZ" | bc -l)"
+    c=$(echo "($(cpu_ticks "${PROC[$k]}") - ${C0[$k]}) / $HZ" | bc -l)
+    printf ", %s %.0f s" "$k" "$c"; OURS=$(echo "$OURS + $c" | bc -l)
   done
-  echo
-  echo "- service log ERROR lines before the run, while the engines started: $(head -n "$LOG_FROM" "$WORK/sideview.log" | grep -c '^ERROR' || true) (during the run: see the verdict)"
-  if awk -v n="$(nproc)" -v a="$LOAD_BEFORE" 'BEGIN{split(a,x," ");exit !(x[1]>n/2)}'; then
-    echo "- **the machine was probably busy before the run** (load average above); re-run on a quiet machine before quoting the numbers"
+  OTHERS=$(echo "($B1 - $B0) / $HZ - $OURS" | bc -l)
+  printf ", other processes %.0f s\n" "$OTHERS"
+  if [ "$(echo "$OTHERS > 0.1 * ($T1 - $T0) / $HZ" | bc -l)" = 1 ]; then
+    echo "- **other work used more than 10 % of the machine during the run** (above); re-run on a quiet machine before quoting the numbers"
   fi
+  echo "- service log ERROR lines before the run, while the engines started: $(head -n "$LOG_FROM" "$WORK/sideview.log" | grep -c '^ERROR' || true) (during the run: see the verdict)"
   echo
   cat "$WORK/load.md"
 } > "$OUT"

@@ -77,12 +77,13 @@ class LoadSuiteIT {
                         MEASURE_SECONDS, CONNECTIONS, TIMEOUT_MILLIS);
                 sampler.shutdownNow();
                 int changes = writer.get(2, TimeUnit.MINUTES);
+                String gcInWindow = ServiceGauges.gcBetween(start, gauges.sample(false));
                 ServiceGauges.Sample end = gauges.sample(true);
 
                 System.out.println("warm-up (" + WARMUP_SECONDS + " s):\n" + OpenLoop.table(warmup));
                 System.out.println("measured (" + MEASURE_SECONDS + " s), " + changes + " row changes during the run:\n"
-                        + OpenLoop.table(measured));
-                System.out.println("start: " + start.describe() + "; end: " + end.describe());
+                        + OpenLoop.table(measured) + "load tool scheduler late by " + OpenLoop.lateness(measured));
+                System.out.println("start: " + start.describe() + "; end: " + end.describe() + "; GC in the window: " + gcInWindow);
                 during.forEach(s -> System.out.printf("  +%.0f s: %s%n", s.seconds() - start.seconds(), s.describe()));
                 System.out.println("cursor shape: " + shapes.followed + " pages followed a cursor, "
                         + shapes.firstPages + " were first pages (no cursor seen yet)");

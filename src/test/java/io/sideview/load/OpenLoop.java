@@ -38,9 +38,13 @@ public final class OpenLoop {
     public record Shape(String name, double rate, Function<SplittableRandom, String> path,
                         BiConsumer<String, String> onBody) {}
 
-    /** What one shape got. Latencies in microseconds; {@code queued}: intended time to actual send. */
+    /**
+     * What one shape got. Latencies in microseconds; {@code queued}: intended time to actual send;
+     * {@code late}: how late the scheduler put requests on the queue (the load tool's own delay, e.g.
+     * when it gets no CPU: a large one means the figures are partly the tool's).
+     */
     public record Stats(String name, double targetRate, long scheduled, long ok, long errors, String firstError,
-                        double seconds, Histogram latency, Histogram queued) {
+                        double seconds, Histogram latency, Histogram queued, Histogram late) {
         /** Answers (2xx or not) per second of the schedule. */
         public double achievedRate() {
             return (ok + errors) / seconds;
@@ -67,6 +71,7 @@ public final class OpenLoop {
         int n = shapes.size();
         Histogram[] latency = new Histogram[n];
         Histogram[] queued = new Histogram[n];
+        Histogram[] late = new Histogram[n];
         AtomicLong[] ok = new AtomicLong[n];
         AtomicLong[] errors = new AtomicLong[n];
         List<AtomicReference<String>> firstError = new ArrayList<>();
@@ -75,6 +80,7 @@ public final class OpenLoop {
             // hundred requests per second the lock is never contended for long.
             latency[s] = new SynchronizedHistogram(HIGHEST_MICROS, 3);
             queued[s] = new SynchronizedHistogram(HIGHEST_MICROS, 3);
+            late[s] = new Histogram(HIGHEST_MICROS, 3); // the scheduler thread's only
             ok[s] = new AtomicLong();
             errors[s] = new AtomicLong();
             firstError.add(new AtomicReference<>());
@@ -132,6 +138,7 @@ public final class OpenLoop {
                 LockSupport.parkNanos(wait);
                 continue; // parkNanos may return early: look again
             }
+            late[next].recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
             queue.add(new Request(next, due, shapes.get(next).path().apply(random[next])));
             sent[next]++;
         }
@@ -151,7 +158,7 @@ public final class OpenLoop {
                 firstError.get(s).compareAndSet(null, unanswered + " requests not answered when the run ended");
             }
             out.add(new Stats(shapes.get(s).name(), shapes.get(s).rate(), sent[s], ok[s].get(),
-                    errors[s].get() + Math.max(0, unanswered), firstError.get(s).get(), seconds, latency[s], queued[s]));
+                    errors[s].get() + Math.max(0, unanswered), firstError.get(s).get(), seconds, latency[s], queued[s], late[s]));
         }
         return out;
     }
@@ -186,6 +193,14 @@ public final class OpenLoop {
             // RuntimeException: an answer HttpConn cannot parse; the worker goes on with the next request.
             return e.toString();
         }
+    }
+
+    /** The scheduler's lateness over every shape: p99 and max, in milliseconds. */
+    public static String lateness(List<Stats> stats) {
+        Histogram all = new Histogram(HIGHEST_MICROS, 3);
+        stats.forEach(s -> all.add(s.late()));
+        return String.format(Locale.ROOT, "p99 %.2f ms, max %.2f ms", all.getValueAtPercentile(99) / 1000.0,
+                all.getMaxValue() / 1000.0);
     }
 
     /** A Markdown table of the stats, one row per shape, latencies in milliseconds. */

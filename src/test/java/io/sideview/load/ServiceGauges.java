@@ -14,13 +14,22 @@ import java.util.Locale;
  * every few seconds during a run without disturbing it).
  */
 public final class ServiceGauges implements AutoCloseable {
+    /** What the service's collectors did between two readings (the later one taken before any forced GC). */
+    public static String gcBetween(Sample from, Sample to) {
+        return String.format(Locale.ROOT, "%d collections, %d ms in all", to.gcCount() - from.gcCount(),
+                to.gcMillis() - from.gcMillis());
+    }
+
     /** {@link #notFlat}'s rule, for reports. */
     public static final String FLAT_RULE = "live heap at most 1.5 x start + 16 MiB, threads at most 1.25 x start + 16";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MIB = 1024 * 1024;
 
-    /** One reading; {@code afterGc}: heap is the live set. */
-    public record Sample(double seconds, long heapUsed, long threads, boolean afterGc) {
+    /**
+     * One reading; {@code afterGc}: heap is the live set. {@code gcCount} and {@code gcMillis}: the
+     * collections since the service started and their time, over every collector (jvm.gc.*).
+     */
+    public record Sample(double seconds, long heapUsed, long threads, boolean afterGc, long gcCount, long gcMillis) {
         public String describe() {
             return String.format(Locale.ROOT, "heap used %d MiB%s, %d threads", heapUsed / MIB,
                     afterGc ? " after a full GC" : "", threads);
@@ -46,8 +55,18 @@ public final class ServiceGauges implements AutoCloseable {
             throw new IOException("GET /metrics answered " + admin.status);
         }
         JsonNode gauges = JSON.readTree(body).path("gauges");
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (var it = gauges.fields(); it.hasNext(); ) {
+            var g = it.next();
+            if (g.getKey().startsWith("jvm.gc.") && g.getKey().endsWith(".count")) {
+                gcCount += g.getValue().path("value").asLong();
+            } else if (g.getKey().startsWith("jvm.gc.") && g.getKey().endsWith(".time")) {
+                gcMillis += g.getValue().path("value").asLong();
+            }
+        }
         return new Sample((System.nanoTime() - t0) / 1e9, gauges.path("jvm.memory.heap.used").path("value").asLong(),
-                gauges.path("jvm.threads.count").path("value").asLong(), gc);
+                gauges.path("jvm.threads.count").path("value").asLong(), gc, gcCount, gcMillis);
     }
 
     /**

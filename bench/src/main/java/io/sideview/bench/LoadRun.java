@@ -79,6 +79,7 @@ final class LoadRun {
             List<OpenLoop.Stats> measured = OpenLoop.run("127.0.0.1", api, shapes.shapes(ratePerShape), measure, connections, timeoutMillis);
             sampler.shutdownNow();
             sampler.awaitTermination(10, TimeUnit.SECONDS);
+            String gcInWindow = ServiceGauges.gcBetween(start, gauges.sample(false));
             ServiceGauges.Sample end = gauges.sample(true);
             long rssEnd = rssKib(pid);
             long committedEnd = IngestBench.committed(loads);
@@ -113,12 +114,14 @@ final class LoadRun {
             md.append(OpenLoop.table(measured));
             md.append(String.format(Locale.ROOT, "%nLatency runs from each request's intended send time (coordinated omission "
                     + "counted); \"queued\" is the part before a connection took it (%d connections, %d ms timeout). "
+                    + "The load tool's scheduler was late by %s. "
                     + "The cursor shape followed %,d cursors (%,d first pages before any was seen). Warm-up errors: %d.%n%n",
-                    connections, timeoutMillis, shapes.followed.get(), shapes.firstPages.get(),
+                    connections, timeoutMillis, OpenLoop.lateness(measured), shapes.followed.get(), shapes.firstPages.get(),
                     warm.stream().mapToLong(OpenLoop.Stats::errors).sum()));
             md.append("### Heap and threads (service JVM)\n\n");
             md.append(String.format(Locale.ROOT, "- start of the window: %s, RSS %d MiB%n", start.describe(), rssStart / 1024));
             md.append(String.format(Locale.ROOT, "- end of the window: %s, RSS %d MiB%n", end.describe(), rssEnd / 1024));
+            md.append("- garbage collection in the window (the forced ones outside it): " + gcInWindow + "\n");
             md.append("- flat (" + ServiceGauges.FLAT_RULE + "): ")
                     .append(notFlat == null ? "**yes**" : "**NO**: " + notFlat).append("\n\n");
             md.append("| t (s) | heap used (no GC) MiB | threads | RSS MiB | rows committed | rows applied | backlog |\n");
@@ -147,6 +150,9 @@ final class LoadRun {
                     pass ? "PASS" : "FAIL", errors, rates ? "yes" : "NO", notFlat == null ? "yes" : "NO", kept ? "yes" : "NO",
                     logErrors));
             Files.writeString(out, md.toString());
+            // For the report's CPU line (bench/load.sh): this JVM's own CPU seconds since it started.
+            Files.writeString(out.resolveSibling("load-tool-cpu.txt"), String.valueOf(
+                    ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000).orElse(0L)));
             System.out.print(md);
             return pass ? 0 : 3;
         }
