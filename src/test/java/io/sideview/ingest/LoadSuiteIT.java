@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * intended send time, so queueing is counted). After a warm-up, {@value #MEASURE_SECONDS} s are
  * measured. No request may fail or time out, every shape must be answered at its rate, heap (live,
  * after a full GC) and thread count must be flat by {@link ServiceGauges#notFlat}, the view must
- * still equal SQL over both shards once the writer stops, and the service must have logged no ERROR during it.
+ * still equal SQL over both shards once the writer stops, and the service must have logged no
+ * ERROR during the load. About 80 s in all on a quiet machine (22 s of it the set-up).
  *
  * <p>The service runs in its own JVM (the packaged jar, as in production), so its heap and threads
  * are its own and not the test JVM's.
