@@ -26,6 +26,12 @@ public final class ServiceProcess {
     /** The same with more JVM arguments, such as {@code -Ddw.<key>=<value>} configuration overrides. */
     public static Process launch(Path config, Path dir, int port, Supplier<Http> http, List<String> jvmArgs)
             throws Exception {
+        return launch(config, dir, port, freePort(), http, jvmArgs);
+    }
+
+    /** The same with the admin port chosen by the caller (to read its metrics or run its tasks). */
+    public static Process launch(Path config, Path dir, int port, int adminPort, Supplier<Http> http, List<String> jvmArgs)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -35,7 +41,7 @@ public final class ServiceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
         pb.environment().put("SIDEVIEW_DATA", dir.resolve("data").toString());
         pb.environment().put("SIDEVIEW_PORT", String.valueOf(port));
-        pb.environment().put("SIDEVIEW_ADMIN_PORT", String.valueOf(freePort()));
+        pb.environment().put("SIDEVIEW_ADMIN_PORT", String.valueOf(adminPort));
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {

@@ -48,9 +48,14 @@ final class FriendsWorkload {
 
     /** {@link #run} on another thread, for changes made while something else happens. */
     java.util.concurrent.CompletableFuture<Integer> runAsync(int changes) {
+        return runAsync(changes, 0);
+    }
+
+    /** {@link #run(int, double)} on another thread. */
+    java.util.concurrent.CompletableFuture<Integer> runAsync(int changes, double perSecond) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return run(changes);
+                return run(changes, perSecond);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
@@ -76,7 +81,17 @@ final class FriendsWorkload {
 
     /** Runs {@code changes} random row changes, in small transactions; returns how many ran. */
     int run(int changes) throws SQLException {
+        return run(changes, 0);
+    }
+
+    /**
+     * The same at a steady {@code perSecond} changes a second (0: as fast as it goes): ingest during
+     * a load test. Open transactions are committed before each pause, so the binlog sees the changes
+     * at the pace they are made.
+     */
+    int run(int changes, double perSecond) throws SQLException {
         int done = 0;
+        long start = System.nanoTime();
         Map<MariaDbShard, Connection> conns = new HashMap<>();
         try {
             for (MariaDbShard s : shards) {
@@ -88,6 +103,13 @@ final class FriendsWorkload {
                 conns.put(s, c);
             }
             while (done < changes) {
+                long ahead = perSecond <= 0 ? 0 : start + (long) (done * 1e9 / perSecond) - System.nanoTime();
+                if (ahead > 1_000_000) {
+                    for (Connection x : conns.values()) {
+                        x.commit();
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(ahead);
+                }
                 long user = random.nextInt(USERS);
                 Connection c = conns.get(shardOf(user));
                 try {

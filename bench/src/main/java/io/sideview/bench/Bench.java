@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sideview.load.HttpConn;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -54,6 +55,12 @@ public final class Bench {
                     Double.parseDouble(args[4]), Double.parseDouble(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "ingest-report" -> IngestReport.write(Path.of(args[1]), Path.of(args[2]));
             case "ingest-step" -> IngestReport.step(Path.of(args[1]));
+            // load suite, long variant (bench/load.sh)
+            case "load-run" -> System.exit(LoadRun.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    Long.parseLong(args[3]), ports(args[4]), Double.parseDouble(args[5]), Double.parseDouble(args[6]),
+                    Long.parseLong(args[7]), Double.parseDouble(args[8]), Double.parseDouble(args[9]),
+                    Integer.parseInt(args[10]), Double.parseDouble(args[11]), Integer.parseInt(args[12]), Path.of(args[13]),
+                    Long.parseLong(args[14]), Path.of(args[15])));
             // backfill benchmark (bench/backfill.sh)
             case "backfill-stream" -> BackfillStream.run(ports(args[1]), Double.parseDouble(args[2]), Path.of(args[3]), Path.of(args[4]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);

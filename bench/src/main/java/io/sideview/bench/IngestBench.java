@@ -3,6 +3,7 @@ package io.sideview.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sideview.load.HttpConn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.sideview.bench;
+package io.sideview.load;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -7,22 +7,25 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A minimal blocking HTTP/1.1 client over one keep-alive socket, one request at a time. Much
  * cheaper per request than java.net.http.HttpClient (no executor hops, no async machinery), so
- * the load generator takes less of the 2 cores it shares with the service.
+ * the load generator takes less of the 2 cores it shares with the service. Shared by the bench
+ * harness (bench/pom.xml compiles this package too) and the load suite's integration test.
  */
-final class HttpConn implements AutoCloseable {
+public final class HttpConn implements AutoCloseable {
     private final String host;
     private final int port;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
-    int status;
+    private int timeoutMillis = 120_000;
+    public int status;
 
-    HttpConn(String host, int port) {
+    public HttpConn(String host, int port) {
         this.host = host;
         this.port = port;
     }
@@ -30,19 +33,30 @@ final class HttpConn implements AutoCloseable {
     private void connect() throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.setSoTimeout(120_000);
+        socket.setSoTimeout(timeoutMillis);
         socket.connect(new InetSocketAddress(host, port), 5_000);
         in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         out = socket.getOutputStream();
     }
 
+    /**
+     * How long one read of the answer may block (default 120 s); a {@link SocketTimeoutException}
+     * then closes the connection and is not retried.
+     */
+    public void timeout(int millis) throws IOException {
+        timeoutMillis = Math.max(1, millis);
+        if (socket != null) {
+            socket.setSoTimeout(timeoutMillis);
+        }
+    }
+
     /** GET; returns the body (needed only by callers that follow cursors), sets {@link #status}. */
-    byte[] get(String path) throws IOException {
+    public byte[] get(String path) throws IOException {
         return exchange(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1), null);
     }
 
-    byte[] post(String path, byte[] body) throws IOException {
+    public byte[] post(String path, byte[] body) throws IOException {
         return exchange(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1), body);
@@ -66,7 +80,9 @@ final class HttpConn implements AutoCloseable {
                 return readResponse();
             } catch (IOException e) {
                 close();
-                if (attempt > 0) {
+                // One retry on a fresh connection: the server may have closed an idle keep-alive one.
+                // A timeout is the server being slow, not a stale connection: never retried.
+                if (attempt > 0 || e instanceof SocketTimeoutException) {
                     throw e;
                 }
             }
