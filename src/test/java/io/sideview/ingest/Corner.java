@@ -5,6 +5,7 @@ import io.sideview.storage.hbase.MiniHBase;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The deployment matrix every CDC guarantee is tested on: view storage (RocksDB, HBase) × WAL (none:
@@ -24,11 +25,16 @@ public enum Corner {
 
     /** Configuration keys (as Dropwizard overrides them) and values for this corner, with fresh table and topic names. */
     public Map<String, String> settings() {
+        return settings(KafkaBroker::bootstrapServers);
+    }
+
+    /** The same with the WAL on another broker (one a test may stop): asked only on the kafka corners. */
+    public Map<String, String> settings(Supplier<String> kafkaBootstrapServers) {
         Map<String, String> s = new LinkedHashMap<>();
         String suffix = name().toLowerCase() + "_" + System.nanoTime();
         if (kafka) {
             s.put("wal.mode", "kafka");
-            s.put("wal.kafka.bootstrapServers", KafkaBroker.bootstrapServers());
+            s.put("wal.kafka.bootstrapServers", kafkaBootstrapServers.get());
             s.put("wal.kafka.topic", "wal-" + suffix);
             s.put("wal.kafka.partitions", "4");
             s.put("wal.kafka.offsetsTopic", "offsets-" + suffix);

@@ -11,7 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The seed's application, simulated: a friends table sharded by user id over MariaDB shards, a
@@ -25,6 +28,12 @@ final class FriendsWorkload {
     private final List<MariaDbShard> shards;
     private final Random random;
     private long clock = 1_700_000_000_000L;
+    /** Shards a test is taking down (see {@link #shardDown}): no change goes to them meanwhile. */
+    private final Set<MariaDbShard> down = ConcurrentHashMap.newKeySet();
+    /** Outages begun per shard: a connection opened before the latest one is dropped, never used again. */
+    private final Map<MariaDbShard, Integer> outages = new ConcurrentHashMap<>();
+    /** Changes made so far by every run, for a test that acts once a run is some way in. */
+    private final AtomicLong changesMade = new AtomicLong();
 
     FriendsWorkload(List<MariaDbShard> shards, long seed) {
         this.shards = shards;
@@ -79,6 +88,26 @@ final class FriendsWorkload {
         }
     }
 
+    /**
+     * Marks a shard as about to go down: until {@link #shardUp}, running workloads write only to the
+     * other shards, and an error from this shard's connection (the server stopping under an open
+     * transaction) rolls back the workload's open transactions instead of failing the run. Whatever
+     * the stop left committed or not, the truth is read back from SQL afterwards.
+     */
+    void shardDown(MariaDbShard shard) {
+        outages.merge(shard, 1, Integer::sum);
+        down.add(shard);
+    }
+
+    /** The shard is up again: workloads reconnect to it and write to it again. */
+    void shardUp(MariaDbShard shard) {
+        down.remove(shard);
+    }
+
+    long changesMade() {
+        return changesMade.get();
+    }
+
     /** Runs {@code changes} random row changes, in small transactions; returns how many ran. */
     int run(int changes) throws SQLException {
         return run(changes, 0);
@@ -93,15 +122,8 @@ final class FriendsWorkload {
         int done = 0;
         long start = System.nanoTime();
         Map<MariaDbShard, Connection> conns = new HashMap<>();
+        Map<MariaDbShard, Integer> openedAt = new HashMap<>();
         try {
-            for (MariaDbShard s : shards) {
-                Connection c = s.root();
-                c.setAutoCommit(false);
-                try (Statement st = c.createStatement()) {
-                    st.execute("SET SESSION innodb_lock_wait_timeout = 3");
-                }
-                conns.put(s, c);
-            }
             while (done < changes) {
                 long ahead = perSecond <= 0 ? 0 : start + (long) (done * 1e9 / perSecond) - System.nanoTime();
                 if (ahead > 1_000_000) {
@@ -111,9 +133,22 @@ final class FriendsWorkload {
                     java.util.concurrent.locks.LockSupport.parkNanos(ahead);
                 }
                 long user = random.nextInt(USERS);
-                Connection c = conns.get(shardOf(user));
+                MariaDbShard shard = shardOf(user);
+                if (down.contains(shard)) {
+                    continue;
+                }
+                int outagesBefore = outages.getOrDefault(shard, 0);
                 try {
-                    done += step(c, user);
+                    dropOutaged(conns, openedAt);
+                    Connection c = conns.get(shard);
+                    if (c == null) {
+                        c = open(shard);
+                        conns.put(shard, c);
+                        openedAt.put(shard, outages.getOrDefault(shard, 0));
+                    }
+                    int made = step(c, user);
+                    done += made;
+                    changesMade.addAndGet(made);
                     if (random.nextInt(5) == 0) {
                         for (Connection x : conns.values()) {
                             x.commit();
@@ -124,24 +159,73 @@ final class FriendsWorkload {
                     // two, which neither server sees, so it ends in a lock wait timeout (1205, after the
                     // short wait set above). All of this workload's open transactions are rolled back,
                     // releasing its locks on every shard; the truth read back from SQL reflects it.
-                    if (e.getErrorCode() != 1213 && e.getErrorCode() != 1205
-                            && !(e instanceof java.sql.SQLTransactionRollbackException)) {
+                    boolean deadlock = e.getErrorCode() == 1213 || e.getErrorCode() == 1205
+                            || e instanceof java.sql.SQLTransactionRollbackException;
+                    // A shard taken down under this workload fails its connection: that connection is dropped
+                    // (the server rolled back, or committed, what was open there) and the run goes on.
+                    boolean outage = dropOutaged(conns, openedAt) || outages.getOrDefault(shard, 0) != outagesBefore;
+                    if (!deadlock && !outage) {
                         throw e;
                     }
+                    rollbackAll(conns);
+                }
+            }
+            while (true) {
+                try {
+                    dropOutaged(conns, openedAt);
                     for (Connection x : conns.values()) {
-                        x.rollback();
+                        x.commit();
+                    }
+                    break;
+                } catch (SQLException e) {
+                    if (!dropOutaged(conns, openedAt)) {
+                        throw e;
                     }
                 }
             }
-            for (Connection x : conns.values()) {
-                x.commit();
-            }
         } finally {
             for (Connection c : conns.values()) {
-                c.close();
+                closeQuietly(c);
             }
         }
         return done;
+    }
+
+    /** Closes the connections to shards down, or down since they were opened; true if there were any. */
+    private boolean dropOutaged(Map<MariaDbShard, Connection> conns, Map<MariaDbShard, Integer> openedAt) {
+        boolean dropped = false;
+        for (var it = conns.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (down.contains(e.getKey()) || outages.getOrDefault(e.getKey(), 0) != openedAt.get(e.getKey()).intValue()) {
+                closeQuietly(e.getValue());
+                it.remove();
+                dropped = true;
+            }
+        }
+        return dropped;
+    }
+
+    private static Connection open(MariaDbShard s) throws SQLException {
+        Connection c = s.root();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION innodb_lock_wait_timeout = 3");
+        }
+        return c;
+    }
+
+    private static void rollbackAll(Map<MariaDbShard, Connection> conns) throws SQLException {
+        for (Connection x : conns.values()) {
+            x.rollback();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the server went away under it
+        }
     }
 
     private int step(Connection c, long user) throws SQLException {

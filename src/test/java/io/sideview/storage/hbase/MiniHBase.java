@@ -1,10 +1,15 @@
 package io.sideview.storage.hbase;
 
 import io.dropwizard.testing.ConfigOverride;
+import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
+import org.apache.hadoop.hbase.MiniHBaseCluster;
+import org.apache.hadoop.hbase.ServerName;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.util.JVMClusterUtil;
 
 /**
  * One in-process HBase per test JVM, started on first use (≈7 s) and stopped by a shutdown hook.
@@ -63,5 +68,36 @@ public final class MiniHBase {
 
     public static String quorum() {
         return "127.0.0.1:" + Holder.UTIL.getZkCluster().getClientPort();
+    }
+
+    /**
+     * Kills the region server as a crash would: it aborts without flushing its memstores or closing
+     * its regions (what it acknowledged is in its WAL only), and the master sees it gone. Every region
+     * (hbase:meta included) stays offline until {@link #startRegionServer}: there is one region server.
+     */
+    public static synchronized void killRegionServer() throws IOException {
+        MiniHBaseCluster cluster = Holder.UTIL.getMiniHBaseCluster();
+        for (JVMClusterUtil.RegionServerThread t : cluster.getLiveRegionServerThreads()) {
+            ServerName server = t.getRegionServer().getServerName();
+            cluster.killRegionServer(server);
+            cluster.waitForRegionServerToStop(server, 60_000);
+        }
+    }
+
+    /**
+     * Starts a region server again and returns once every region of every table is assigned and none is
+     * in transition: the master's crash procedure for the killed server (WAL split, reassignment) is done,
+     * so the tests that share this cluster find it whole.
+     */
+    public static synchronized void startRegionServer() throws IOException {
+        MiniHBaseCluster cluster = Holder.UTIL.getMiniHBaseCluster();
+        if (cluster.getLiveRegionServerThreads().isEmpty()) {
+            cluster.startRegionServerAndWait(60_000);
+        }
+        Holder.UTIL.waitUntilAllSystemRegionsAssigned();
+        for (TableName table : Holder.UTIL.getAdmin().listTableNames()) {
+            Holder.UTIL.waitUntilAllRegionsAssigned(table, 180_000);
+        }
+        Holder.UTIL.waitUntilNoRegionsInTransition(180_000);
     }
 }
