@@ -34,6 +34,11 @@ public final class MiniHBase {
         // The region server shares the test JVM's heap: flush memstores early rather than fill it.
         c.setLong("hbase.hregion.memstore.flush.size", 32L * 1024 * 1024);
         c.setFloat("hbase.regionserver.global.memstore.size", 0.2f);
+        // An aborted region server arms a timer that halts the whole JVM 20 minutes later unless the
+        // process has exited by then, and nothing ever cancels it. In a real cluster the process does
+        // exit; here the "process" is the test JVM, so a killRegionServer would end every test still
+        // running 20 minutes on (it did: "forked VM terminated" in a later class).
+        c.set("hbase.regionserver.abort.timeout.task", KeepJvmOnAbortTimeout.class.getName());
         try {
             util.startMiniZKCluster();
             util.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).build());
@@ -48,6 +53,14 @@ public final class MiniHBase {
             }
         }, "mini-hbase-shutdown"));
         return util;
+    }
+
+    /** Runs in place of HBase's halt when an aborted region server's timer fires: the test JVM goes on. */
+    static final class KeepJvmOnAbortTimeout extends java.util.TimerTask {
+        @Override
+        public void run() {
+            System.err.println("MiniHBase: an aborted region server's abort timer fired; the JVM is kept");
+        }
     }
 
     /** A copy of the cluster's client configuration (quorum and client port included); starts the cluster. */
