@@ -29,6 +29,8 @@ final class JobRunner {
     /** Submitted here and not finished: queued on the thread or running (never taken over by this node again). */
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private volatile ApplyGate gate = new ApplyGate();
+    /** Set by {@link #stop}: jobs still queued on the thread are not started (they stay QUEUED for the next start). */
+    private volatile boolean stopping;
 
     JobRunner(JobLedger ledger, Map<JobType, JobWork> work) {
         this.ledger = ledger;
@@ -74,16 +76,30 @@ final class JobRunner {
         cancelRequested.add(id);
     }
 
+    /**
+     * Asks the running job to stop at its next node and waits for it; only a job that does not stop
+     * within 20 s is interrupted. An interrupt is the last resort: one that lands while the job writes
+     * to an H2 file closes the whole metadata DB (ClosedByInterruptException) under everything that
+     * still stops after this.
+     */
     void stop() throws InterruptedException {
+        stopping = true;
         cancelRequested.addAll(running);
-        thread.shutdownNow();
-        thread.awaitTermination(30, TimeUnit.SECONDS);
+        thread.shutdown();
+        if (!thread.awaitTermination(20, TimeUnit.SECONDS)) {
+            LOG.warn("a job did not stop within 20 s of the shutdown; interrupting it");
+            thread.shutdownNow();
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 
     private static final Runnable NOTHING = () -> { };
 
     /** Runs the job; returns what to do once it is no longer held here. */
     private Runnable run(long id) {
+        if (stopping) {
+            return NOTHING;
+        }
         JobRow j = ledger.dao().find(id).orElse(null);
         if (j == null) {
             return NOTHING;
