@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Sideview cluster benchmark (issue 17): three nodes from dev/cluster.sh on this machine. See
 # docs/benchmarks.md ("Cluster benchmark").
-#   bench/cluster.sh [--quick] [--kills N] [--rate N] [--seconds S] [--keep-up]
+#   bench/cluster.sh [--quick] [--kills N] [--rate N] [--seconds S] [--max-warmup S] [--keep-up]
 # 1. failover: N times (5; quick 2), kill -9 the node streaming friends/shard0, and time until another
 #    node streams it (its ingest status says STREAMING), polled every 100 ms; the node is started
 #    again and the shards left to settle before the next kill. p50 and max.
-# 2. lag: after 90 s of the same load not measured (quick 10: restarted nodes warm up), the shards
+# 2. lag: after a warm-up of the same load, not measured (restarted nodes compile their hot code): 90 s
+#    (quick 10), then on in 30 s slices until the nodes' JIT compiler threads use under 5 % of a core
+#    per node (at most --max-warmup s in all, 600; quick 10), the shards
 #    driven at --rate (1,000/s) for --seconds (60; quick 20) with 3 nodes; every 500
 #    ms each node's WAL consumer lagMs (publication to apply of the newest record applied; 0 when
 #    nothing waits) is sampled. p50, p99 and max over the samples of every node.
@@ -21,20 +23,22 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
 CLUSTER=$ROOT/dev/cluster.sh
 RUN=$ROOT/dev/.run-cluster
-KILLS=5; RATE=1000; SECONDS_=60; WARMUP=90; KEEP_UP=0
+KILLS=5; RATE=1000; SECONDS_=60; WARMUP=90; MAX_WARMUP=600; KEEP_UP=0
+JIT_SETTLED=5 # % of a core per node: below it the JIT has compiled what the load runs
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) KILLS=2; SECONDS_=20; WARMUP=10 ;;
+    --quick) KILLS=2; SECONDS_=20; WARMUP=10; MAX_WARMUP=10 ;;
+    --max-warmup) MAX_WARMUP=${2:?--max-warmup needs a value}; shift ;;
     --kills) KILLS=${2:?--kills needs a value}; shift ;;
     --rate) RATE=${2:?--rate needs a value}; shift ;;
     --seconds) SECONDS_=${2:?--seconds needs a value}; shift ;;
     --keep-up) KEEP_UP=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-for v in "$KILLS" "$RATE" "$SECONDS_"; do
+for v in "$KILLS" "$RATE" "$SECONDS_" "$MAX_WARMUP"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "not a positive number: $v" >&2; exit 2; }
 done
 for t in curl jq awk; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 1; }; done
@@ -124,9 +128,23 @@ measure() { # label: runs the workload, samples lag, prints "samples-file ticks 
   local changes; changes=$(grep -o 'workload stopped: [0-9]* changes' "$RUN/bench-workload-$label.txt" | grep -o '[0-9]*' | head -1)
   echo "$samples $((after - before)) $((after_nojit - before_nojit)) ${changes:-0} $busy"
 }
-warm_up() { # label: the same load for WARMUP seconds, not measured
-  log "warm-up ($1): $RATE changes/s for ${WARMUP}s, not measured"
+declare -A WARMED JIT_LAST
+warm_up() { # label: the same load, not measured, for WARMUP s and then until the JIT settles (MAX_WARMUP s at most)
+  log "warm-up ($1): $RATE changes/s for ${WARMUP}s, then on until the JIT compiler threads use under ${JIT_SETTLED} % of a core per node (${MAX_WARMUP}s at most), not measured"
   "$CLUSTER" workload --rate "$RATE" --seconds "$WARMUP" > "$RUN/bench-warmup-$1.txt" 2>&1 || true
+  local spent=$WARMUP nodes all0 nojit0 all1 nojit1 pct=n/a
+  while [ "$spent" -lt "$MAX_WARMUP" ]; do
+    nodes=0; for n in "${NODES[@]}"; do alive "$n" && nodes=$((nodes + 1)); done
+    read -r all0 nojit0 < <(cpu_ticks)
+    "$CLUSTER" workload --rate "$RATE" --seconds 30 >> "$RUN/bench-warmup-$1.txt" 2>&1 || true
+    read -r all1 nojit1 < <(cpu_ticks)
+    spent=$((spent + 30))
+    pct=$(awk -v d=$(( (all1 - nojit1) - (all0 - nojit0) )) -v hz="$(getconf CLK_TCK)" -v n="$nodes" \
+      'BEGIN { printf "%.0f", 100 * d / hz / 30 / (n > 0 ? n : 1) }')
+    log "  JIT compiler threads over the last 30 s: ${pct} % of a core per node"
+    [ "$pct" -lt "$JIT_SETTLED" ] && break
+  done
+  WARMED[$1]=$spent; JIT_LAST[$1]=$pct
 }
 # Nodes restarted by the kills above compile their hot code (JIT) and take partitions over with cold
 # caches: the first minute of load would measure that, not the steady state. On 2 cores three JVMs
@@ -152,6 +170,7 @@ fo_max=$(printf '%s\n' "${failovers[@]}" | percentile 100)
   echo "| Measure | Value |"
   echo "|---|---|"
   echo "| Failover (kill -9 of the node streaming friends/shard0 → streaming on another node), $KILLS kills | p50 ${fo_p50} ms, max ${fo_max} ms (each: ${failovers[*]}) |"
+  echo "| Warm-up before the lag and cost runs (JIT compiler threads in its last 30 s, % of a core per node) | 3 nodes ${WARMED[three]} s (${JIT_LAST[three]} %), 1 node ${WARMED[one]} s (${JIT_LAST[one]} %) |"
   echo "| WAL lag at $RATE changes/s, 3 nodes, ${SECONDS_} s | p50 $(percentile 50 < "$lag3") ms, p99 $(percentile 99 < "$lag3") ms, max $(percentile 100 < "$lag3") ms ($(grep -c . "$lag3") samples) |"
   echo "| WAL lag, same load, 1 node | p50 $(percentile 50 < "$lag1") ms, p99 $(percentile 99 < "$lag1") ms, max $(percentile 100 < "$lag1") ms |"
   echo "| CPU-seconds per 1,000 source changes, 3 nodes | $(cost "$ticks3" "$changes3") all threads, $(cost "$nojit3" "$changes3") without the JIT compiler threads ($changes3 changes; whole machine ${busy3} % busy) |"
