@@ -15,13 +15,11 @@ import io.sideview.jobs.JobType;
 import io.sideview.jobs.api.JobResult;
 import io.sideview.jobs.api.JobResult.DifferenceKind;
 import io.sideview.jobs.db.JobRow;
-import io.sideview.registry.DefinitionParser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,8 +40,7 @@ class SourceVerifyResumeTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = new JobNodes("source-verify-resume-test", 2, Set.of("friends"));
-        cluster.registry.create(new DefinitionParser(Examples.MAPPER, 65_536).parse(Examples.text("friends-view.json")));
+        cluster = JobNodes.withFriendsView("source-verify-resume-test", 2);
     }
 
     @AfterEach

@@ -48,6 +48,14 @@ public final class JobNodes implements AutoCloseable {
         writer.start();
     }
 
+    /** Nodes whose registry holds the {@code friends} view of docs/examples/friends-view.json (source group {@code friends}). */
+    public static JobNodes withFriendsView(String name, int lanes) throws Exception {
+        JobNodes nodes = new JobNodes(name, lanes, Set.of("friends"));
+        nodes.registry.create(new io.sideview.registry.DefinitionParser(Examples.MAPPER, 65_536)
+                .parse(Examples.text("friends-view.json")));
+        return nodes;
+    }
+
     /** A started node named {@code name} (its lease owner), after {@code handlers} registered its job work. */
     public JobService node(String name, Consumer<JobService> handlers) {
         JobService jobs = new JobService(dao, registry, catalog, store, writer, Examples.MAPPER, Clock.systemUTC(),

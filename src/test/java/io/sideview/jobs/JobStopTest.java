@@ -3,10 +3,7 @@ package io.sideview.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sideview.Examples;
-import io.sideview.registry.DefinitionParser;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +20,7 @@ class JobStopTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        cluster = new JobNodes("job-stop-test", 1, Set.of("friends"));
-        cluster.registry.create(new DefinitionParser(Examples.MAPPER, 65_536).parse(Examples.text("friends-view.json")));
+        cluster = JobNodes.withFriendsView("job-stop-test", 1);
     }
 
     @AfterEach
