@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * The fault suite's region-server round trusts the mini cluster to keep what it acknowledged across
  * a kill, as HBase on HDFS does. That is not obvious here: the mini cluster's WAL is on Hadoop's
  * checksummed local file system, whose hflush and hsync leave the bytes in the stream's buffers (500
- * bytes hflushed, 0 on disk). What saves it is that a killed region server of the mini cluster still
- * closes its WAL before the master splits it. This writes from several threads while the region
+ * bytes hflushed, 0 on disk). It holds all the same (most likely the killed region server, a thread of
+ * this JVM, still closes its WAL before the master splits it), but nothing in HBase promises it. This writes from several threads while the region
  * server is killed, twice, and checks every acknowledged put is there after the restart, so a change
  * to the harness that breaks this shows here rather than as a lost change in the fault suite.
  */
