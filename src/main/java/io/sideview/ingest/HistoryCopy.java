@@ -212,16 +212,15 @@ final class HistoryCopy {
     private Outcome whole(Connection c, CaptureTarget t, long job) throws Exception {
         LOG.warn("{}: table {} has no primary key: its history is copied by one statement, redone whole after a crash",
                 engine, t.qualifiedTable());
-        BinlogPosition at = TableCopy.currentPosition(flavor, c);
         long[] copied = {0};
-        long rows = TableCopy.copyWhole(c, shard.name(), t.layout().definition().binding(), at, batch -> {
+        TableCopy.Whole copy = TableCopy.copyWhole(flavor, c, shard.name(), t.layout().definition().binding(), batch -> {
             sink.accept(batch, table -> List.of(t));
             copied[0] += batch.size();
             stats.backfill(t.viewName(), CopyStatus.RUNNING, copied[0], 0);
             jobs.progress(job, copied[0]);
         });
-        dao.chunkDone(t.layout().storageId(), shard.name(), at.toString(), null, rows, 1, System.currentTimeMillis());
-        return new Outcome(CopyStatus.DONE, rows, 1);
+        dao.chunkDone(t.layout().storageId(), shard.name(), copy.at().toString(), null, copy.rows(), 1, System.currentTimeMillis());
+        return new Outcome(CopyStatus.DONE, copy.rows(), 1);
     }
 
     private static String truncate(String s) {

@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link SourceRows} over JDBC: one connection per shard, held for the job. Each read records the
- * shard's binlog position, starts a read-only consistent snapshot, records the position again, reads
+ * {@link SourceRows} over JDBC: one connection per shard, held for the job. Each read opens a
+ * read-only consistent snapshot at a known binlog position ({@link TableCopy#beginSnapshot}), reads
  * the rows with one {@code SELECT ... WHERE column IN (...)} and ends the snapshot. Identifiers were
  * validated by the registry as plain SQL identifiers; the backticks are belt and braces.
  */
@@ -69,32 +68,25 @@ final class JdbcSourceRows implements SourceRows {
 
     private Read read(String shard, List<String> columns, String sql, List<Object> ids) throws SQLException {
         Connection c = connection(shard);
-        BinlogPosition before = TableCopy.currentPosition(flavor, c);
         List<Map<String, Object>> rows = new ArrayList<>();
-        BinlogPosition after;
-        try (Statement s = c.createStatement()) {
-            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            try {
-                after = TableCopy.currentPosition(flavor, c);
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int i = 0; i < ids.size(); i++) {
-                        ps.setObject(i + 1, ids.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Map<String, Object> row = new HashMap<>();
-                            for (String col : columns) {
-                                row.put(col, TableCopy.asStreamed(rs.getObject(col)));
-                            }
-                            rows.add(row);
-                        }
-                    }
-                }
-            } finally {
-                s.execute("COMMIT");
+        TableCopy.Snapshot at = TableCopy.beginSnapshot(flavor, c);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setObject(i + 1, ids.get(i));
             }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (String col : columns) {
+                        row.put(col, TableCopy.asStreamed(rs.getObject(col)));
+                    }
+                    rows.add(row);
+                }
+            }
+        } finally {
+            TableCopy.endSnapshot(c);
         }
-        return new Read(shard, before, after, rows);
+        return new Read(shard, at.before(), at.after(), rows);
     }
 
     @Override

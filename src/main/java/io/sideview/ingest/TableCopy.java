@@ -61,6 +61,61 @@ final class TableCopy {
         return position(c, "SHOW MASTER STATUS");
     }
 
+    /**
+     * A read-only consistent snapshot open on a connection: {@code before}, the version base of the
+     * rows read in it (they get {@code v(before) - 1}); {@code after}, a position whose changes are
+     * all visible in it (a reader waits for the view to have applied the shard up to there).
+     */
+    record Snapshot(BinlogPosition before, BinlogPosition after) {}
+
+    /**
+     * Opens a read-only consistent snapshot on {@code c} (end it with {@link #endSnapshot}) and says
+     * which binlog position its rows are at. A transaction is written to the binlog before InnoDB
+     * commits it, so a position read with SHOW MASTER STATUS can be past a transaction that a read
+     * started just after does not see yet: its row would be read as it was before, at {@code v(P) - 1},
+     * above that transaction's own streamed version, and the stale copy would win (a restored edge
+     * lost, a soft-deleted one back). MariaDB (and Percona Server) report the binlog position of the
+     * snapshot itself ({@code binlog_snapshot_file/position}, taken under the lock that orders
+     * commits): every change before it is visible, none after, so {@code before = after} is exact.
+     * MySQL has no such position: there the position is read before the snapshot and again inside it,
+     * and that window remains (docs/architecture.md, known gaps).
+     */
+    static Snapshot beginSnapshot(SourceFlavor flavor, Connection c) throws SQLException {
+        BinlogPosition before = flavor == SourceFlavor.MARIADB ? null : currentPosition(flavor, c);
+        try (Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            String file = null;
+            long pos = -1;
+            try (ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+                while (rs.next()) {
+                    if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
+                        file = rs.getString(2);
+                    } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
+                        pos = Long.parseLong(rs.getString(2));
+                    }
+                }
+            }
+            if (file != null && !file.isEmpty() && pos >= 0) {
+                BinlogPosition exact = new BinlogPosition(java.nio.file.Path.of(file).getFileName().toString(), pos, 0);
+                return new Snapshot(exact, exact);
+            }
+            if (before == null) {
+                // A MariaDB without the snapshot position (binlog off, say): read it from outside, as MySQL.
+                s.execute("COMMIT");
+                before = currentPosition(flavor, c);
+                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            }
+            return new Snapshot(before, currentPosition(flavor, c));
+        }
+    }
+
+    /** Ends the snapshot {@link #beginSnapshot} opened. */
+    static void endSnapshot(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("COMMIT");
+        }
+    }
+
     private static BinlogPosition position(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
@@ -113,9 +168,9 @@ final class TableCopy {
 
     /**
      * Reads the next chunk of a table with a primary key: up to {@code limit} rows after {@code after}
-     * (null: from the start) in key order. The binlog position is recorded first and the rows are read
-     * by one statement, which is one consistent read taken after it: every change after the position
-     * is streamed too, so each row converges whatever the order (its copy gets version v(at) - 1).
+     * (null: from the start) in key order, in one consistent snapshot ({@link #beginSnapshot}) at a
+     * binlog position: every change after it is streamed too, so each row converges whatever the order
+     * (its copy gets version v(at) - 1).
      */
     static Chunk readChunk(SourceFlavor flavor, Connection c, String shard, Binding binding, List<String> key,
                            List<Object> after, int limit) throws SQLException {
@@ -129,7 +184,7 @@ final class TableCopy {
             sql.append(" WHERE ").append(after(key));
         }
         sql.append(" ORDER BY ").append(String.join(", ", key.stream().map(TableCopy::quote).toList())).append(" LIMIT ?");
-        BinlogPosition at = currentPosition(flavor, c);
+        BinlogPosition at = beginSnapshot(flavor, c).before();
         try (var ps = c.prepareStatement(sql.toString())) {
             int p = 1;
             if (after != null) {
@@ -153,6 +208,8 @@ final class TableCopy {
                 }
             }
             return new Chunk(at, rows, last);
+        } finally {
+            endSnapshot(c);
         }
     }
 
@@ -172,13 +229,14 @@ final class TableCopy {
 
     /**
      * A table without a primary key cannot be cut into ranges: it is streamed whole by one statement
-     * (one consistent read after {@code at}), in batches to {@code sink}; a crash redoes it.
+     * in one consistent snapshot, in batches to {@code sink}; a crash redoes it.
      */
-    static long copyWhole(Connection c, String shard, Binding binding, BinlogPosition at, BatchSink sink) throws SQLException {
+    static Whole copyWhole(SourceFlavor flavor, Connection c, String shard, Binding binding, BatchSink sink) throws SQLException {
         List<String> columns = binding.columns().stream().map(ColumnMapping::column).toList();
         String sql = "SELECT " + String.join(", ", columns.stream().map(TableCopy::quote).toList())
                 + " FROM " + quote(binding.database()) + "." + quote(binding.table());
         long copied = 0;
+        BinlogPosition at = beginSnapshot(flavor, c).before();
         try (Statement s = c.createStatement()) {
             s.setFetchSize(BATCH);
             try (ResultSet rs = s.executeQuery(sql)) {
@@ -196,9 +254,14 @@ final class TableCopy {
                     copied += batch.size();
                 }
             }
+        } finally {
+            endSnapshot(c);
         }
-        return copied;
+        return new Whole(at, copied);
     }
+
+    /** A whole-table copy: the position its rows were read at, and how many. */
+    record Whole(BinlogPosition at, long rows) {}
 
     private static Map<String, Object> row(ResultSet rs, List<String> columns) throws SQLException {
         Map<String, Object> row = new HashMap<>();
