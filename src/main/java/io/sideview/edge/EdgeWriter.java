@@ -5,7 +5,9 @@ import io.dropwizard.lifecycle.Managed;
 import io.sideview.storage.KvStore;
 import io.sideview.storage.StorageConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +38,7 @@ public class EdgeWriter implements Managed {
     }
 
     /** Queued work: an apply, or a job step that must run as the node side's single writer. */
-    private sealed interface Task permits Apply, Exclusive, ForgetAll {
+    private sealed interface Task permits Apply, Bulk, Exclusive, ForgetAll {
         void refuse(RuntimeException why);
     }
 
@@ -44,6 +46,17 @@ public class EdgeWriter implements Managed {
     private record Apply(SideMutation item, long epoch, CompletableFuture<ApplyStatus> done) implements Task {
         public void refuse(RuntimeException why) {
             done.completeExceptionally(why);
+        }
+    }
+
+    /**
+     * A producer's applies for one lane, in order, queued as one task: the lane takes them into one
+     * batch, so a large batch (a history copy's) costs one storage round per lane rather than one for
+     * each handful of items the lane happened to find queued when it woke.
+     */
+    private record Bulk(List<Apply> applies) implements Task {
+        public void refuse(RuntimeException why) {
+            applies.forEach(a -> a.refuse(why));
         }
     }
 
@@ -142,12 +155,49 @@ public class EdgeWriter implements Managed {
 
     /** Applies to every side the view keeps; the future completes with the OUT side's status (IN for IN-only views). */
     public CompletableFuture<ApplyStatus> apply(ViewLayout layout, Mutation m) {
-        List<SideMutation> sides = SideRouter.route(layout, m);
-        List<CompletableFuture<ApplyStatus>> done = new ArrayList<>(sides.size());
-        for (SideMutation side : sides) {
-            done.add(apply(side));
+        return apply(layout, List.of(m)).get(0);
+    }
+
+    /**
+     * The same for a batch of mutations of one view, queued as one task per lane (see {@link Bulk});
+     * one future per mutation, in order. The mutations of a node side keep their order.
+     */
+    public List<CompletableFuture<ApplyStatus>> apply(ViewLayout layout, List<Mutation> mutations) {
+        List<SideMutation> sides = new ArrayList<>(mutations.size() * 2);
+        int[] firstSide = new int[mutations.size() + 1];
+        for (int i = 0; i < mutations.size(); i++) {
+            firstSide[i] = sides.size();
+            sides.addAll(SideRouter.route(layout, mutations.get(i)));
         }
-        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).thenApply(v -> done.get(0).join());
+        firstSide[mutations.size()] = sides.size();
+        List<CompletableFuture<ApplyStatus>> done = apply(sides, store.fences() ? SideApplier.CHECKED : SideApplier.UNFENCED);
+        List<CompletableFuture<ApplyStatus>> out = new ArrayList<>(mutations.size());
+        for (int i = 0; i < mutations.size(); i++) {
+            List<CompletableFuture<ApplyStatus>> mine = done.subList(firstSide[i], firstSide[i + 1]);
+            out.add(mine.size() == 1 ? mine.get(0)
+                    : CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new)).thenApply(v -> mine.get(0).join()));
+        }
+        return out;
+    }
+
+    /**
+     * Side mutations from one writer at {@code epoch} (see {@link #apply(SideMutation, long)}), queued
+     * as one task per lane; one future per side mutation, in order.
+     */
+    public List<CompletableFuture<ApplyStatus>> apply(List<SideMutation> sides, long epoch) {
+        Map<Lane, List<Apply>> byLane = new LinkedHashMap<>();
+        List<CompletableFuture<ApplyStatus>> out = new ArrayList<>(sides.size());
+        for (SideMutation side : sides) {
+            Apply a = new Apply(side, epoch, new CompletableFuture<>());
+            byLane.computeIfAbsent(lane(side.storageId(), side.side(), side.node()), l -> new ArrayList<>()).add(a);
+            out.add(a.done());
+        }
+        if (!running) {
+            byLane.values().forEach(list -> new Bulk(list).refuse(new Stopped()));
+        } else {
+            byLane.forEach((lane, list) -> lane.add(new Bulk(list)));
+        }
+        return out;
     }
 
     /** One side mutation, on the lane of its node side. */
@@ -262,6 +312,8 @@ public class EdgeWriter implements Managed {
                 for (Task t : taken) {
                     if (t instanceof Apply a) {
                         batch.add(a);
+                    } else if (t instanceof Bulk b) {
+                        batch.addAll(b.applies());
                     } else if (t instanceof Exclusive x) {
                         applyBatch(applier, batch);
                         if (x.countKey() != null) {

@@ -78,11 +78,7 @@ public class IntakeLog {
      */
     public Batch applyReplayable(Map<ViewLayout, List<Mutation>> byView) {
         List<CompletableFuture<ApplyStatus>> applied = new ArrayList<>();
-        byView.forEach((layout, mutations) -> {
-            for (Mutation m : mutations) {
-                applied.add(lanes.apply(layout, m));
-            }
-        });
+        byView.forEach((layout, mutations) -> applied.addAll(lanes.apply(layout, mutations)));
         return new Batch(List.of(), applied);
     }
 
@@ -141,9 +137,7 @@ public class IntakeLog {
             }
             Optional<ViewLayout> layout = catalog.generation(batch.viewId(), batch.view());
             if (layout.isPresent()) {
-                for (Mutation m : batch.mutations()) {
-                    pending.add(lanes.apply(layout.get(), m));
-                }
+                pending.addAll(lanes.apply(layout.get(), batch.mutations()));
             }
             finished.add(row.key());
         }

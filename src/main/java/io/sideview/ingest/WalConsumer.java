@@ -5,6 +5,7 @@ import io.sideview.edge.ApplyGate;
 import io.sideview.edge.ApplyStatus;
 import io.sideview.edge.EdgeWriter;
 import io.sideview.edge.SideApplier;
+import io.sideview.edge.SideMutation;
 import io.sideview.edge.SideRouter;
 import io.sideview.edge.ViewCatalog;
 import io.sideview.edge.WalCodec;
@@ -266,7 +267,7 @@ public class WalConsumer implements Managed {
     }
 
     private void apply(ConsumerRecords<byte[], byte[]> records) {
-        List<CompletableFuture<ApplyStatus>> pending = new ArrayList<>(records.count());
+        List<SideMutation> sides = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
             WalCodec.SideRecord record;
             try {
@@ -280,10 +281,11 @@ public class WalConsumer implements Managed {
                 continue;
             }
             // A deleted view (or a deleted view's name reused by a new one): its records are no longer kept.
-            long stamp = epoch;
             catalog.generation(record.viewId(), record.view()).ifPresent(layout ->
-                    pending.add(writer.apply(SideRouter.route(layout, record.side(), record.mutation()), stamp)));
+                    sides.add(SideRouter.route(layout, record.side(), record.mutation())));
         }
+        // One task per lane for the whole poll: each lane applies its share in one batch.
+        List<CompletableFuture<ApplyStatus>> pending = writer.apply(sides, epoch);
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         // Durable before the Kafka offsets are committed past these records.
         writer.sync();

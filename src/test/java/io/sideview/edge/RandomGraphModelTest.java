@@ -100,9 +100,17 @@ abstract class RandomGraphModelTest {
             }
         }
         Collections.shuffle(events, random);
+        // Some one at a time, most in batches of up to 200 (one lane task each, as a capture batch).
         List<CompletableFuture<ApplyStatus>> futures = new ArrayList<>();
-        for (Mutation m : events) {
-            futures.add(writer.apply(layout, m));
+        for (int i = 0; i < events.size(); ) {
+            int n = random.nextInt(4) == 0 ? 1 : 1 + random.nextInt(200);
+            List<Mutation> part = events.subList(i, Math.min(events.size(), i + n));
+            if (part.size() == 1) {
+                futures.add(writer.apply(layout, part.get(0)));
+            } else {
+                futures.addAll(writer.apply(layout, part));
+            }
+            i += part.size();
         }
         futures.forEach(CompletableFuture::join);
         return model;
