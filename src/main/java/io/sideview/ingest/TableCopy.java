@@ -84,29 +84,45 @@ final class TableCopy {
         BinlogPosition before = flavor == SourceFlavor.MARIADB ? null : currentPosition(flavor, c);
         try (Statement s = c.createStatement()) {
             s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            String file = null;
-            long pos = -1;
-            try (ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
-                while (rs.next()) {
-                    if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
-                        file = rs.getString(2);
-                    } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
-                        pos = Long.parseLong(rs.getString(2));
-                    }
+            try {
+                return snapshotPosition(flavor, c, s, before);
+            } catch (SQLException | RuntimeException e) {
+                // Not left open on a connection that is used again (a verify holds its connections).
+                try {
+                    s.execute("COMMIT");
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The open snapshot's position: MariaDB's own, else {@code before} (read outside it) and the position now. */
+    private static Snapshot snapshotPosition(SourceFlavor flavor, Connection c, Statement s, BinlogPosition before)
+            throws SQLException {
+        String file = null;
+        long pos = -1;
+        try (ResultSet rs = s.executeQuery("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+            while (rs.next()) {
+                if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_file")) {
+                    file = rs.getString(2);
+                } else if (rs.getString(1).equalsIgnoreCase("binlog_snapshot_position")) {
+                    pos = Long.parseLong(rs.getString(2));
                 }
             }
-            if (file != null && !file.isEmpty() && pos >= 0) {
-                BinlogPosition exact = new BinlogPosition(java.nio.file.Path.of(file).getFileName().toString(), pos, 0);
-                return new Snapshot(exact, exact);
-            }
-            if (before == null) {
-                // A MariaDB without the snapshot position (binlog off, say): read it from outside, as MySQL.
-                s.execute("COMMIT");
-                before = currentPosition(flavor, c);
-                s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-            }
-            return new Snapshot(before, currentPosition(flavor, c));
         }
+        if (file != null && !file.isEmpty() && pos >= 0) {
+            BinlogPosition exact = new BinlogPosition(java.nio.file.Path.of(file).getFileName().toString(), pos, 0);
+            return new Snapshot(exact, exact);
+        }
+        if (before == null) {
+            // A MariaDB without the snapshot position (binlog off, say): read it from outside, as MySQL.
+            s.execute("COMMIT");
+            before = currentPosition(flavor, c);
+            s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+        }
+        return new Snapshot(before, currentPosition(flavor, c));
     }
 
     /** Ends the snapshot {@link #beginSnapshot} opened. */
